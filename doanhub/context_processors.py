@@ -1,0 +1,22 @@
+from django.urls import NoReverseMatch, reverse
+
+# Each app's menu entry appears once the app defines its "<app>:index" page.
+NAV = (
+    ("members:index", "Đoàn viên"),
+    ("evaluations:index", "Xếp loại"),
+    ("evaluations:recognition_index", "3 chủ động"),
+    ("fieldwork:index", "Đi cơ sở 1+2"),
+    ("reports:index", "Báo cáo"),
+)
+
+
+def nav(request):
+    if not getattr(request, "user", None) or not request.user.is_authenticated:
+        return {}
+    entries = []
+    for name, label in NAV:
+        try:
+            entries.append({"url": reverse(name), "label": label})
+        except NoReverseMatch:
+            continue
+    return {"nav_entries": entries}

@@ -1,0 +1,19 @@
+"""The home page's "waiting for you" list, gathered from each app's inbox module.
+
+The project package may import every app (like the URL configuration); the apps do not
+import each other upward."""
+
+from evaluations import inbox as evaluations_inbox
+from fieldwork import inbox as fieldwork_inbox
+from members import inbox as members_inbox
+from organizations.inbox import InboxItem
+from reports import inbox as reports_inbox
+
+PROVIDERS = (members_inbox, evaluations_inbox, fieldwork_inbox, reports_inbox)
+
+
+def inbox(user) -> list[InboxItem]:
+    items: list[InboxItem] = []
+    for provider in PROVIDERS:
+        items.extend(provider.items(user))
+    return sorted(items, key=lambda item: (not item.urgent, item.title))

@@ -1,0 +1,97 @@
+from django import forms
+from django.contrib.auth import get_user_model
+from django.contrib.auth.password_validation import validate_password
+
+from .models import Level, Organization, Post, UnitKind
+from .scoping import visible_orgs
+
+DATE_WIDGET = forms.DateInput(format="%d/%m/%Y", attrs={"placeholder": "dd/mm/yyyy", "inputmode": "numeric"})
+
+
+class UnitCodeField(forms.CharField):
+    """A unit picked by its code, resolved inside the acting user's scope only."""
+
+    def __init__(self, *args, user=None, **kwargs):
+        self.user = user
+        super().__init__(*args, max_length=40, **kwargs)
+
+    def clean(self, value):
+        code = (super().clean(value) or "").strip().upper()
+        unit = visible_orgs(self.user).select_related("level").filter(code=code).first()
+        if unit is None:
+            raise forms.ValidationError(f"Không tìm thấy đơn vị mã “{code}” trong phạm vi của bạn.")
+        return unit
+
+
+class UnitCreateForm(forms.Form):
+    code = forms.CharField(label="Mã đơn vị", max_length=40)
+    name = forms.CharField(label="Tên đơn vị", max_length=255)
+    level = forms.ModelChoiceField(label="Cấp", queryset=Level.objects.none())
+    kind = forms.ModelChoiceField(label="Loại hình", queryset=UnitKind.objects.all(), required=False)
+    founded_on = forms.DateField(label="Ngày thành lập", required=False, widget=DATE_WIDGET)
+
+    def __init__(self, *args, parent: Organization, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["level"].queryset = Level.objects.filter(allowed_parents=parent.level)
+
+    def clean_code(self):
+        code = self.cleaned_data["code"].strip().upper()
+        if Organization.objects.filter(code=code).exists():
+            raise forms.ValidationError(f"Mã đơn vị “{code}” đã được dùng.")
+        return code
+
+
+class UnitEditForm(forms.Form):
+    name = forms.CharField(label="Tên đơn vị", max_length=255)
+    kind = forms.ModelChoiceField(label="Loại hình", queryset=UnitKind.objects.all(), required=False)
+    founded_on = forms.DateField(label="Ngày thành lập", required=False, widget=DATE_WIDGET)
+
+
+class UnitMoveForm(forms.Form):
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["new_parent"] = UnitCodeField(label="Mã đơn vị cấp trên mới", user=user)
+        self.fields["reason"] = forms.CharField(label="Lý do", widget=forms.Textarea(attrs={"rows": 2}), required=False)
+
+
+class UnitMergeForm(forms.Form):
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["target"] = UnitCodeField(label="Mã đơn vị hợp nhất vào", user=user)
+        self.fields["on_date"] = forms.DateField(label="Ngày hợp nhất", required=False, widget=DATE_WIDGET)
+        self.fields["reason"] = forms.CharField(label="Lý do / số quyết định", widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class UnitDissolveForm(forms.Form):
+    on_date = forms.DateField(label="Ngày giải thể", required=False, widget=DATE_WIDGET)
+    reason = forms.CharField(label="Lý do / số quyết định", widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class UserCreateForm(forms.Form):
+    username = forms.CharField(label="Tên đăng nhập", max_length=150)
+    full_name = forms.CharField(label="Họ và tên", max_length=150)
+    email = forms.EmailField(label="Email", required=False)
+    password = forms.CharField(label="Mật khẩu", widget=forms.PasswordInput)
+
+    def clean_username(self):
+        username = self.cleaned_data["username"].strip()
+        if get_user_model().objects.filter(username__iexact=username).exists():
+            raise forms.ValidationError("Tên đăng nhập đã tồn tại.")
+        return username
+
+    def clean(self):
+        data = super().clean()
+        if data.get("password"):
+            validate_password(data["password"], get_user_model()(username=data.get("username", "")))
+        return data
+
+
+class PostAssignForm(forms.Form):
+    role = forms.ChoiceField(label="Vai trò", choices=Post.Role.choices)
+    title = forms.CharField(label="Chức danh", max_length=120, required=False)
+    started_on = forms.DateField(label="Từ ngày", required=False, widget=DATE_WIDGET)
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["organization"] = UnitCodeField(label="Mã đơn vị", user=user)
+        self.order_fields(["organization", "role", "title", "started_on"])

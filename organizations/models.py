@@ -1,0 +1,160 @@
+"""The organisation tree, its levels and kinds as data, posts (who holds which role where),
+and the audit trail every app writes to."""
+
+from django.conf import settings
+from django.contrib.contenttypes.fields import GenericForeignKey
+from django.contrib.contenttypes.models import ContentType
+from django.db import models
+from django.db.models import Q
+from treebeard.mp_tree import MP_Node
+
+from .fields import PathField
+
+
+class Level(models.Model):
+    """A level of the tree (Trung ương, tỉnh, huyện, cơ sở, chi đoàn cơ sở, chi đoàn).
+
+    Rows, not fixed depths: the 2025 reform removed the district level in many provinces, so a
+    cơ sở may sit directly under a province. ``allowed_parents`` says where a unit may hang."""
+
+    code = models.SlugField("mã cấp", max_length=20, unique=True)
+    name = models.CharField("tên cấp", max_length=100)
+    rank = models.PositiveSmallIntegerField(
+        "thứ bậc", help_text="0 là cao nhất; dùng để sắp xếp và gộp báo cáo theo cấp"
+    )
+    is_branch = models.BooleanField("là chi đoàn (có đoàn viên)", default=False)
+    is_grassroots = models.BooleanField("là đoàn cơ sở (công nhận xếp loại đoàn viên)", default=False)
+    allowed_parents = models.ManyToManyField(
+        "self", symmetrical=False, blank=True, related_name="allowed_children", verbose_name="cấp trên hợp lệ"
+    )
+
+    class Meta:
+        ordering = ["rank", "code"]
+        verbose_name = "cấp tổ chức"
+        verbose_name_plural = "các cấp tổ chức"
+
+    def __str__(self):
+        return self.name
+
+
+class UnitKind(models.Model):
+    """Loại hình: địa bàn dân cư, cơ quan, doanh nghiệp, trường học, lực lượng vũ trang, …"""
+
+    code = models.SlugField("mã loại hình", max_length=30, unique=True)
+    name = models.CharField("tên loại hình", max_length=100)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = "loại hình"
+        verbose_name_plural = "các loại hình"
+
+    def __str__(self):
+        return self.name
+
+
+class Organization(MP_Node):
+    class Status(models.TextChoices):
+        ACTIVE = "active", "Đang hoạt động"
+        MERGED = "merged", "Đã hợp nhất"
+        DISSOLVED = "dissolved", "Đã giải thể"
+
+    path = PathField(max_length=255, unique=True)
+    code = models.CharField("mã đơn vị", max_length=40, unique=True)
+    name = models.CharField("tên đơn vị", max_length=255)
+    name_folded = models.CharField(max_length=255, db_index=True, editable=False, default="")
+    level = models.ForeignKey(Level, on_delete=models.PROTECT, verbose_name="cấp")
+    kind = models.ForeignKey(UnitKind, on_delete=models.PROTECT, null=True, blank=True, verbose_name="loại hình")
+    founded_on = models.DateField("ngày thành lập", null=True, blank=True)
+    ended_on = models.DateField("ngày giải thể/hợp nhất", null=True, blank=True)
+    status = models.CharField("trạng thái", max_length=12, choices=Status.choices, default=Status.ACTIVE)
+    merged_into = models.ForeignKey(
+        "self", on_delete=models.PROTECT, null=True, blank=True, related_name="+", verbose_name="hợp nhất vào"
+    )
+    # Summary counts for the whole subtree, kept by services (never counted per row in a list:
+    # a per-node descendant count is a correlated LIKE each, see DESIGN.md).
+    members_total = models.PositiveIntegerField("số đoàn viên", default=0)
+    units_total = models.PositiveIntegerField("số đơn vị trực thuộc", default=0)
+    branches_total = models.PositiveIntegerField("số chi đoàn", default=0)
+
+    class Meta:
+        verbose_name = "đơn vị"
+        verbose_name_plural = "các đơn vị"
+        indexes = [models.Index(fields=["level", "status"])]
+
+    def __str__(self):
+        return self.name
+
+    @property
+    def is_active(self) -> bool:
+        return self.status == self.Status.ACTIVE
+
+    def parent(self) -> "Organization | None":
+        """The unit directly above (one indexed lookup by path)."""
+        if self.depth <= 1:
+            return None
+        return Organization.objects.select_related("level").filter(path=self.path[: -self.steplen]).first()
+
+    def direct_children(self):
+        return Organization.objects.filter(path__startswith=self.path, depth=self.depth + 1)
+
+    def ancestor_paths(self) -> list[str]:
+        """Paths of this node's ancestors, root first (no query)."""
+        step = self.steplen
+        return [self.path[: i * step] for i in range(1, self.depth)]
+
+    def save(self, *args, **kwargs):
+        from .text import fold
+
+        self.name_folded = fold(f"{self.name} {self.code}")
+        super().save(*args, **kwargs)
+
+
+class Post(models.Model):
+    """A role a user holds at a node. The user sees the subtree under the node and acts by role."""
+
+    class Role(models.TextChoices):
+        SECRETARY = "secretary", "Bí thư"
+        STAFF = "staff", "Cán bộ chuyên trách"
+        APPROVER = "approver", "Thường trực / Ban Thường vụ"
+        ADMIN = "admin", "Quản trị viên"
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="posts")
+    organization = models.ForeignKey(Organization, on_delete=models.PROTECT, related_name="posts", verbose_name="đơn vị")
+    role = models.CharField("vai trò", max_length=12, choices=Role.choices)
+    title = models.CharField("chức danh", max_length=120, blank=True)
+    started_on = models.DateField("từ ngày", null=True, blank=True)
+    ended_on = models.DateField("đến ngày", null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = "chức vụ"
+        verbose_name_plural = "các chức vụ"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user", "organization", "role"], condition=Q(ended_on__isnull=True), name="one_open_post"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.get_role_display()} — {self.organization}"
+
+
+class AuditEntry(models.Model):
+    """Who, when, from, to and why, for every workflow transition in every app."""
+
+    at = models.DateTimeField("thời điểm", auto_now_add=True, db_index=True)
+    by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, verbose_name="người thực hiện")
+    organization = models.ForeignKey(Organization, on_delete=models.SET_NULL, null=True, related_name="+")
+    content_type = models.ForeignKey(ContentType, on_delete=models.CASCADE)
+    object_id = models.PositiveBigIntegerField()
+    target = GenericForeignKey("content_type", "object_id")
+    action = models.CharField("thao tác", max_length=50)
+    from_state = models.CharField("từ", max_length=255, blank=True)
+    to_state = models.CharField("thành", max_length=255, blank=True)
+    reason = models.TextField("lý do", blank=True)
+
+    class Meta:
+        ordering = ["-at", "-id"]
+        indexes = [models.Index(fields=["content_type", "object_id"])]
+        verbose_name = "nhật ký"
+        verbose_name_plural = "nhật ký"

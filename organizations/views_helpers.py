@@ -1,0 +1,27 @@
+"""Small helpers shared by the views of every app."""
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.forms import Form
+
+
+def run_service(form: Form, call, *args, **kwargs):
+    """Call a service; a rule it refuses becomes a form error instead of a crash.
+
+    Returns the service's result, or None when it refused (the form then carries the message)."""
+    try:
+        return call(*args, **kwargs)
+    except ValidationError as exc:
+        for message in exc.messages:
+            form.add_error(None, message)
+    return None
+
+
+def require(allowed: bool) -> None:
+    """Inside the scope but without the role: 403 (the object's existence is already known)."""
+    if not allowed:
+        raise PermissionDenied
+
+
+def paginate(request, queryset, per_page: int = 50):
+    return Paginator(queryset, per_page).get_page(request.GET.get("page"))

@@ -1,0 +1,90 @@
+"""Fixtures every app's tests share: a small tree with two provinces and one user per role.
+
+    TW (Trung ương)
+    ├── T1  Tỉnh đoàn A (province)         ← province_admin, province_approver, province_staff
+    │   ├── T1-H1 Huyện đoàn (district)    ← district_approver
+    │   │   └── T1-H1-CS1 Đoàn xã (cơ sở)  ← grassroots_approver, grassroots_secretary
+    │   │       ├── T1-H1-CS1-CD1          ← secretary (3 members)
+    │   │       └── T1-H1-CS1-CD2          (2 members)
+    │   └── T1-CS2 Đoàn trường (cơ sở trực thuộc tỉnh)
+    │       └── T1-CS2-BP1 Chi đoàn cơ sở (intermediate)
+    │           └── T1-CS2-BP1-CD1         (1 member)
+    └── T2  Tỉnh đoàn B                     ← outsider (secretary at T2-CS1-CD1)
+        └── T2-CS1 → T2-CS1-CD1            (1 member)
+"""
+
+from types import SimpleNamespace
+
+import pytest
+
+from organizations.models import Post
+
+from .factories import PASSWORD, MemberFactory, make_unit, make_user, refresh_counts
+
+Role = Post.Role
+
+
+@pytest.fixture
+def tree(db):
+    t = SimpleNamespace()
+    t.root = make_unit(None, "TW", "Trung ương Đoàn", "tw")
+    t.province = make_unit(t.root, "T1", "Tỉnh đoàn Thái Nguyên", "tinh")
+    t.district = make_unit(t.province, "T1-H1", "Huyện đoàn Đại Từ", "huyen")
+    t.grassroots = make_unit(t.district, "T1-H1-CS1", "Đoàn xã Hùng Sơn", "co-so")
+    t.branch = make_unit(t.grassroots, "T1-H1-CS1-CD1", "Chi đoàn thôn Đồng Tâm", "chi-doan")
+    t.branch2 = make_unit(t.grassroots, "T1-H1-CS1-CD2", "Chi đoàn thôn Tân Lập", "chi-doan")
+    t.direct = make_unit(t.province, "T1-CS2", "Đoàn trường Cao đẳng Sư phạm", "co-so")
+    t.intermediate = make_unit(t.direct, "T1-CS2-BP1", "Chi đoàn cơ sở khoa Toán", "trung-gian")
+    t.branch3 = make_unit(t.intermediate, "T1-CS2-BP1-CD1", "Chi đoàn lớp K20A", "chi-doan")
+    t.province2 = make_unit(t.root, "T2", "Tỉnh đoàn Hưng Yên", "tinh")
+    t.grassroots2 = make_unit(t.province2, "T2-CS1", "Đoàn phường Hiến Nam", "co-so")
+    t.branch_other = make_unit(t.grassroots2, "T2-CS1-CD1", "Chi đoàn khu phố 1", "chi-doan")
+    t.members = MemberFactory.create_batch(3, branch=t.branch)
+    t.members2 = MemberFactory.create_batch(2, branch=t.branch2)
+    t.member3 = MemberFactory(branch=t.branch3)
+    t.member_other = MemberFactory(branch=t.branch_other)
+    refresh_counts()
+    for name in vars(t).copy():
+        obj = getattr(t, name)
+        if hasattr(obj, "refresh_from_db") and hasattr(obj, "path"):
+            obj.refresh_from_db()
+    return t
+
+
+@pytest.fixture
+def users(tree):
+    """One user per role, keyed by name; each has password ``PASSWORD``."""
+    u = SimpleNamespace()
+    u.secretary = make_user("bithu", Role.SECRETARY, tree.branch)
+    u.grassroots_secretary = make_user("bithu.coso", Role.SECRETARY, tree.grassroots)
+    u.grassroots_approver = make_user("duyet.coso", Role.APPROVER, tree.grassroots)
+    u.district_approver = make_user("duyet.huyen", Role.APPROVER, tree.district)
+    u.province_staff = make_user("canbo.tinh", Role.STAFF, tree.province)
+    u.province_approver = make_user("thuongtruc.tinh", Role.APPROVER, tree.province)
+    u.province_admin = make_user("quantri.tinh", Role.ADMIN, tree.province)
+    u.outsider = make_user("bithu.tinhkhac", Role.SECRETARY, tree.branch_other)
+    u.superuser = make_user("root", is_superuser=True, is_staff=True)
+    u.nopost = make_user("chuaco.chucvu")
+    return u
+
+
+@pytest.fixture
+def password():
+    return PASSWORD
+
+
+@pytest.fixture
+def login(client):
+    """``login(user)`` logs the test client in as that user and returns the client."""
+
+    def _login(user):
+        client.force_login(user)
+        return client
+
+    return _login
+
+
+@pytest.fixture(autouse=True)
+def _fast_password_hasher(settings):
+    # PBKDF2's deliberate slowness is for production; tests create many users.
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]

@@ -1,0 +1,50 @@
+"""Factories shared by every app's tests: units, users with posts, members."""
+
+from datetime import date
+
+import factory
+from django.contrib.auth import get_user_model
+
+from members.bulk import branch_member_counts
+from members.models import Member
+from organizations.models import Level, Organization, Post
+from organizations.services import rebuild_counts
+
+PASSWORD = "matkhau-Test-123"
+
+
+def level(code: str) -> Level:
+    return Level.objects.get(code=code)
+
+
+def make_unit(parent: Organization | None, code: str, name: str | None = None, level_code: str = "chi-doan", **extra) -> Organization:
+    """A unit placed directly with treebeard (no permission check: test set-up only)."""
+    fields = {"code": code, "name": name or f"Đơn vị {code}", "level": level(level_code), **extra}
+    if parent is None:
+        return Organization.objects.add_root(fields)
+    return Organization.objects.add_child(Organization.objects.get(pk=parent.pk), fields)
+
+
+def refresh_counts() -> None:
+    rebuild_counts(branch_member_counts())
+
+
+def make_user(username: str, role: str | None = None, org: Organization | None = None, **extra):
+    user = get_user_model().objects.create_user(username=username, password=PASSWORD, **extra)
+    if role and org:
+        Post.objects.create(user=user, organization=org, role=role)
+    return user
+
+
+class MemberFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Member
+
+    full_name = factory.Iterator(["Nguyễn Văn An", "Trần Thị Bình", "Lê Hoàng Cường", "Phạm Thu Dung", "Đặng Minh Đức"])
+    birth_date = factory.Sequence(lambda n: date(1998 + n % 8, 1 + n % 12, 1 + n % 28))
+    gender = factory.Iterator(["nam", "nu"])
+    citizen_id = factory.Sequence(lambda n: f"{n + 1:012d}")
+    card_number = factory.Sequence(lambda n: f"DV{n + 1:08d}")
+    admitted_on = factory.LazyAttribute(lambda m: date(m.birth_date.year + 16, 3, 26))
+    joined_branch_on = factory.LazyAttribute(lambda m: m.admitted_on)
+    status = Member.Status.ACTIVE
