@@ -4,7 +4,7 @@ from django.urls import NoReverseMatch, reverse
 NAV = (
     ("members:index", "Đoàn viên"),
     ("evaluations:index", "Xếp loại"),
-    ("evaluations:recognition_index", "3 chủ động"),
+    ("recognition:index", "3 chủ động"),
     ("fieldwork:index", "Đi cơ sở 1+2"),
     ("reports:index", "Báo cáo"),
 )

@@ -43,6 +43,7 @@ INSTALLED_APPS = [
     "organizations",
     "members",
     "evaluations",
+    "evaluations.recognition",
     "fieldwork",
     "reports",
 ]

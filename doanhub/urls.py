@@ -15,6 +15,7 @@ urlpatterns = [
     path("don-vi/", include("organizations.urls")),
     path("doan-vien/", include("members.urls")),
     path("danh-gia/", include("evaluations.urls")),
+    path("3-chu-dong/", include("evaluations.recognition.urls")),
     path("di-co-so/", include("fieldwork.urls")),
     path("bao-cao/", include("reports.urls")),
     path("admin/", admin.site.urls),

@@ -88,3 +88,53 @@ def login(client):
 def _fast_password_hasher(settings):
     # PBKDF2's deliberate slowness is for production; tests create many users.
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+CHROMIUM = "/usr/bin/chromium"
+
+
+@pytest.fixture
+def page(live_server):
+    """A Playwright page in Debian's Chromium, with ``page.base_url`` set to the live server.
+
+    Skips (with the reason) when Chromium is absent, except where DOANHUB_REQUIRE_BROWSER is
+    set (CI), where a missing browser is a failure."""
+    import os
+
+    if not os.path.exists(CHROMIUM):
+        if os.environ.get("DOANHUB_REQUIRE_BROWSER"):
+            pytest.fail("Chromium is required here: apt-get install chromium chromium-driver")
+        pytest.skip("Debian's Chromium is not installed (apt-get install chromium chromium-driver)")
+    from playwright.sync_api import sync_playwright
+
+    # Playwright's sync API runs an event loop in this thread; the ORM calls the test makes
+    # around it are still synchronous, so Django's async guard is lifted for browser tests.
+    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+    with sync_playwright() as pw:
+        browser = pw.chromium.launch(
+            executable_path=CHROMIUM,
+            args=["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
+                  "--disable-sync", "--no-first-run"],
+        )
+        context = browser.new_context(viewport={"width": 390, "height": 844}, locale="vi-VN")  # phone width
+        pg = context.new_page()
+        pg.set_default_timeout(15000)
+        pg.base_url = live_server.url
+        yield pg
+        context.close()
+        browser.close()
+
+
+@pytest.fixture
+def browser_login(page, password):
+    """``browser_login(user)`` logs in through the login form, as a person would."""
+
+    def _login(user):
+        page.goto(f"{page.base_url}/dang-nhap/")
+        page.fill("input[name=username]", user.username)
+        page.fill("input[name=password]", password)
+        page.click("button[type=submit]")
+        page.wait_for_url(f"{page.base_url}/")
+        return page
+
+    return _login
