@@ -1,4 +1,5 @@
 from django.urls import NoReverseMatch, reverse
+from django.utils.translation import gettext as _
 
 # Each app's menu entry appears once the app defines its "<app>:index" page.
 NAV = (
@@ -16,7 +17,7 @@ def nav(request):
     entries = []
     for name, label in NAV:
         try:
-            entries.append({"url": reverse(name), "label": label})
+            entries.append({"url": reverse(name), "label": _(label)})
         except NoReverseMatch:
             continue
     return {"nav_entries": entries}

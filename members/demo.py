@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 
 from django.contrib.auth import get_user_model
+from django.contrib.auth.hashers import make_password
 from django.db import transaction
 
 from organizations.models import Level, Organization, Post, UnitKind
@@ -34,6 +35,7 @@ DISTRICT_WORDS = ["Phú Bình", "Đại Từ", "Định Hóa", "Võ Nhai", "Đ�
                   "Tân Yên", "Yên Thế", "Kim Động", "Ân Thi", "Văn Lâm", "Mỹ Hào", "Hồng Dân", "Giá Rai"]
 COMMUNES = ["Tân Thành", "Hòa Bình", "Quyết Thắng", "Đồng Tâm", "Thống Nhất", "Tiên Phong", "Hợp Tiến",
             "Minh Đức", "Phúc Xuân", "Tân Cương", "Cù Vân", "Hà Thượng", "Yên Lãng", "Quân Chu", "Bình Sơn"]
+OCCUPATIONS = ["Học sinh", "Sinh viên", "Công nhân", "Nông dân", "Công chức", "Viên chức", "Lao động tự do"]
 DEMO_PASSWORD = "DoanHub@2026"
 
 
@@ -91,7 +93,7 @@ class _Builder:
             return left
         return self.branches_under(base, code, self.rng.randint(3, 14), left, kind)
 
-    def member(self, branch: Organization) -> Member:
+    def member(self, branch: Organization) -> dict:
         rng = self.rng
         female = rng.random() < 0.5
         name = " ".join([rng.choice(SURNAMES), rng.choice(MIDDLE_F if female else MIDDLE_M),
@@ -101,15 +103,14 @@ class _Builder:
         admitted = min(admitted, self.today - timedelta(days=30))
         self.seq += 1
         party = rng.random() < 0.08
-        return Member(
+        return dict(
             branch_id=branch.pk, full_name=name, birth_date=birth, gender="nu" if female else "nam",
             ethnicity=rng.choice(ETHNIC), religion="Không",
             citizen_id=f"0{self.seq:011d}" if rng.random() < 0.9 else None,
             card_number=f"DV{self.seq:09d}" if rng.random() < 0.8 else None,
             admitted_on=admitted, admitted_at=branch.name, phone=f"09{rng.randint(10000000, 99999999)}",
             is_party_member=party, party_joined_on=admitted + timedelta(days=700) if party else None,
-            status=Member.Status.ACTIVE, joined_branch_on=admitted, occupation=rng.choice(
-                ["Học sinh", "Sinh viên", "Công nhân", "Nông dân", "Công chức", "Viên chức", "Lao động tự do"]),
+            status=Member.Status.ACTIVE, joined_branch_on=admitted, occupation=rng.choice(OCCUPATIONS),
         )
 
 
@@ -170,9 +171,10 @@ def _demo_users(tops: list[Organization]) -> list[tuple[str, str, str]]:
     where = {"root": Organization.objects.get(depth=1, path=province.path[: Organization.steplen]), "province": province,
              "district": district, "grassroots": grassroots, "branch": branch}
     logins = []
+    hashed = make_password(DEMO_PASSWORD)  # hashed once: PBKDF2 is deliberately slow
     for username, role, place, full_name in DEMO_USERS:
         first, _, last = full_name.rpartition(" ")
-        user = User.objects.create_user(username=username, password=DEMO_PASSWORD, first_name=first, last_name=last,
+        user = User.objects.create(username=username, password=hashed, first_name=first, last_name=last,
                                         is_staff=(role == Post.Role.ADMIN and place == "root"),
                                         is_superuser=(role == Post.Role.ADMIN and place == "root"))
         Post.objects.create(user=user, organization=where[place], role=role)
@@ -188,18 +190,28 @@ def has_demo_data() -> bool:
 def reset_demo_data() -> None:
     """Remove the tree, members and demo users (levels and kinds stay): for --reset only."""
     from django.apps import apps
+    from django.db import connection
+
+    demo_users = get_user_model().objects.filter(username__in=[u[0] for u in DEMO_USERS])
+    if connection.vendor == "postgresql":
+        # Millions of rows: TRUNCATE … CASCADE also empties every table that points into them.
+        with connection.cursor() as cursor:
+            cursor.execute("TRUNCATE members_member, organizations_organization, organizations_post, "
+                           "organizations_auditentry RESTART IDENTITY CASCADE")
+        demo_users.delete()
+        return
 
     # Higher apps' rows reference members and units; they are demo data too. Delete every table
     # that points into the tree by walking the models, leaves first.
     for model in reversed(apps.get_models()):
-        if model._meta.app_label in ("evaluations", "fieldwork", "reports"):
+        if model._meta.app_label in ("evaluations", "recognition", "fieldwork", "reports"):
             model.objects.all().delete()
     Member.objects.all().delete()
     Post.objects.all().delete()
     from organizations.models import AuditEntry
 
     AuditEntry.objects.all().delete()
-    get_user_model().objects.filter(username__in=[u[0] for u in DEMO_USERS]).delete()
+    demo_users.delete()
     Organization.objects.all().delete()
 
 

@@ -58,12 +58,31 @@ def rebuild_counts(member_counts: dict[int, int]) -> int:
             t[2] += own[2]
             if prefix != path and active:
                 t[1] += 1
-    objs = []
-    for pk, path, _, _ in rows:
-        m, u, b = totals[path]
-        objs.append(Organization(pk=pk, members_total=m, units_total=u, branches_total=b))
-    Organization.objects.bulk_update(objs, ["members_total", "units_total", "branches_total"], batch_size=2000)
-    return len(objs)
+    _write_totals([(pk, *totals[path]) for pk, path, _, _ in rows])
+    return len(rows)
+
+
+def _write_totals(values: list[tuple[int, int, int, int]]) -> None:
+    """Write (pk, members, units, branches) rows. bulk_update's CASE expressions took 6 s for
+    3,700 units; one UPDATE … FROM VALUES (PostgreSQL) or executemany (SQLite) takes a fraction."""
+    from django.db import connection
+
+    table = Organization._meta.db_table
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            from psycopg2.extras import execute_values
+
+            execute_values(
+                cursor.cursor,
+                f"UPDATE {table} AS o SET members_total = v.m, units_total = v.u, branches_total = v.b "
+                "FROM (VALUES %s) AS v(id, m, u, b) WHERE o.id = v.id",
+                values, page_size=5000,
+            )
+        else:
+            cursor.executemany(
+                f"UPDATE {table} SET members_total = %s, units_total = %s, branches_total = %s WHERE id = %s",
+                [(m, u, b, pk) for pk, m, u, b in values],
+            )
 
 
 class PathAllocator:
