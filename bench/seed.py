@@ -1,6 +1,6 @@
 """seed_demo speed on PostgreSQL: members written per second at several sizes.
 
-    .venv/bin/python bench/seed.py [N ...]      (default: 100000 1000000)
+.venv/bin/python bench/seed.py [N ...]      (default: 100000 1000000)
 """
 
 import sys

@@ -49,7 +49,10 @@ def healthz(request):
     body = {
         "status": "ok" if db_ok and broker_ok else "error",
         "database": {"ok": db_ok, "detail": db_info},
-        "broker": {"ok": broker_ok, "detail": broker_info if not broker_ok else settings.CELERY_BROKER_URL.split("://")[0]},
+        "broker": {
+            "ok": broker_ok,
+            "detail": broker_info if not broker_ok else settings.CELERY_BROKER_URL.split("://")[0],
+        },
         "elapsed_ms": round((time.monotonic() - started) * 1000, 1),
     }
     return JsonResponse(body, status=200 if body["status"] == "ok" else 503)

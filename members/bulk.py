@@ -13,10 +13,31 @@ from .models import Member
 
 # Columns written by COPY; every other column takes its model default below.
 COPY_FIELDS = [
-    "branch_id", "full_name", "name_folded", "birth_date", "gender", "ethnicity", "religion", "citizen_id",
-    "card_number", "admitted_on", "admitted_at", "phone", "email", "address", "education_level", "qualification",
-    "political_theory", "occupation", "is_party_member", "party_joined_on", "status", "status_changed_on",
-    "joined_branch_on", "created_at", "updated_at",
+    "branch_id",
+    "full_name",
+    "name_folded",
+    "birth_date",
+    "gender",
+    "ethnicity",
+    "religion",
+    "citizen_id",
+    "card_number",
+    "admitted_on",
+    "admitted_at",
+    "phone",
+    "email",
+    "address",
+    "education_level",
+    "qualification",
+    "political_theory",
+    "occupation",
+    "is_party_member",
+    "party_joined_on",
+    "status",
+    "status_changed_on",
+    "joined_branch_on",
+    "created_at",
+    "updated_at",
 ]
 
 
@@ -90,19 +111,34 @@ def update_members(members: list[Member], fields: list[str], batch_size: int = 2
     now = timezone.now().isoformat()
     with connection.cursor() as cursor:
         cursor.execute("DROP TABLE IF EXISTS member_update")
-        cursor.execute(f"CREATE TEMP TABLE member_update AS SELECT id, {', '.join(columns)} FROM members_member WITH NO DATA")
+        cursor.execute(
+            f"CREATE TEMP TABLE member_update AS SELECT id, {', '.join(columns)} FROM members_member WITH NO DATA"
+        )
         sql = f"COPY member_update (id, {', '.join(columns)}) FROM STDIN WITH (FORMAT csv, NULL '\\N')"
         for start in range(0, len(members), batch_size):
             buffer = io.StringIO()
             writer = csv.writer(buffer)
             for member in members[start : start + batch_size]:
-                writer.writerow([member.pk, *_row(member, now, fields)])
+                writer.writerow([member.pk, *_update_row(member, now, fields)])
             buffer.seek(0)
             cursor.cursor.copy_expert(sql, buffer)
         assignments = ", ".join(f"{c} = u.{c}" for c in columns)
         cursor.execute(f"UPDATE members_member m SET {assignments} FROM member_update u WHERE m.id = u.id")
         cursor.execute("DROP TABLE member_update")
     return len(members)
+
+
+def _update_row(member: Member, now: str, fields: list[str]) -> list:
+    values = []
+    for name in fields:
+        if name == "name_folded":
+            value = fold(member.full_name)
+        elif name == "updated_at":
+            value = now
+        else:
+            value = getattr(member, Member._meta.get_field(name).attname)
+        values.append("\\N" if value is None else value)
+    return values
 
 
 def branch_member_counts() -> dict[int, int]:

@@ -18,23 +18,150 @@ from organizations.services import PathAllocator, rebuild_counts
 from .bulk import branch_member_counts, insert_members
 from .models import Member
 
-SURNAMES = ["Nguyễn"] * 8 + ["Trần"] * 3 + ["Lê"] * 3 + ["Phạm", "Hoàng", "Huỳnh", "Phan", "Vũ", "Võ", "Đặng",
-            "Bùi", "Đỗ", "Hồ", "Ngô", "Dương", "Lý", "Đinh", "Lương", "Triệu", "Hà"]
+SURNAMES = (
+    ["Nguyễn"] * 8
+    + ["Trần"] * 3
+    + ["Lê"] * 3
+    + [
+        "Phạm",
+        "Hoàng",
+        "Huỳnh",
+        "Phan",
+        "Vũ",
+        "Võ",
+        "Đặng",
+        "Bùi",
+        "Đỗ",
+        "Hồ",
+        "Ngô",
+        "Dương",
+        "Lý",
+        "Đinh",
+        "Lương",
+        "Triệu",
+        "Hà",
+    ]
+)
 MIDDLE_M = ["Văn", "Minh", "Đức", "Quốc", "Hữu", "Thanh", "Hoàng", "Xuân", "Ngọc", "Công", "Tuấn", "Duy"]
 MIDDLE_F = ["Thị", "Thị", "Ngọc", "Thu", "Thanh", "Minh", "Phương", "Hồng", "Mỹ", "Khánh", "Bảo", "Diệu"]
-GIVEN_M = ["An", "Bình", "Cường", "Dũng", "Đạt", "Giang", "Hải", "Hiếu", "Hòa", "Hùng", "Huy", "Khánh", "Khoa",
-           "Long", "Minh", "Nam", "Nghĩa", "Phong", "Phúc", "Quân", "Quang", "Sơn", "Tâm", "Thắng", "Thành",
-           "Trung", "Tuấn", "Tùng", "Việt", "Vinh"]
-GIVEN_F = ["Anh", "Châu", "Chi", "Dung", "Giang", "Hà", "Hạnh", "Hằng", "Hiền", "Hoa", "Hương", "Lan", "Linh",
-           "Loan", "Mai", "My", "Ngân", "Ngọc", "Nhung", "Oanh", "Phương", "Quỳnh", "Thảo", "Thu", "Trang",
-           "Tuyết", "Uyên", "Vân", "Xuân", "Yến"]
+GIVEN_M = [
+    "An",
+    "Bình",
+    "Cường",
+    "Dũng",
+    "Đạt",
+    "Giang",
+    "Hải",
+    "Hiếu",
+    "Hòa",
+    "Hùng",
+    "Huy",
+    "Khánh",
+    "Khoa",
+    "Long",
+    "Minh",
+    "Nam",
+    "Nghĩa",
+    "Phong",
+    "Phúc",
+    "Quân",
+    "Quang",
+    "Sơn",
+    "Tâm",
+    "Thắng",
+    "Thành",
+    "Trung",
+    "Tuấn",
+    "Tùng",
+    "Việt",
+    "Vinh",
+]
+GIVEN_F = [
+    "Anh",
+    "Châu",
+    "Chi",
+    "Dung",
+    "Giang",
+    "Hà",
+    "Hạnh",
+    "Hằng",
+    "Hiền",
+    "Hoa",
+    "Hương",
+    "Lan",
+    "Linh",
+    "Loan",
+    "Mai",
+    "My",
+    "Ngân",
+    "Ngọc",
+    "Nhung",
+    "Oanh",
+    "Phương",
+    "Quỳnh",
+    "Thảo",
+    "Thu",
+    "Trang",
+    "Tuyết",
+    "Uyên",
+    "Vân",
+    "Xuân",
+    "Yến",
+]
 ETHNIC = ["Kinh"] * 40 + ["Tày", "Tày", "Nùng", "Thái", "Mường", "Dao", "Mông", "Khmer", "Hoa", "Sán Dìu"]
-PROVINCES = ["Thái Nguyên", "Hưng Yên", "Bạc Liêu", "Bắc Giang", "Nghệ An", "Đắk Lắk", "Cần Thơ", "Quảng Ninh",
-             "Lâm Đồng", "Hà Tĩnh", "Thanh Hóa", "Đồng Nai", "Khánh Hòa", "Phú Thọ", "Tuyên Quang", "Lào Cai"]
-DISTRICT_WORDS = ["Phú Bình", "Đại Từ", "Định Hóa", "Võ Nhai", "Đồng Hỷ", "Phổ Yên", "Sông Công", "Phú Lương",
-                  "Tân Yên", "Yên Thế", "Kim Động", "Ân Thi", "Văn Lâm", "Mỹ Hào", "Hồng Dân", "Giá Rai"]
-COMMUNES = ["Tân Thành", "Hòa Bình", "Quyết Thắng", "Đồng Tâm", "Thống Nhất", "Tiên Phong", "Hợp Tiến",
-            "Minh Đức", "Phúc Xuân", "Tân Cương", "Cù Vân", "Hà Thượng", "Yên Lãng", "Quân Chu", "Bình Sơn"]
+PROVINCES = [
+    "Thái Nguyên",
+    "Hưng Yên",
+    "Bạc Liêu",
+    "Bắc Giang",
+    "Nghệ An",
+    "Đắk Lắk",
+    "Cần Thơ",
+    "Quảng Ninh",
+    "Lâm Đồng",
+    "Hà Tĩnh",
+    "Thanh Hóa",
+    "Đồng Nai",
+    "Khánh Hòa",
+    "Phú Thọ",
+    "Tuyên Quang",
+    "Lào Cai",
+]
+DISTRICT_WORDS = [
+    "Phú Bình",
+    "Đại Từ",
+    "Định Hóa",
+    "Võ Nhai",
+    "Đồng Hỷ",
+    "Phổ Yên",
+    "Sông Công",
+    "Phú Lương",
+    "Tân Yên",
+    "Yên Thế",
+    "Kim Động",
+    "Ân Thi",
+    "Văn Lâm",
+    "Mỹ Hào",
+    "Hồng Dân",
+    "Giá Rai",
+]
+COMMUNES = [
+    "Tân Thành",
+    "Hòa Bình",
+    "Quyết Thắng",
+    "Đồng Tâm",
+    "Thống Nhất",
+    "Tiên Phong",
+    "Hợp Tiến",
+    "Minh Đức",
+    "Phúc Xuân",
+    "Tân Cương",
+    "Cù Vân",
+    "Hà Thượng",
+    "Yên Lãng",
+    "Quân Chu",
+    "Bình Sơn",
+]
 OCCUPATIONS = ["Học sinh", "Sinh viên", "Công nhân", "Nông dân", "Công chức", "Viên chức", "Lao động tự do"]
 DEMO_PASSWORD = "DoanHub@2026"
 
@@ -59,8 +186,12 @@ class _Builder:
 
     def unit(self, parent_path: str, code: str, name: str, level: str, kind: str | None = None) -> Organization:
         org = Organization(
-            path=self.paths.child_path(parent_path), code=code, name=name, level=self.levels[level],
-            kind=self.kinds.get(kind) if kind else None, founded_on=date(2000 + self.rng.randint(0, 20), 3, 26),
+            path=self.paths.child_path(parent_path),
+            code=code,
+            name=name,
+            level=self.levels[level],
+            kind=self.kinds.get(kind) if kind else None,
+            founded_on=date(2000 + self.rng.randint(0, 20), 3, 26),
         )
         org.depth = len(org.path) // Organization.steplen
         org.numchild = 0
@@ -72,7 +203,9 @@ class _Builder:
             if left <= 0:
                 break
             size = min(self.rng.randint(3, 60), left)
-            branch = self.unit(parent.path, f"{prefix}-CD{i:02d}", f"Chi đoàn {self._branch_name(kind, i)}", "chi-doan", kind)
+            branch = self.unit(
+                parent.path, f"{prefix}-CD{i:02d}", f"Chi đoàn {self._branch_name(kind, i)}", "chi-doan", kind
+            )
             self.branches.append((branch, size))
             left -= size
         return left
@@ -96,21 +229,35 @@ class _Builder:
     def member(self, branch: Organization) -> dict:
         rng = self.rng
         female = rng.random() < 0.5
-        name = " ".join([rng.choice(SURNAMES), rng.choice(MIDDLE_F if female else MIDDLE_M),
-                         rng.choice(GIVEN_F if female else GIVEN_M)])
+        name = " ".join(
+            [
+                rng.choice(SURNAMES),
+                rng.choice(MIDDLE_F if female else MIDDLE_M),
+                rng.choice(GIVEN_F if female else GIVEN_M),
+            ]
+        )
         birth = self.today - timedelta(days=rng.randint(16 * 365 + 5, 30 * 365 - 5))
         admitted = birth + timedelta(days=rng.randint(16 * 365 + 5, 18 * 365))
         admitted = min(admitted, self.today - timedelta(days=30))
         self.seq += 1
         party = rng.random() < 0.08
         return dict(
-            branch_id=branch.pk, full_name=name, birth_date=birth, gender="nu" if female else "nam",
-            ethnicity=rng.choice(ETHNIC), religion="Không",
+            branch_id=branch.pk,
+            full_name=name,
+            birth_date=birth,
+            gender="nu" if female else "nam",
+            ethnicity=rng.choice(ETHNIC),
+            religion="Không",
             citizen_id=f"0{self.seq:011d}" if rng.random() < 0.9 else None,
             card_number=f"DV{self.seq:09d}" if rng.random() < 0.8 else None,
-            admitted_on=admitted, admitted_at=branch.name, phone=f"09{rng.randint(10000000, 99999999)}",
-            is_party_member=party, party_joined_on=admitted + timedelta(days=700) if party else None,
-            status=Member.Status.ACTIVE, joined_branch_on=admitted, occupation=rng.choice(OCCUPATIONS),
+            admitted_on=admitted,
+            admitted_at=branch.name,
+            phone=f"09{rng.randint(10000000, 99999999)}",
+            is_party_member=party,
+            party_joined_on=admitted + timedelta(days=700) if party else None,
+            status=Member.Status.ACTIVE,
+            joined_branch_on=admitted,
+            occupation=rng.choice(OCCUPATIONS),
         )
 
 
@@ -123,7 +270,13 @@ def _build_tree(b: _Builder, members: int) -> list[Organization]:
     khoi = b.unit(root.path, "DKTW", "Đoàn Khối các cơ quan Trung ương", "tinh", "co-quan")
     tops = [khoi]
     for i in range(1, 6):  # cơ sở trực thuộc Đoàn Khối
-        left = b.grassroots(khoi, f"DKTW-CS{i:02d}", f"Đoàn Bộ {['Tài chính', 'Y tế', 'Giáo dục', 'Tư pháp', 'Công Thương'][i - 1]}", "co-quan", left)
+        left = b.grassroots(
+            khoi,
+            f"DKTW-CS{i:02d}",
+            f"Đoàn Bộ {['Tài chính', 'Y tế', 'Giáo dục', 'Tư pháp', 'Công Thương'][i - 1]}",
+            "co-quan",
+            left,
+        )
     p = 0
     while left > 0:
         p += 1
@@ -132,7 +285,13 @@ def _build_tree(b: _Builder, members: int) -> list[Organization]:
         prov = b.unit(root.path, pcode, f"Tỉnh đoàn {pname}", "tinh", "co-quan")
         tops.append(prov)
         for j in range(1, 4):  # đoàn trực thuộc tỉnh (no district)
-            left = b.grassroots(prov, f"{pcode}-TT{j}", f"Đoàn trường {['Cao đẳng Sư phạm', 'Đại học Kỹ thuật', 'Công ty Điện lực'][j - 1]} {pname}", "truong-hoc" if j < 3 else "doanh-nghiep", left)
+            left = b.grassroots(
+                prov,
+                f"{pcode}-TT{j}",
+                f"Đoàn trường {['Cao đẳng Sư phạm', 'Đại học Kỹ thuật', 'Công ty Điện lực'][j - 1]} {pname}",
+                "truong-hoc" if j < 3 else "doanh-nghiep",
+                left,
+            )
         for d in range(1, rng.randint(7, 11) + 1):
             if left <= 0:
                 break
@@ -143,8 +302,12 @@ def _build_tree(b: _Builder, members: int) -> list[Organization]:
                     break
                 kind = rng.choice(["dia-ban-dan-cu"] * 3 + ["truong-hoc", "doanh-nghiep", "co-quan"])
                 cname = COMMUNES[(c - 1) % len(COMMUNES)]
-                label = {"dia-ban-dan-cu": f"Đoàn xã {cname}", "truong-hoc": f"Đoàn trường THPT {cname}",
-                         "doanh-nghiep": f"Đoàn Công ty {cname}", "co-quan": f"Đoàn cơ quan {cname}"}[kind]
+                label = {
+                    "dia-ban-dan-cu": f"Đoàn xã {cname}",
+                    "truong-hoc": f"Đoàn trường THPT {cname}",
+                    "doanh-nghiep": f"Đoàn Công ty {cname}",
+                    "co-quan": f"Đoàn cơ quan {cname}",
+                }[kind]
                 left = b.grassroots(dist, f"{pcode}-H{d:02d}-CS{c:02d}", f"{label} ({dname})", kind, left)
     return tops
 
@@ -165,18 +328,37 @@ DEMO_USERS = [
 def _demo_users(tops: list[Organization]) -> list[tuple[str, str, str]]:
     User = get_user_model()
     province = tops[1] if len(tops) > 1 else tops[0]
-    district = Organization.objects.filter(path__startswith=province.path, level__code="huyen").order_by("path").first() or province
-    grassroots = Organization.objects.filter(path__startswith=district.path, level__code="co-so").order_by("path").first() or district
-    branch = Organization.objects.filter(path__startswith=grassroots.path, level__code="chi-doan").order_by("path").first() or grassroots
-    where = {"root": Organization.objects.get(depth=1, path=province.path[: Organization.steplen]), "province": province,
-             "district": district, "grassroots": grassroots, "branch": branch}
+    district = (
+        Organization.objects.filter(path__startswith=province.path, level__code="huyen").order_by("path").first()
+        or province
+    )
+    grassroots = (
+        Organization.objects.filter(path__startswith=district.path, level__code="co-so").order_by("path").first()
+        or district
+    )
+    branch = (
+        Organization.objects.filter(path__startswith=grassroots.path, level__code="chi-doan").order_by("path").first()
+        or grassroots
+    )
+    where = {
+        "root": Organization.objects.get(depth=1, path=province.path[: Organization.steplen]),
+        "province": province,
+        "district": district,
+        "grassroots": grassroots,
+        "branch": branch,
+    }
     logins = []
     hashed = make_password(DEMO_PASSWORD)  # hashed once: PBKDF2 is deliberately slow
     for username, role, place, full_name in DEMO_USERS:
         first, _, last = full_name.rpartition(" ")
-        user = User.objects.create(username=username, password=hashed, first_name=first, last_name=last,
-                                        is_staff=(role == Post.Role.ADMIN and place == "root"),
-                                        is_superuser=(role == Post.Role.ADMIN and place == "root"))
+        user = User.objects.create(
+            username=username,
+            password=hashed,
+            first_name=first,
+            last_name=last,
+            is_staff=(role == Post.Role.ADMIN and place == "root"),
+            is_superuser=(role == Post.Role.ADMIN and place == "root"),
+        )
         Post.objects.create(user=user, organization=where[place], role=role)
         logins.append((username, Post(role=role).get_role_display(), where[place].name))
     return logins
@@ -196,8 +378,10 @@ def reset_demo_data() -> None:
     if connection.vendor == "postgresql":
         # Millions of rows: TRUNCATE … CASCADE also empties every table that points into them.
         with connection.cursor() as cursor:
-            cursor.execute("TRUNCATE members_member, organizations_organization, organizations_post, "
-                           "organizations_auditentry RESTART IDENTITY CASCADE")
+            cursor.execute(
+                "TRUNCATE members_member, organizations_organization, organizations_post, "
+                "organizations_auditentry RESTART IDENTITY CASCADE"
+            )
         demo_users.delete()
         return
 

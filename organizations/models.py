@@ -119,7 +119,9 @@ class Post(models.Model):
         ADMIN = "admin", "Quản trị viên"
 
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="posts")
-    organization = models.ForeignKey(Organization, on_delete=models.PROTECT, related_name="posts", verbose_name="đơn vị")
+    organization = models.ForeignKey(
+        Organization, on_delete=models.PROTECT, related_name="posts", verbose_name="đơn vị"
+    )
     role = models.CharField("vai trò", max_length=12, choices=Role.choices)
     title = models.CharField("chức danh", max_length=120, blank=True)
     started_on = models.DateField("từ ngày", null=True, blank=True)
@@ -143,7 +145,9 @@ class AuditEntry(models.Model):
     """Who, when, from, to and why, for every workflow transition in every app."""
 
     at = models.DateTimeField("thời điểm", auto_now_add=True, db_index=True)
-    by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, verbose_name="người thực hiện")
+    by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, verbose_name="người thực hiện"
+    )
     organization = models.ForeignKey(Organization, on_delete=models.SET_NULL, null=True, related_name="+")
     content_type = models.ForeignKey(ContentType, on_delete=models.CASCADE)
     object_id = models.PositiveBigIntegerField()
@@ -158,3 +162,6 @@ class AuditEntry(models.Model):
         indexes = [models.Index(fields=["content_type", "object_id"])]
         verbose_name = "nhật ký"
         verbose_name_plural = "nhật ký"
+
+    def __str__(self):
+        return f"{self.at:%d/%m/%Y %H:%M} {self.action}"

@@ -43,9 +43,7 @@ def rebuild_counts(member_counts: dict[int, int]) -> int:
 
     One pass over the tree in path order: each node's figures are added to all its ancestors,
     which the path encodes, so no per-node query is made."""
-    rows = list(
-        Organization.objects.order_by("path").values_list("pk", "path", "status", "level__is_branch")
-    )
+    rows = list(Organization.objects.order_by("path").values_list("pk", "path", "status", "level__is_branch"))
     step = Organization.steplen
     totals = {path: [0, 0, 0] for _, path, _, _ in rows}
     for pk, path, status, is_branch in rows:
@@ -76,7 +74,8 @@ def _write_totals(values: list[tuple[int, int, int, int]]) -> None:
                 cursor.cursor,
                 f"UPDATE {table} AS o SET members_total = v.m, units_total = v.u, branches_total = v.b "
                 "FROM (VALUES %s) AS v(id, m, u, b) WHERE o.id = v.id",
-                values, page_size=5000,
+                values,
+                page_size=5000,
             )
         else:
             cursor.executemany(
@@ -95,7 +94,10 @@ class PathAllocator:
     def _first_free(self, parent_path: str) -> int:
         depth = len(parent_path) // Organization.steplen + 1
         last = (
-            Organization.objects.filter(path__startswith=parent_path, depth=depth).order_by("-path").values_list("path", flat=True).first()
+            Organization.objects.filter(path__startswith=parent_path, depth=depth)
+            .order_by("-path")
+            .values_list("path", flat=True)
+            .first()
         )
         return Organization._str2int(last[-Organization.steplen :]) + 1 if last else 1
 
@@ -126,8 +128,16 @@ def fix_numchild(paths: list[str] | None = None) -> None:
 
 
 @transaction.atomic
-def create_unit(*, parent: Organization, code: str, name: str, level: Level, kind: UnitKind | None = None,
-                founded_on: date | None = None, by) -> Organization:
+def create_unit(
+    *,
+    parent: Organization,
+    code: str,
+    name: str,
+    level: Level,
+    kind: UnitKind | None = None,
+    founded_on: date | None = None,
+    by,
+) -> Organization:
     """Thành lập đơn vị: the level above creates a unit directly below it."""
     _require(can_manage_children(by, parent))
     if not parent.is_active:
@@ -178,17 +188,28 @@ def move_unit(*, unit: Organization, new_parent: Organization, by, reason: str =
     Organization.objects.move(unit, Organization.objects.get(pk=new_parent.pk), "last-child")
     unit = Organization.objects.get(pk=unit.pk)
     adjust_counts(unit, members=unit.members_total, units=moved_units, branches=unit.branches_total, include_self=False)
-    audit.record(target=unit, action="move", by=by, organization=new_parent,
-                 from_state=old_parent.name, to_state=new_parent.name, reason=reason)
+    audit.record(
+        target=unit,
+        action="move",
+        by=by,
+        organization=new_parent,
+        from_state=old_parent.name,
+        to_state=new_parent.name,
+        reason=reason,
+    )
     return unit
 
 
 @transaction.atomic
-def merge_unit(*, source: Organization, target: Organization, by, reason: str, on_date: date | None = None) -> Organization:
+def merge_unit(
+    *, source: Organization, target: Organization, by, reason: str, on_date: date | None = None
+) -> Organization:
     """Hợp nhất: ``source`` joins ``target`` (same level); its sub-units move under ``target`` and
     the apps above move its members (``unit_merged``). The merged unit keeps its history."""
     parent = source.parent()
-    _require(parent is not None and can_manage_children(by, parent) and can_manage_children(by, target.parent() or target))
+    _require(
+        parent is not None and can_manage_children(by, parent) and can_manage_children(by, target.parent() or target)
+    )
     if source.pk == target.pk or target.path.startswith(source.path):
         raise ValidationError("Không thể hợp nhất một đơn vị vào chính nó hoặc đơn vị trực thuộc nó.")
     if source.level_id != target.level_id:
@@ -199,11 +220,20 @@ def merge_unit(*, source: Organization, target: Organization, by, reason: str, o
         raise ValidationError("Cần ghi lý do hợp nhất.")
     for child in list(source.direct_children().filter(status=Organization.Status.ACTIVE)):
         move_unit(unit=child, new_parent=target, by=by, reason=f"Hợp nhất {source.name} vào {target.name}")
-    unit_merged.send(sender=Organization, source=source, target=target, by=by, on_date=on_date or date.today(), reason=reason)
+    unit_merged.send(
+        sender=Organization, source=source, target=target, by=by, on_date=on_date or date.today(), reason=reason
+    )
     source = Organization.objects.get(pk=source.pk)
     _close(source, Organization.Status.MERGED, on_date, merged_into=target)
-    audit.record(target=source, action="merge", by=by, organization=parent, from_state=source.name,
-                 to_state=target.name, reason=reason)
+    audit.record(
+        target=source,
+        action="merge",
+        by=by,
+        organization=parent,
+        from_state=source.name,
+        to_state=target.name,
+        reason=reason,
+    )
     return source
 
 
@@ -242,8 +272,13 @@ def assign_post(*, user, organization: Organization, role: str, title: str = "",
     if Post.objects.filter(user=user, organization=organization, role=role, ended_on__isnull=True).exists():
         raise ValidationError("Người dùng đã giữ vai trò này tại đơn vị này.")
     post = Post.objects.create(user=user, organization=organization, role=role, title=title, started_on=started_on)
-    audit.record(target=post, action="assign", by=by, organization=organization,
-                 to_state=f"{user.username}: {post.get_role_display()}")
+    audit.record(
+        target=post,
+        action="assign",
+        by=by,
+        organization=organization,
+        to_state=f"{user.username}: {post.get_role_display()}",
+    )
     return post
 
 
@@ -252,14 +287,28 @@ def end_post(*, post: Post, by, on_date: date | None = None) -> Post:
     _require(can_manage_users(by, post.organization))
     post.ended_on = on_date or date.today()
     post.save(update_fields=["ended_on"])
-    audit.record(target=post, action="end", by=by, organization=post.organization,
-                 from_state=f"{post.user.username}: {post.get_role_display()}")
+    audit.record(
+        target=post,
+        action="end",
+        by=by,
+        organization=post.organization,
+        from_state=f"{post.user.username}: {post.get_role_display()}",
+    )
     return post
 
 
 @transaction.atomic
-def create_user(*, username: str, full_name: str, email: str, password: str, organization: Organization,
-                role: str, title: str = "", by):
+def create_user(
+    *,
+    username: str,
+    full_name: str,
+    email: str,
+    password: str,
+    organization: Organization,
+    role: str,
+    title: str = "",
+    by,
+):
     """Tạo tài khoản: a new user always starts with a post, so they never sit outside every scope."""
     from django.contrib.auth import get_user_model
 

@@ -56,13 +56,21 @@ def _unit_form_view(request, code, *, form_class, template, title, on_valid, tar
     kwargs = (form_kwargs or (lambda: {}))()
     if target == "children":
         kwargs["parent"] = org
-    form = form_class(request.POST or None, **kwargs) if request.method == "POST" else form_class(**kwargs, initial=_initial(org, target))
+    form = (
+        form_class(request.POST or None, **kwargs)
+        if request.method == "POST"
+        else form_class(**kwargs, initial=_initial(org, target))
+    )
     if request.method == "POST" and form.is_valid():
         result = run_service(form, on_valid, org, form.cleaned_data)
         if result is not None:
             messages.success(request, "Đã lưu thay đổi.")
             return redirect("organizations:detail", code=result.code)
-    return render(request, template, {"org": org, "form": form, "title": title, "crumbs": selectors.breadcrumbs(request.user, org)})
+    return render(
+        request,
+        template,
+        {"org": org, "form": form, "title": title, "crumbs": selectors.breadcrumbs(request.user, org)},
+    )
 
 
 def _initial(org, target):
@@ -77,8 +85,15 @@ def create(request, code):
     def on_valid(parent, data):
         return services.create_unit(parent=parent, by=request.user, **data)
 
-    return _unit_form_view(request, code, form_class=UnitCreateForm, template="organizations/form.html",
-                           title="Thành lập đơn vị trực thuộc", on_valid=on_valid, target="children")
+    return _unit_form_view(
+        request,
+        code,
+        form_class=UnitCreateForm,
+        template="organizations/form.html",
+        title="Thành lập đơn vị trực thuộc",
+        on_valid=on_valid,
+        target="children",
+    )
 
 
 @login_required
@@ -87,8 +102,14 @@ def edit(request, code):
     def on_valid(unit, data):
         return services.update_unit(unit=unit, by=request.user, **data)
 
-    return _unit_form_view(request, code, form_class=UnitEditForm, template="organizations/form.html",
-                           title="Sửa thông tin đơn vị", on_valid=on_valid)
+    return _unit_form_view(
+        request,
+        code,
+        form_class=UnitEditForm,
+        template="organizations/form.html",
+        title="Sửa thông tin đơn vị",
+        on_valid=on_valid,
+    )
 
 
 @login_required
@@ -97,9 +118,15 @@ def move(request, code):
     def on_valid(unit, data):
         return services.move_unit(unit=unit, by=request.user, **data)
 
-    return _unit_form_view(request, code, form_class=UnitMoveForm, template="organizations/form.html",
-                           title="Chuyển đơn vị sang cấp trên khác", on_valid=on_valid,
-                           form_kwargs=lambda: {"user": request.user})
+    return _unit_form_view(
+        request,
+        code,
+        form_class=UnitMoveForm,
+        template="organizations/form.html",
+        title="Chuyển đơn vị sang cấp trên khác",
+        on_valid=on_valid,
+        form_kwargs=lambda: {"user": request.user},
+    )
 
 
 @login_required
@@ -108,8 +135,15 @@ def merge(request, code):
     def on_valid(unit, data):
         return services.merge_unit(source=unit, by=request.user, **data)
 
-    return _unit_form_view(request, code, form_class=UnitMergeForm, template="organizations/form.html",
-                           title="Hợp nhất đơn vị", on_valid=on_valid, form_kwargs=lambda: {"user": request.user})
+    return _unit_form_view(
+        request,
+        code,
+        form_class=UnitMergeForm,
+        template="organizations/form.html",
+        title="Hợp nhất đơn vị",
+        on_valid=on_valid,
+        form_kwargs=lambda: {"user": request.user},
+    )
 
 
 @login_required
@@ -118,8 +152,14 @@ def dissolve(request, code):
     def on_valid(unit, data):
         return services.dissolve_unit(unit=unit, by=request.user, **data)
 
-    return _unit_form_view(request, code, form_class=UnitDissolveForm, template="organizations/form.html",
-                           title="Giải thể đơn vị", on_valid=on_valid)
+    return _unit_form_view(
+        request,
+        code,
+        form_class=UnitDissolveForm,
+        template="organizations/form.html",
+        title="Giải thể đơn vị",
+        on_valid=on_valid,
+    )
 
 
 @login_required
@@ -141,9 +181,16 @@ def user_create(request):
             post_form.add_error("organization", "Bạn không quản trị người dùng ở đơn vị này.")
         else:
             data, post = form.cleaned_data, post_form.cleaned_data
-            user = services.create_user(username=data["username"], full_name=data["full_name"], email=data["email"],
-                                        password=data["password"], organization=org, role=post["role"],
-                                        title=post["title"], by=request.user)
+            user = services.create_user(
+                username=data["username"],
+                full_name=data["full_name"],
+                email=data["email"],
+                password=data["password"],
+                organization=org,
+                role=post["role"],
+                title=post["title"],
+                by=request.user,
+            )
             messages.success(request, f"Đã tạo tài khoản {user.username}.")
             return redirect("organizations:user", pk=user.pk)
     return render(request, "organizations/user_create.html", {"form": form, "post_form": post_form})
@@ -188,5 +235,3 @@ def user_toggle_active(request, pk):
     services.set_user_active(user=target, active=not target.is_active, by=request.user)
     messages.success(request, "Đã mở khóa tài khoản." if target.is_active else "Đã khóa tài khoản.")
     return redirect("organizations:user", pk=target.pk)
-
-

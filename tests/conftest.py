@@ -1,16 +1,16 @@
 """Fixtures every app's tests share: a small tree with two provinces and one user per role.
 
-    TW (Trung ương)
-    ├── T1  Tỉnh đoàn A (province)         ← province_admin, province_approver, province_staff
-    │   ├── T1-H1 Huyện đoàn (district)    ← district_approver
-    │   │   └── T1-H1-CS1 Đoàn xã (cơ sở)  ← grassroots_approver, grassroots_secretary
-    │   │       ├── T1-H1-CS1-CD1          ← secretary (3 members)
-    │   │       └── T1-H1-CS1-CD2          (2 members)
-    │   └── T1-CS2 Đoàn trường (cơ sở trực thuộc tỉnh)
-    │       └── T1-CS2-BP1 Chi đoàn cơ sở (intermediate)
-    │           └── T1-CS2-BP1-CD1         (1 member)
-    └── T2  Tỉnh đoàn B                     ← outsider (secretary at T2-CS1-CD1)
-        └── T2-CS1 → T2-CS1-CD1            (1 member)
+TW (Trung ương)
+├── T1  Tỉnh đoàn A (province)         ← province_admin, province_approver, province_staff
+│   ├── T1-H1 Huyện đoàn (district)    ← district_approver
+│   │   └── T1-H1-CS1 Đoàn xã (cơ sở)  ← grassroots_approver, grassroots_secretary
+│   │       ├── T1-H1-CS1-CD1          ← secretary (3 members)
+│   │       └── T1-H1-CS1-CD2          (2 members)
+│   └── T1-CS2 Đoàn trường (cơ sở trực thuộc tỉnh)
+│       └── T1-CS2-BP1 Chi đoàn cơ sở (intermediate)
+│           └── T1-CS2-BP1-CD1         (1 member)
+└── T2  Tỉnh đoàn B                     ← outsider (secretary at T2-CS1-CD1)
+    └── T2-CS1 → T2-CS1-CD1            (1 member)
 """
 
 from types import SimpleNamespace
@@ -113,8 +113,14 @@ def page(live_server):
     with sync_playwright() as pw:
         browser = pw.chromium.launch(
             executable_path=CHROMIUM,
-            args=["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-                  "--disable-sync", "--no-first-run"],
+            args=[
+                "--no-sandbox",
+                "--disable-gpu",
+                "--disable-background-networking",
+                "--disable-component-update",
+                "--disable-sync",
+                "--no-first-run",
+            ],
         )
         context = browser.new_context(viewport={"width": 390, "height": 844}, locale="vi-VN")  # phone width
         pg = context.new_page()

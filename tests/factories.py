@@ -17,7 +17,9 @@ def level(code: str) -> Level:
     return Level.objects.get(code=code)
 
 
-def make_unit(parent: Organization | None, code: str, name: str | None = None, level_code: str = "chi-doan", **extra) -> Organization:
+def make_unit(
+    parent: Organization | None, code: str, name: str | None = None, level_code: str = "chi-doan", **extra
+) -> Organization:
     """A unit placed directly with treebeard (no permission check: test set-up only)."""
     fields = {"code": code, "name": name or f"Đơn vị {code}", "level": level(level_code), **extra}
     if parent is None:

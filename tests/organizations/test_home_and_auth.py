@@ -21,8 +21,10 @@ def test_wrong_password_is_refused_in_vietnamese(client, tree, users):
 
 def test_change_password(client, tree, users, password):
     client.force_login(users.secretary)
-    response = client.post(reverse("password_change"), {
-        "old_password": password, "new_password1": "Moi-rat-kho-2026", "new_password2": "Moi-rat-kho-2026"})
+    response = client.post(
+        reverse("password_change"),
+        {"old_password": password, "new_password1": "Moi-rat-kho-2026", "new_password2": "Moi-rat-kho-2026"},
+    )
     assert response.status_code == 302
     users.secretary.refresh_from_db()
     assert users.secretary.check_password("Moi-rat-kho-2026")
@@ -73,3 +75,9 @@ def test_language_can_be_switched_to_english(client, tree, users):
     assert '<html lang="en">' in body and "Waiting for you" in body and ">Organisations<" in body
     client.post(reverse("set_language"), {"language": "vi", "next": "/"})
     assert "Việc chờ bạn xử lý" in client.get(reverse("home")).content.decode()
+
+
+def test_an_english_browser_still_gets_vietnamese_until_the_user_switches(client, tree, users):
+    client.force_login(users.province_staff)
+    body = client.get(reverse("home"), HTTP_ACCEPT_LANGUAGE="en-US,en;q=0.9").content.decode()
+    assert '<html lang="vi">' in body and "Việc chờ bạn xử lý" in body

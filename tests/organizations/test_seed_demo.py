@@ -17,8 +17,11 @@ def _seed(*args):
 
 def _snapshot():
     units = list(Organization.objects.order_by("path").values_list("code", "name", "level__code", "path"))
-    people = list(Member.objects.order_by("citizen_id", "card_number", "full_name", "birth_date")
-                  .values_list("full_name", "birth_date", "gender", "citizen_id", "branch__code"))
+    people = list(
+        Member.objects.order_by("citizen_id", "card_number", "full_name", "birth_date").values_list(
+            "full_name", "birth_date", "gender", "citizen_id", "branch__code"
+        )
+    )
     return units, people
 
 
@@ -33,7 +36,9 @@ def test_it_builds_a_realistic_tree_with_logins(db):
     assert max(sizes) <= 60 and sum(1 for s in sizes if s < 3) <= 1
     # a cơ sở hangs directly under a province, and the Đoàn Khối has cơ sở trực thuộc
     assert Organization.objects.filter(level__code="co-so", depth=3).exists()
-    assert any("ễ" in n or "ư" in n or "đ" in n.lower() for n in Member.objects.values_list("full_name", flat=True)[:200])
+    assert any(
+        "ễ" in n or "ư" in n or "đ" in n.lower() for n in Member.objects.values_list("full_name", flat=True)[:200]
+    )
     assert set(Post.objects.values_list("role", flat=True)) == {"admin", "approver", "staff", "secretary"}
 
 
@@ -54,8 +59,17 @@ def test_it_refuses_to_seed_over_data_without_reset(db):
 
 
 def test_check_deploy_is_clean_with_production_settings(tmp_path):
-    env = {"DJANGO_DEBUG": "0", "DJANGO_SECRET_KEY": "x" * 60 + "production-secret-key-for-the-check",
-           "DJANGO_ALLOWED_HOSTS": "doanhub.example.vn", "DOANHUB_VAR_DIR": str(tmp_path), "PATH": "/usr/bin:/bin"}
-    result = subprocess.run([sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
-                            capture_output=True, text=True, env=env)
+    env = {
+        "DJANGO_DEBUG": "0",
+        "DJANGO_SECRET_KEY": "x" * 60 + "production-secret-key-for-the-check",
+        "DJANGO_ALLOWED_HOSTS": "doanhub.example.vn",
+        "DOANHUB_VAR_DIR": str(tmp_path),
+        "PATH": "/usr/bin:/bin",
+    }
+    result = subprocess.run(
+        [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
+        capture_output=True,
+        text=True,
+        env=env,
+    )
     assert result.returncode == 0, result.stdout + result.stderr

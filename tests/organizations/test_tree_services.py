@@ -14,8 +14,13 @@ def _fresh(org):
 
 
 def test_it_creates_a_branch_under_a_grassroots_unit_and_counts_it(tree, users):
-    unit = services.create_unit(parent=tree.grassroots, code="t1-h1-cs1-cd9", name="Chi đoàn thôn Mới",
-                                level=level("chi-doan"), by=users.district_approver)
+    unit = services.create_unit(
+        parent=tree.grassroots,
+        code="t1-h1-cs1-cd9",
+        name="Chi đoàn thôn Mới",
+        level=level("chi-doan"),
+        by=users.district_approver,
+    )
     assert unit.code == "T1-H1-CS1-CD9"
     assert unit.parent() == tree.grassroots
     assert _fresh(tree.grassroots).branches_total == 3
@@ -24,15 +29,21 @@ def test_it_creates_a_branch_under_a_grassroots_unit_and_counts_it(tree, users):
 
 
 def test_it_places_a_grassroots_unit_directly_under_a_province(tree, users):
-    unit = services.create_unit(parent=tree.province, code="T1-CS9", name="Đoàn Công ty Điện lực",
-                                level=level("co-so"), by=users.province_approver)
+    unit = services.create_unit(
+        parent=tree.province,
+        code="T1-CS9",
+        name="Đoàn Công ty Điện lực",
+        level=level("co-so"),
+        by=users.province_approver,
+    )
     assert unit.depth == tree.province.depth + 1
 
 
 def test_it_refuses_a_level_that_cannot_sit_under_the_parent(tree, users):
     with pytest.raises(ValidationError, match="Không thể đặt"):
-        services.create_unit(parent=tree.province, code="X1", name="Chi đoàn lạc", level=level("chi-doan"),
-                             by=users.province_approver)
+        services.create_unit(
+            parent=tree.province, code="X1", name="Chi đoàn lạc", level=level("chi-doan"), by=users.province_approver
+        )
 
 
 def test_it_refuses_creation_by_a_secretary_or_outside_scope(tree, users):
@@ -44,13 +55,23 @@ def test_it_refuses_creation_by_a_secretary_or_outside_scope(tree, users):
 
 def test_it_refuses_a_duplicate_code(tree, users):
     with pytest.raises(ValidationError, match="đã được dùng"):
-        services.create_unit(parent=tree.grassroots, code="T1-H1-CS1-CD1", name="Trùng", level=level("chi-doan"),
-                             by=users.district_approver)
+        services.create_unit(
+            parent=tree.grassroots,
+            code="T1-H1-CS1-CD1",
+            name="Trùng",
+            level=level("chi-doan"),
+            by=users.district_approver,
+        )
 
 
 def test_rename_keeps_the_code_and_is_audited(tree, users):
-    services.update_unit(unit=tree.branch, name="Chi đoàn thôn Đồng Tâm 2", kind=None, founded_on=date(2010, 3, 26),
-                         by=users.grassroots_approver)
+    services.update_unit(
+        unit=tree.branch,
+        name="Chi đoàn thôn Đồng Tâm 2",
+        kind=None,
+        founded_on=date(2010, 3, 26),
+        by=users.grassroots_approver,
+    )
     unit = _fresh(tree.branch)
     assert unit.code == "T1-H1-CS1-CD1" and unit.name == "Chi đoàn thôn Đồng Tâm 2"
     entry = audit.history(unit).first()
@@ -59,7 +80,9 @@ def test_rename_keeps_the_code_and_is_audited(tree, users):
 
 def test_moving_a_grassroots_unit_moves_its_counts(tree, users):
     # the district is abolished (2025 reform): its cơ sở moves directly under the province
-    services.move_unit(unit=tree.grassroots, new_parent=tree.province, by=users.province_approver, reason="Bỏ cấp huyện")
+    services.move_unit(
+        unit=tree.grassroots, new_parent=tree.province, by=users.province_approver, reason="Bỏ cấp huyện"
+    )
     assert _fresh(tree.grassroots).parent() == tree.province
     assert _fresh(tree.district).members_total == 0
     assert _fresh(tree.province).members_total == 6

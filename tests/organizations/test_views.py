@@ -17,16 +17,37 @@ def test_anonymous_users_are_sent_to_login(client, tree):
     assert response.status_code == 302 and "/dang-nhap/" in response.url
 
 
-@pytest.mark.parametrize("who", ["secretary", "grassroots_approver", "district_approver", "province_staff",
-                                 "province_approver", "province_admin", "superuser"])
+@pytest.mark.parametrize(
+    "who",
+    [
+        "secretary",
+        "grassroots_approver",
+        "district_approver",
+        "province_staff",
+        "province_approver",
+        "province_admin",
+        "superuser",
+    ],
+)
 def test_it_shows_a_branch_to_everyone_above_it(tree, users, login, who):
     response = login(getattr(users, who)).get(_url("detail", tree.branch.code))
     assert response.status_code == 200
     assert "Chi đoàn thôn Đồng Tâm" in response.content.decode()
 
 
-@pytest.mark.parametrize("who", ["secretary", "grassroots_approver", "district_approver", "province_staff",
-                                 "province_approver", "province_admin", "outsider", "nopost"])
+@pytest.mark.parametrize(
+    "who",
+    [
+        "secretary",
+        "grassroots_approver",
+        "district_approver",
+        "province_staff",
+        "province_approver",
+        "province_admin",
+        "outsider",
+        "nopost",
+    ],
+)
 def test_it_answers_404_outside_scope(tree, users, login, who):
     # T2's chi đoàn for everyone of T1; T1's chi đoàn for the outsider (and for a user with no post)
     code = tree.branch.code if who in ("outsider", "nopost") else tree.branch_other.code
@@ -45,7 +66,9 @@ def test_the_tree_page_redirects_to_the_single_root(tree, users, login):
     assert response.status_code == 302 and response.url == _url("detail", "T1-H1")
 
 
-def test_the_detail_page_lists_children_with_counts_in_constant_queries(tree, users, login, django_assert_max_num_queries):
+def test_the_detail_page_lists_children_with_counts_in_constant_queries(
+    tree, users, login, django_assert_max_num_queries
+):
     client = login(users.province_staff)
     with django_assert_max_num_queries(12):
         body = client.get(_url("detail", "T1")).content.decode()
@@ -84,8 +107,10 @@ def test_unit_actions_open_for_the_level_above(tree, users, login, action):
 def test_create_through_the_page(tree, users, login):
     client = login(users.grassroots_approver)
     level_id = Organization.objects.get(code="T1-H1-CS1-CD1").level_id
-    response = client.post(_url("create", tree.grassroots.code),
-                           {"code": "T1-H1-CS1-CD7", "name": "Chi đoàn thôn Mới", "level": level_id, "founded_on": "26/03/2024"})
+    response = client.post(
+        _url("create", tree.grassroots.code),
+        {"code": "T1-H1-CS1-CD7", "name": "Chi đoàn thôn Mới", "level": level_id, "founded_on": "26/03/2024"},
+    )
     assert response.status_code == 302
     unit = Organization.objects.get(code="T1-H1-CS1-CD7")
     assert unit.founded_on.isoformat() == "2024-03-26" and unit.parent() == tree.grassroots
@@ -123,14 +148,19 @@ def test_dissolve_with_members_shows_the_reason(tree, users, login):
 
 def test_merge_through_the_page(tree, users, login):
     client = login(users.grassroots_approver)
-    response = client.post(_url("merge", tree.branch2.code), {"target": tree.branch.code, "reason": "QĐ 3", "on_date": "01/02/2026"})
+    response = client.post(
+        _url("merge", tree.branch2.code), {"target": tree.branch.code, "reason": "QĐ 3", "on_date": "01/02/2026"}
+    )
     assert response.status_code == 302
     assert Organization.objects.get(code=tree.branch2.code).status == "merged"
 
 
 # --- users and posts -----------------------------------------------------------------------
 
-@pytest.mark.parametrize("who", ["secretary", "grassroots_approver", "district_approver", "province_staff", "province_approver", "outsider"])
+
+@pytest.mark.parametrize(
+    "who", ["secretary", "grassroots_approver", "district_approver", "province_staff", "province_approver", "outsider"]
+)
 def test_user_pages_are_for_administrators_only(tree, users, login, who):
     client = login(getattr(users, who))
     assert client.get(_url("users")).status_code == 403
@@ -144,10 +174,18 @@ def test_an_administrator_lists_only_users_in_scope(tree, users, login):
 
 def test_an_administrator_creates_a_user_with_a_first_post(tree, users, login):
     client = login(users.province_admin)
-    response = client.post(_url("user_create"), {
-        "username": "bithu.moi", "full_name": "Nguyễn Thị Mới", "email": "", "password": "Rat-kho-doan-2026",
-        "organization": tree.branch2.code, "role": Post.Role.SECRETARY, "title": "Bí thư",
-    })
+    response = client.post(
+        _url("user_create"),
+        {
+            "username": "bithu.moi",
+            "full_name": "Nguyễn Thị Mới",
+            "email": "",
+            "password": "Rat-kho-doan-2026",
+            "organization": tree.branch2.code,
+            "role": Post.Role.SECRETARY,
+            "title": "Bí thư",
+        },
+    )
     assert response.status_code == 302
     post = Post.objects.get(user__username="bithu.moi")
     assert post.organization == tree.branch2 and post.role == "secretary"
@@ -156,10 +194,16 @@ def test_an_administrator_creates_a_user_with_a_first_post(tree, users, login):
 
 def test_an_administrator_cannot_create_a_user_outside_scope(tree, users, login):
     client = login(users.province_admin)
-    response = client.post(_url("user_create"), {
-        "username": "ngoai", "full_name": "Người Ngoài", "password": "Rat-kho-doan-2026",
-        "organization": "T2-CS1-CD1", "role": Post.Role.SECRETARY,
-    })
+    response = client.post(
+        _url("user_create"),
+        {
+            "username": "ngoai",
+            "full_name": "Người Ngoài",
+            "password": "Rat-kho-doan-2026",
+            "organization": "T2-CS1-CD1",
+            "role": Post.Role.SECRETARY,
+        },
+    )
     assert response.status_code == 200
     assert "Không tìm thấy đơn vị mã “T2-CS1-CD1”" in response.content.decode()
 

@@ -29,10 +29,12 @@ class Command(BaseCommand):
         result = demo.seed(members=members, seed=seed)
         elapsed = time.monotonic() - started
         rate = result.members / elapsed if elapsed else 0
-        self.stdout.write(self.style.SUCCESS(
-            f"Đã tạo {result.units:,} đơn vị và {result.members:,} đoàn viên trong {elapsed:.1f} giây "
-            f"({rate:,.0f} đoàn viên/giây).".replace(",", ".")
-        ))
+        self.stdout.write(
+            self.style.SUCCESS(
+                f"Đã tạo {result.units:,} đơn vị và {result.members:,} đoàn viên trong {elapsed:.1f} giây "
+                f"({rate:,.0f} đoàn viên/giây).".replace(",", ".")
+            )
+        )
         self.stdout.write("Đơn vị cấp cao nhất:")
         for code, name in result.top_units[:20]:
             self.stdout.write(f"  {code:<8} {name}")
@@ -44,8 +46,12 @@ class Command(BaseCommand):
         from organizations.models import Post
 
         if logins is None:
-            logins = [(p.user.username, p.get_role_display(), p.organization.name) for p in
-                      Post.objects.filter(user__username__in=[u[0] for u in demo.DEMO_USERS]).select_related("user", "organization")]
+            logins = [
+                (p.user.username, p.get_role_display(), p.organization.name)
+                for p in Post.objects.filter(user__username__in=[u[0] for u in demo.DEMO_USERS]).select_related(
+                    "user", "organization"
+                )
+            ]
         self.stdout.write(f"Tài khoản mẫu (mật khẩu: {demo.DEMO_PASSWORD}):")
         for username, role, unit in logins:
             self.stdout.write(f"  {username:<16} {role} — {unit}")
