@@ -6,4 +6,6 @@ class MembersConfig(AppConfig):
     verbose_name = "Đoàn viên"
 
     def ready(self):
-        from . import services  # noqa: F401  (connects the unit_merged receiver)
+        from . import importers, services  # noqa: F401  (connects the unit_merged receiver)
+
+        importers.register_all()

@@ -97,48 +97,34 @@ def _copy_members(members: Iterable[dict], batch_size: int) -> int:
     return count
 
 
-def update_members(members: list[Member], fields: list[str], batch_size: int = 20000) -> int:
-    """Write ``fields`` of existing members (re-imports): on PostgreSQL, COPY into a temporary
-    table and one UPDATE … FROM; elsewhere bulk_update. Callers run it in a transaction."""
-    fields = [f for f in dict.fromkeys([*fields, "name_folded", "updated_at"]) if f != "id"]
+def update_members(members: list[dict], fields: list[str], batch_size: int = 20000) -> int:
+    """Write ``fields`` of existing members given as dicts with their ``id`` (re-imports): on
+    PostgreSQL, COPY into a temporary table and one UPDATE … FROM; elsewhere bulk_update.
+    Callers run it in a transaction."""
+    names = [Member._meta.get_field(f).attname for f in fields if f != "id"]
+    names = list(dict.fromkeys([*names, "name_folded", "updated_at"]))
+    now = timezone.now()
+    rows = [{**m, "name_folded": fold(m["full_name"]), "updated_at": now} for m in members]
     if connection.vendor != "postgresql":
-        now = timezone.now()
-        for member in members:
-            member.name_folded, member.updated_at = fold(member.full_name), now
-        Member.objects.bulk_update(members, fields, batch_size=1000)
-        return len(members)
-    columns = [Member._meta.get_field(f).column for f in fields]
-    now = timezone.now().isoformat()
+        objs = [Member(**{k: v for k, v in row.items() if k in names or k == "id"}) for row in rows]
+        Member.objects.bulk_update(objs, [Member._meta.get_field(n).name for n in names], batch_size=1000)
+        return len(objs)
+    columns = [Member._meta.get_field(n).column for n in names]
     with connection.cursor() as cursor:
         cursor.execute("DROP TABLE IF EXISTS member_update")
-        cursor.execute(
-            f"CREATE TEMP TABLE member_update AS SELECT id, {', '.join(columns)} FROM members_member WITH NO DATA"
-        )
+        cursor.execute(f"CREATE TEMP TABLE member_update AS SELECT id, {', '.join(columns)} FROM members_member WITH NO DATA")
         sql = f"COPY member_update (id, {', '.join(columns)}) FROM STDIN WITH (FORMAT csv, NULL '\\N')"
-        for start in range(0, len(members), batch_size):
+        for start in range(0, len(rows), batch_size):
             buffer = io.StringIO()
             writer = csv.writer(buffer)
-            for member in members[start : start + batch_size]:
-                writer.writerow([member.pk, *_update_row(member, now, fields)])
+            for row in rows[start : start + batch_size]:
+                writer.writerow([row["id"], *("\\N" if row.get(n) is None else row[n] for n in names)])
             buffer.seek(0)
             cursor.cursor.copy_expert(sql, buffer)
         assignments = ", ".join(f"{c} = u.{c}" for c in columns)
         cursor.execute(f"UPDATE members_member m SET {assignments} FROM member_update u WHERE m.id = u.id")
         cursor.execute("DROP TABLE member_update")
-    return len(members)
-
-
-def _update_row(member: Member, now: str, fields: list[str]) -> list:
-    values = []
-    for name in fields:
-        if name == "name_folded":
-            value = fold(member.full_name)
-        elif name == "updated_at":
-            value = now
-        else:
-            value = getattr(member, Member._meta.get_field(name).attname)
-        values.append("\\N" if value is None else value)
-    return values
+    return len(rows)
 
 
 def branch_member_counts() -> dict[int, int]:

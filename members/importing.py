@@ -4,11 +4,19 @@ An importer reads the whole file, validates every row first and writes nothing u
 is valid (all-or-nothing), inside one transaction. Higher apps register their own kinds
 (``evaluations`` registers "ratings") in their AppConfig.ready, so ``members`` never imports them.
 
-STATUS: interface only; the members issue implements the engine (reading, header checks,
-error list, the command and the upload page).
+``XlsxImporter`` is the engine most kinds build on: it reads the first sheet with openpyxl in
+read-only mode, checks the headers, hands every data row to ``validate`` (which must not write),
+and only when no row has an error calls ``write`` inside one transaction.
 """
 
+import io
+import os
+import zipfile
+from collections.abc import Iterator
 from dataclasses import dataclass, field
+from datetime import date, datetime
+
+from django.db import transaction
 
 
 @dataclass(frozen=True)
@@ -18,6 +26,8 @@ class RowError:
     message: str  # Vietnamese, names what is wrong
 
     def __str__(self):
+        if self.row <= 0:  # a problem with the file itself, not one of its rows
+            return f"Tệp: {self.message}"
         where = f"Dòng {self.row}" + (f", cột “{self.column}”" if self.column else "")
         return f"{where}: {self.message}"
 
@@ -66,3 +76,136 @@ def get_importer(kind: str) -> type[Importer]:
 
 def kinds() -> list[str]:
     return sorted(_REGISTRY)
+
+
+class FileProblem(Exception):
+    """The file cannot be read as an import at all (not an xlsx, empty, wrong headers)."""
+
+    def __init__(self, message: str, *, row: int = 0, column: str = ""):
+        super().__init__(message)
+        self.row, self.column = row, column
+
+
+NOT_XLSX = "Tệp không phải là tệp Excel .xlsx (hãy lưu lại bằng Excel với định dạng .xlsx rồi tải lên)."
+
+
+def _open(file):
+    """A path or a file object (an upload), checked for the two commonest mistakes first."""
+    if isinstance(file, str | os.PathLike):
+        if os.path.getsize(file) == 0:
+            raise FileProblem("Tệp rỗng (0 byte).")
+        handle = open(file, "rb")  # noqa: SIM115  (closed by the workbook's reader)
+    else:
+        if hasattr(file, "seek"):
+            file.seek(0)
+        handle = io.BytesIO(file.read())
+        if handle.getbuffer().nbytes == 0:
+            raise FileProblem("Tệp rỗng (0 byte).")
+    if not zipfile.is_zipfile(handle):
+        raise FileProblem(NOT_XLSX)
+    handle.seek(0)
+    return handle
+
+
+def _clean(value):
+    if isinstance(value, str):
+        value = value.strip()
+        return value or None
+    return value
+
+
+def read_sheet(file, required: list[str], optional: list[str] = ()) -> tuple[list[str], Iterator[tuple[int, dict]]]:
+    """The headers found and an iterator of (row number, {header: value}) for non-empty rows."""
+    from openpyxl import load_workbook
+
+    handle = _open(file)
+    try:
+        workbook = load_workbook(handle, read_only=True, data_only=True)
+    except Exception as exc:  # openpyxl raises many kinds for a damaged or foreign zip
+        raise FileProblem(NOT_XLSX) from exc
+    rows = workbook.worksheets[0].iter_rows(values_only=True)
+    header_row = next(rows, None)
+    headers = [str(h).strip() if h is not None else "" for h in (header_row or ())]
+    if not any(headers):
+        workbook.close()
+        raise FileProblem("Tệp trống: không có dòng tiêu đề. Hãy dùng tệp mẫu.", row=1)
+    missing = [h for h in required if h not in headers]
+    if missing:
+        workbook.close()
+        names = ", ".join(f"“{h}”" for h in missing)
+        raise FileProblem(f"Thiếu cột {names}. Dòng 1 phải có đủ các cột của tệp mẫu.", row=1, column=missing[0])
+    wanted = {i: h for i, h in enumerate(headers) if h in set(required) | set(optional)}
+
+    def data():
+        try:
+            for number, values in enumerate(rows, start=2):
+                record = {h: _clean(values[i]) if i < len(values) else None for i, h in wanted.items()}
+                if any(v is not None for v in record.values()):
+                    yield number, record
+        finally:
+            workbook.close()
+
+    return [h for h in headers if h in wanted.values()], data()
+
+
+def parse_date(value) -> date | None:
+    """A date cell, or text written dd/mm/yyyy (also dd-mm-yyyy and yyyy-mm-dd)."""
+    if value is None:
+        return None
+    if isinstance(value, datetime):
+        return value.date()
+    if isinstance(value, date):
+        return value
+    if isinstance(value, str):
+        for fmt in ("%d/%m/%Y", "%d-%m-%Y", "%Y-%m-%d", "%d/%m/%Y %H:%M:%S"):
+            try:
+                return datetime.strptime(value, fmt).date()
+            except ValueError:
+                continue
+    raise ValueError(f"“{value}” không phải là ngày (viết theo dạng dd/mm/yyyy).")
+
+
+def parse_text(value, *, digits: int = 0) -> str:
+    """Text of a cell; a number typed into a text column loses Excel's float form (and, for
+    fixed-length codes such as CCCD, the leading zeros Excel dropped are restored)."""
+    if value is None:
+        return ""
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    if isinstance(value, int) and digits:
+        return str(value).zfill(digits)
+    return str(value).strip()
+
+
+class XlsxImporter(Importer):
+    """Read → validate every row → write all in one transaction, or nothing."""
+
+    optional_headers: list[str] = []
+
+    def run(self, file, *, dry_run: bool = False) -> ImportResult:
+        result = ImportResult(dry_run=dry_run)
+        try:
+            headers, rows = read_sheet(file, self.headers, self.optional_headers)
+            self.present = set(headers)
+            plan = self.validate(rows, result)
+        except FileProblem as exc:
+            result.errors.append(RowError(exc.row, exc.column, str(exc)))
+            return result
+        if not plan_has_rows(result) and not result.errors:
+            result.errors.append(RowError(2, "", "Tệp không có dòng dữ liệu nào."))
+        if result.errors or dry_run:
+            return result
+        with transaction.atomic():
+            self.write(plan, result)
+        return result
+
+    def validate(self, rows: Iterator[tuple[int, dict]], result: ImportResult):
+        """Check every row, append RowErrors, fill result.created/updated; return a plan for write."""
+        raise NotImplementedError
+
+    def write(self, plan, result: ImportResult) -> None:
+        raise NotImplementedError
+
+
+def plan_has_rows(result: ImportResult) -> bool:
+    return bool(result.created or result.updated)

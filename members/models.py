@@ -42,9 +42,13 @@ class Member(models.Model):
     status = models.CharField("trạng thái", max_length=12, choices=Status.choices, default=Status.ACTIVE)
     status_changed_on = models.DateField("ngày đổi trạng thái", null=True, blank=True)
     joined_branch_on = models.DateField("sinh hoạt tại chi đoàn từ", null=True, blank=True)
+    # "Trưởng thành" at 30 unless the chi đoàn decides to keep the member (at most until 35).
+    kept_until = models.DateField("giữ lại sinh hoạt đến", null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
-    updated_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
 
     class Meta:
         verbose_name = "đoàn viên"
@@ -58,11 +62,6 @@ class Member(models.Model):
     def __str__(self):
         return self.full_name
 
-    @property
-    def is_on_roll(self) -> bool:
-        """Still counted on the chi đoàn's roster (a transfer out is pending until accepted)."""
-        return self.status in (self.Status.ACTIVE, self.Status.TRANSFERRING)
-
     def save(self, *args, **kwargs):
         from organizations.text import fold
 
@@ -72,3 +71,155 @@ class Member(models.Model):
         if not self.card_number:
             self.card_number = None
         super().save(*args, **kwargs)
+
+    @property
+    def is_on_roll(self) -> bool:
+        """Still counted on the chi đoàn's roster (a transfer out is pending until accepted)."""
+        return self.status in (self.Status.ACTIVE, self.Status.TRANSFERRING)
+
+
+class MemberEvent(models.Model):
+    """One step of a member's life in the union; transfers are history rows, never overwrites."""
+
+    class Kind(models.TextChoices):
+        ADMISSION = "admission", "Kết nạp"
+        RECORDED = "recorded", "Nhập hồ sơ"
+        TRANSFER_OUT = "transfer_out", "Chuyển sinh hoạt đi"
+        TRANSFER_IN = "transfer_in", "Chuyển sinh hoạt đến"
+        TRANSFER_REFUSED = "transfer_refused", "Chuyển sinh hoạt bị từ chối"
+        TRANSFER_CANCELLED = "transfer_cancelled", "Hủy chuyển sinh hoạt"
+        MATURED = "matured", "Trưởng thành"
+        KEPT_AFTER_30 = "kept_after_30", "Giữ lại sinh hoạt sau 30 tuổi"
+        REMOVED = "removed", "Xóa tên"
+        DECEASED = "deceased", "Từ trần"
+        MERGED = "merged", "Hợp nhất chi đoàn"
+        EDITED = "edited", "Sửa thông tin"
+
+    member = models.ForeignKey(Member, on_delete=models.CASCADE, related_name="events", verbose_name="đoàn viên")
+    kind = models.CharField("sự kiện", max_length=20, choices=Kind.choices)
+    date = models.DateField("ngày")
+    from_branch = models.ForeignKey(
+        Organization, on_delete=models.PROTECT, null=True, blank=True, related_name="+", verbose_name="từ chi đoàn"
+    )
+    to_branch = models.ForeignKey(
+        Organization, on_delete=models.PROTECT, null=True, blank=True, related_name="+", verbose_name="đến chi đoàn"
+    )
+    reason = models.TextField("lý do / ghi chú", blank=True)
+    by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name="người thực hiện",
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-date", "-id"]
+        verbose_name = "sự kiện đoàn viên"
+        verbose_name_plural = "lịch sử đoàn viên"
+
+    def __str__(self):
+        return f"{self.get_kind_display()} — {self.date:%d/%m/%Y}"
+
+
+class Transfer(models.Model):
+    """Chuyển sinh hoạt: pending until the receiving chi đoàn accepts; the member stays on the
+    sending roster meanwhile (status TRANSFERRING)."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", "Chờ tiếp nhận"
+        ACCEPTED = "accepted", "Đã tiếp nhận"
+        REFUSED = "refused", "Bị từ chối"
+        CANCELLED = "cancelled", "Đã hủy"
+
+    member = models.ForeignKey(Member, on_delete=models.CASCADE, related_name="transfers", verbose_name="đoàn viên")
+    from_branch = models.ForeignKey(
+        Organization, on_delete=models.PROTECT, related_name="+", verbose_name="chi đoàn đi"
+    )
+    to_branch = models.ForeignKey(Organization, on_delete=models.PROTECT, related_name="+", verbose_name="chi đoàn đến")
+    reason = models.TextField("lý do", blank=True)
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+", verbose_name="người đề nghị"
+    )
+    requested_at = models.DateTimeField("ngày đề nghị", auto_now_add=True)
+    accepted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name="người quyết định",
+    )
+    accepted_at = models.DateTimeField("ngày quyết định", null=True, blank=True)
+    decision_note = models.TextField("ghi chú quyết định", blank=True)
+    status = models.CharField("trạng thái", max_length=10, choices=Status.choices, default=Status.PENDING)
+
+    class Meta:
+        ordering = ["-requested_at", "-id"]
+        verbose_name = "chuyển sinh hoạt"
+        verbose_name_plural = "chuyển sinh hoạt"
+        indexes = [models.Index(fields=["to_branch", "status"]), models.Index(fields=["from_branch", "status"])]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["member"], condition=models.Q(status="pending"), name="one_pending_transfer"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.member} → {self.to_branch}"
+
+
+class CadreTitle(models.TextChoices):
+    SECRETARY = "bi_thu", "Bí thư"
+    DEPUTY = "pho_bi_thu", "Phó Bí thư"
+    STANDING = "uy_vien_btv", "Ủy viên Ban Thường vụ"
+    COMMITTEE = "uy_vien_bch", "Ủy viên Ban Chấp hành"
+
+
+class MemberPosition(models.Model):
+    """A post a member holds in a unit's leadership (bí thư, phó bí thư, ủy viên BCH …)."""
+
+    member = models.ForeignKey(Member, on_delete=models.CASCADE, related_name="positions", verbose_name="đoàn viên")
+    title = models.CharField("chức danh", max_length=20, choices=CadreTitle.choices)
+    unit = models.ForeignKey(Organization, on_delete=models.PROTECT, related_name="+", verbose_name="tại đơn vị")
+    since = models.DateField("từ ngày")
+    until = models.DateField("đến ngày", null=True, blank=True)
+
+    class Meta:
+        ordering = ["-since", "-id"]
+        verbose_name = "chức vụ đoàn viên"
+        verbose_name_plural = "chức vụ đoàn viên"
+        indexes = [models.Index(fields=["unit", "until"])]
+
+    def __str__(self):
+        return f"{self.get_title_display()} — {self.unit}"
+
+
+class CadreAgeLimit(models.Model):
+    """Cadre statute age limits (QĐ 289): a policy row per title and level, optionally for one
+    subtree. Every applicable row is checked, so a subtree's row can only tighten the limit."""
+
+    title = models.CharField("chức danh", max_length=20, choices=CadreTitle.choices)
+    level = models.ForeignKey("organizations.Level", on_delete=models.CASCADE, verbose_name="cấp")
+    organization = models.ForeignKey(
+        Organization,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name="áp dụng cho đơn vị",
+        help_text="để trống: áp dụng toàn quốc",
+    )
+    max_age_first = models.PositiveSmallIntegerField("tuổi tối đa khi tham gia lần đầu")
+    max_age_holding = models.PositiveSmallIntegerField("tuổi tối đa khi đang đảm nhiệm")
+    source = models.CharField("căn cứ", max_length=120, blank=True)
+
+    class Meta:
+        ordering = ["level__rank", "title"]
+        verbose_name = "giới hạn tuổi cán bộ"
+        verbose_name_plural = "giới hạn tuổi cán bộ"
+
+    def __str__(self):
+        return f"{self.get_title_display()} {self.level}: {self.max_age_first}/{self.max_age_holding}"

@@ -1,5 +1,13 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from . import views
 
 app_name = "reports"
 
-urlpatterns: list = []
+urlpatterns = [
+    path("", views.index, name="index"),
+    path("<int:pk>/", views.job, name="job"),
+    path("<int:pk>/tien-do/", views.job_progress, name="progress"),
+    path("<int:pk>/chay-lai/", views.job_rerun, name="rerun"),
+    path("<int:pk>/tai-ve/", views.download, name="download"),
+]

@@ -1,7 +1,83 @@
-"""What is waiting for a user in this app, shown on their home page (doanhub.dashboard)."""
+"""What is waiting for a user in this app, shown on their home page (doanhub.dashboard).
+
+Two grouped queries at most: registrations received by the units where the user holds a post
+(awaiting assignment, evaluation or decision), and the user's own đoàn cơ sở registration."""
+
+from django.db.models import Count, Q
+from django.urls import reverse
+from django.utils import timezone
 
 from organizations.inbox import InboxItem
+from organizations.scoping import open_posts
+
+from .models import Campaign, Registration
+
+Status = Registration.Status
+WAITING = {
+    Status.SUBMITTED: "đăng ký “3 chủ động” chờ tiếp nhận, phân công",
+    Status.ACCEPTED: "đoàn cơ sở “3 chủ động” chờ đánh giá",
+    Status.EVALUATED: "đoàn cơ sở “3 chủ động” chờ quyết định công nhận",
+}
 
 
 def items(user) -> list[InboxItem]:
-    return []
+    posts = open_posts(user)
+    if not posts:
+        return []
+    return _received(posts) + _own_due(posts)
+
+
+def _received(posts) -> list[InboxItem]:
+    units = {p.organization.pk: p.organization for p in posts if not p.organization.level.is_branch}
+    if not units:
+        return []
+    rows = (
+        Registration.objects.filter(receiving_unit_id__in=units, status__in=list(WAITING))
+        .values("campaign_id", "campaign__report_deadline", "receiving_unit_id", "status")
+        .annotate(n=Count("pk"))
+        .order_by()
+    )
+    today = timezone.localdate()
+    result = []
+    for row in rows:
+        unit = units[row["receiving_unit_id"]]
+        url = reverse("recognition:board", args=[row["campaign_id"], unit.code])
+        result.append(
+            InboxItem(
+                title=f"{WAITING[row['status']]} — {unit.name}",
+                url=url,
+                count=row["n"],
+                # still not taken in when the report to the province is due (15/10 by default)
+                urgent=row["status"] == Status.SUBMITTED and today > row["campaign__report_deadline"],
+            )
+        )
+    return result
+
+
+def _own_due(posts) -> list[InboxItem]:
+    """An open campaign over the user's đoàn cơ sở with no registration sent yet, or one returned."""
+    units = {p.organization.pk: p.organization for p in posts if p.organization.level.is_grassroots}
+    if not units:
+        return []
+    today = timezone.localdate()
+    paths = {path for u in units.values() for path in u.ancestor_paths()}
+    campaigns = list(Campaign.objects.filter(year__gte=today.year, province__path__in=paths).select_related("province"))
+    if not campaigns:
+        return []
+    done = set(
+        Registration.objects.filter(campaign__in=campaigns, organization_id__in=units)
+        .filter(~Q(status__in=[Status.DRAFT, Status.RETURNED]))
+        .values_list("campaign_id", "organization_id")
+    )
+    result = []
+    for c in campaigns:
+        for unit in units.values():
+            if unit.path.startswith(c.province.path) and (c.pk, unit.pk) not in done:
+                result.append(
+                    InboxItem(
+                        title=f"{unit.name}: đăng ký “3 chủ động” năm {c.year} (hạn {c.registration_deadline:%d/%m/%Y})",
+                        url=reverse("recognition:register", args=[c.pk, unit.code]),
+                        urgent=today > c.registration_deadline,
+                    )
+                )
+    return result

@@ -1,0 +1,188 @@
+"""Report builder: "3 chủ động" registrations and recognitions per unit and per year.
+
+Registered by the reports app as "evaluations.recognition.reporting.build" (job framework and
+``build_report recognition --year Y --root CODE --out FILE.xlsx``). Two grouped queries (units,
+registrations) bucketed by the path prefix of each child of the root, so the cost does not grow
+with the number of nodes in a list (DESIGN.md: rollups group by a path prefix).
+"""
+
+from decimal import ROUND_HALF_UP, Decimal
+
+from django.db.models import Count, Q
+from django.db.models.functions import Substr
+
+from organizations.models import Organization
+from organizations.numbers import vn_int, vn_rate
+from organizations.reporting import Chart, ReportData, Table
+
+from .models import Registration
+
+Status = Registration.Status
+
+
+def _rate(part: int, whole: int) -> Decimal:
+    if not whole:
+        return Decimal("0.0")
+    return (Decimal(part) * 100 / Decimal(whole)).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)
+
+
+def _rows_of(root: Organization) -> tuple[list[Organization], int]:
+    """The units a row is made for (the root's children, or the root itself for a đoàn cơ sở)
+    and the length of the path prefix that assigns every node to its row."""
+    if root.level.is_grassroots:
+        return [root], len(root.path)
+    children = list(
+        Organization.objects.filter(
+            path__startswith=root.path, depth=root.depth + 1, level__is_branch=False, status=Organization.Status.ACTIVE
+        ).order_by("path")
+    )
+    return children, len(root.path) + root.steplen
+
+
+def _eligible(root: Organization, prefix_len: int) -> dict[str, int]:
+    qs = (
+        Organization.objects.filter(
+            path__startswith=root.path, level__is_grassroots=True, status=Organization.Status.ACTIVE
+        )
+        .annotate(prefix=Substr("path", 1, prefix_len))
+        .values("prefix")
+        .annotate(n=Count("pk"))
+        .order_by()
+    )
+    return {row["prefix"]: row["n"] for row in qs}
+
+
+def _outcomes(root: Organization, prefix_len: int, years: list[int]) -> dict[tuple[str, int], dict[str, int]]:
+    qs = (
+        Registration.objects.filter(organization__path__startswith=root.path, campaign__year__in=years)
+        .exclude(status=Status.DRAFT)
+        .annotate(prefix=Substr("organization__path", 1, prefix_len))
+        .values("prefix", "campaign__year")
+        .annotate(
+            registered=Count("pk"),
+            recognised=Count("pk", filter=Q(status=Status.RECOGNISED)),
+            not_recognised=Count("pk", filter=Q(status=Status.NOT_RECOGNISED)),
+        )
+        .order_by()
+    )
+    return {(r["prefix"], r["campaign__year"]): r for r in qs}
+
+
+COLUMNS = [
+    "Đơn vị",
+    "Số đoàn cơ sở",
+    "Đăng ký",
+    "Tỷ lệ đăng ký (%)",
+    "Được công nhận",
+    "Không công nhận",
+    "Chưa có kết quả",
+    "Tỷ lệ công nhận/đăng ký (%)",
+    "Tỷ lệ công nhận/tổng số (%)",
+]
+
+
+def _line(name: str, eligible: int, reg: int, rec: int, rej: int) -> list:
+    return [name, eligible, reg, _rate(reg, eligible), rec, rej, reg - rec - rej, _rate(rec, reg), _rate(rec, eligible)]
+
+
+def build(*, root: Organization, year: int, progress=lambda pct: None, **options) -> ReportData:
+    """Registered / recognised counts and rates per child unit for ``year``, and the trend over
+    ``options["years"]`` (default: the two years before and ``year``)."""
+    years = sorted(set(options.get("years") or [year - 2, year - 1, year]) | {year})
+    progress(0)
+    units, prefix_len = _rows_of(root)
+    eligible = _eligible(root, prefix_len)
+    progress(40)
+    outcomes = _outcomes(root, prefix_len, years)
+    progress(80)
+    empty = {"registered": 0, "recognised": 0, "not_recognised": 0}
+    rows, totals = [], [0, 0, 0, 0]
+    for unit in units:
+        o = outcomes.get((unit.path, year), empty)
+        figures = [eligible.get(unit.path, 0), o["registered"], o["recognised"], o["not_recognised"]]
+        totals = [a + b for a, b in zip(totals, figures, strict=True)]
+        rows.append(_line(unit.name, *figures))
+    total = _line("Tổng cộng", *totals)
+    trend = _trend(outcomes, years)
+    data = ReportData(
+        kind="recognition",
+        title=f"Đoàn cơ sở “3 chủ động” năm {year} — {root.name}",
+        root_code=root.code,
+        root_name=root.name,
+        year=year,
+    )
+    data.tables.append(
+        Table(
+            title=f"Đăng ký và công nhận năm {year}",
+            columns=COLUMNS,
+            rows=rows,
+            total=total,
+            percent_columns={3, 7, 8},
+            sheet=f"Năm {year}",
+        )
+    )
+    data.tables.append(
+        Table(
+            title="Qua các năm",
+            columns=[
+                "Năm",
+                "Đăng ký",
+                "Được công nhận",
+                "Không công nhận",
+                "Chưa có kết quả",
+                "Tỷ lệ công nhận/đăng ký (%)",
+            ],
+            rows=trend,
+            percent_columns={5},
+            sheet="Qua các năm",
+        )
+    )
+    data.charts.append(
+        Chart(
+            kind="stacked-bar",
+            title=f"Kết quả năm {year} theo đơn vị",
+            labels=[r[0] for r in rows],
+            series=[
+                ("Được công nhận", [r[4] for r in rows]),
+                ("Không công nhận", [r[5] for r in rows]),
+                ("Chưa có kết quả", [r[6] for r in rows]),
+            ],
+        )
+    )
+    data.narrative = _narrative(root, year, total, trend, rows)
+    progress(100)
+    return data
+
+
+def _trend(outcomes: dict, years: list[int]) -> list[list]:
+    rows = []
+    for y in years:
+        reg = sum(v["registered"] for (_, yy), v in outcomes.items() if yy == y)
+        rec = sum(v["recognised"] for (_, yy), v in outcomes.items() if yy == y)
+        rej = sum(v["not_recognised"] for (_, yy), v in outcomes.items() if yy == y)
+        rows.append([y, reg, rec, rej, reg - rec - rej, _rate(rec, reg)])
+    return rows
+
+
+def _narrative(root: Organization, year: int, total: list, trend: list[list], rows: list[list]) -> list[str]:
+    _, eligible, reg, _, rec, rej, pending, _, _ = total
+    text = [
+        f"Năm {year}, {root.name} có {vn_int(reg)}/{vn_int(eligible)} đoàn cơ sở đăng ký xây dựng đoàn cơ sở "
+        f"“3 chủ động”, đạt tỷ lệ {vn_rate(reg, eligible)}. Có {vn_int(rec)} đơn vị được công nhận, bằng "
+        f"{vn_rate(rec, reg)} số đơn vị đăng ký và {vn_rate(rec, eligible)} tổng số đoàn cơ sở; {vn_int(rej)} đơn vị "
+        f"không được công nhận và {vn_int(pending)} đơn vị chưa có kết quả."
+    ]
+    previous = next((t for t in trend if t[0] == year - 1), None)
+    if previous is not None:
+        change = rec - previous[2]
+        trend_word = "tăng" if change > 0 else "giảm" if change < 0 else "không đổi so với"
+        amount = f" {vn_int(abs(change))} đơn vị so với" if change else ""
+        text.append(f"Số đơn vị được công nhận {trend_word}{amount} năm {year - 1} ({vn_int(previous[2])} đơn vị).")
+    leaders = [r for r in rows if r[2]]
+    if len(leaders) > 1:
+        best = max(leaders, key=lambda r: (r[7], r[4]))
+        text.append(
+            f"Đơn vị có tỷ lệ công nhận cao nhất: {best[0]} ({vn_int(best[4])}/{vn_int(best[2])} đơn vị đăng ký, "
+            f"{vn_rate(best[4], best[2])})."
+        )
+    return text

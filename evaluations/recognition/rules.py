@@ -1,0 +1,70 @@
+"""Who may do what in the "3 chủ động" workflow: the one copy of each rule.
+
+Services enforce these; views and templates only read them to show or hide a button.
+The guidance (08-HD/TWĐTN-BTC): the đoàn cơ sở registers; the level above follows, evaluates and
+decides; the province's standing office and inspection committee check the districts.
+"""
+
+from organizations.models import Organization, Post
+from organizations.scoping import ALL_ROLES, MANAGER_ROLES, has_role_above, has_role_over, roles_at
+
+from .models import Campaign, Decision, Flag, Registration
+
+Role = Post.Role
+REGISTRANT_ROLES = frozenset({Role.SECRETARY, Role.APPROVER, Role.ADMIN})
+# Campaigns are run by province-level units (tỉnh/thành đoàn, Đoàn Khối): the level row's code.
+CAMPAIGN_LEVEL = "tinh"
+
+
+def can_manage_campaign(user, province: Organization) -> bool:
+    """The province's standing office sets up the year's campaign and its criteria."""
+    return province.level.code == CAMPAIGN_LEVEL and has_role_over(user, province, MANAGER_ROLES)
+
+
+def can_register(user, org: Organization) -> bool:
+    """The đoàn cơ sở itself (its secretary or standing office) registers, not a level above it."""
+    return getattr(user, "is_superuser", False) or bool(roles_at(user, org) & REGISTRANT_ROLES)
+
+
+def can_follow(user, registration: Registration) -> bool:
+    """Accept, assign, follow up and evaluate: any post at a level above the registrant,
+    or the cadre assigned to it."""
+    if registration.cadre_id and registration.cadre_id == getattr(user, "pk", None):
+        return True
+    return has_role_above(user, registration.organization, ALL_ROLES)
+
+
+def can_assign(user, registration: Registration) -> bool:
+    """Phân công cán bộ theo dõi: a post at a level above the registrant (not the cadre themself)."""
+    return has_role_above(user, registration.organization, ALL_ROLES)
+
+
+def can_decide_at(user, unit: Organization) -> bool:
+    """Decisions and the report to the province bind the unit: its standing office signs them.
+    Only a level that receives registrations (above the đoàn cơ sở) issues them."""
+    return not (unit.level.is_grassroots or unit.level.is_branch) and has_role_over(user, unit, MANAGER_ROLES)
+
+
+def can_decide(user, registration: Registration) -> bool:
+    return can_decide_at(user, registration.receiving_unit)
+
+
+def can_review(user, campaign: Campaign) -> bool:
+    """The province's standing office and inspection committee (approver/admin posts at the province)."""
+    return has_role_over(user, campaign.province, MANAGER_ROLES)
+
+
+def can_resolve(user, flag: Flag) -> bool:
+    decision: Decision = flag.decision
+    return can_review(user, decision.campaign) or can_decide_at(user, decision.issued_by)
+
+
+def can_send_report(user, campaign: Campaign, unit: Organization) -> bool:
+    """A unit between the province and its đoàn cơ sở (a district) reports to the province."""
+    return (
+        unit.pk != campaign.province_id and unit.path.startswith(campaign.province.path) and can_decide_at(user, unit)
+    )
+
+
+def can_see_board(user, unit: Organization) -> bool:
+    return not (unit.level.is_branch or unit.level.is_grassroots) and has_role_over(user, unit, ALL_ROLES)

@@ -1,0 +1,127 @@
+"""Pure rules of the rating: who decides what, which period applies, who is eligible.
+
+Hướng dẫn 33: members are proposed by the chi đoàn meeting and decided by the đoàn cơ sở; an
+organisation is decided by the unit directly above it.
+"""
+
+from dataclasses import dataclass
+from datetime import date
+
+from django.core.exceptions import ValidationError
+
+from members.models import Member
+from organizations.models import Level, Organization, Post
+from organizations.scoping import has_role_over
+
+from .models import RatingPeriod, SubjectType
+
+Role = Post.Role
+ENTRY_ROLES = {Role.SECRETARY, Role.STAFF, Role.ADMIN}
+DECIDER_ROLES = {Role.APPROVER, Role.ADMIN}
+
+
+def period_for(org: Organization, year: int) -> RatingPeriod | None:
+    """The period of ``year`` issued by the nearest unit at or above ``org``."""
+    paths = org.ancestor_paths() + [org.path]
+    return (
+        RatingPeriod.objects.filter(year=year, root__path__in=paths)
+        .select_related("root")
+        .order_by("-root__depth")
+        .first()
+    )
+
+
+def covers(period: RatingPeriod, org: Organization) -> bool:
+    return org.path.startswith(period.root.path)
+
+
+def require_covered(period: RatingPeriod, org: Organization) -> None:
+    if not covers(period, org):
+        raise ValidationError(f"“{org.name}” không thuộc phạm vi của {period}.")
+
+
+def grassroots_above(org: Organization, ancestors: list[Organization] | None = None) -> Organization | None:
+    """The nearest đoàn cơ sở at or above ``org``'s parent (it decides member ratings)."""
+    if ancestors is None:
+        ancestors = list(Organization.objects.filter(path__in=org.ancestor_paths()).select_related("level"))
+    for unit in sorted(ancestors, key=lambda o: -o.depth):
+        if unit.level.is_grassroots:
+            return unit
+    return None
+
+
+def member_approving_unit(branch: Organization) -> Organization:
+    unit = grassroots_above(branch)
+    if unit is None:
+        unit = branch.parent()
+    if unit is None:
+        raise ValidationError(f"“{branch.name}” không có đơn vị cấp trên để công nhận xếp loại.")
+    return unit
+
+
+def org_approving_unit(org: Organization) -> Organization:
+    parent = org.parent()
+    if parent is None:
+        raise ValidationError(f"“{org.name}” không có đơn vị cấp trên để công nhận xếp loại.")
+    return parent
+
+
+def org_subject_type(org: Organization, grassroots_rank: int | None = None) -> str:
+    """Chi đoàn (and the intermediate units below a cơ sở) are rated as chi đoàn; a cơ sở as
+    đoàn cơ sở; anything above as an upper-level unit. Read from Level flags, never depths."""
+    if org.level.is_branch:
+        return SubjectType.BRANCH
+    if org.level.is_grassroots:
+        return SubjectType.GRASSROOTS
+    if grassroots_rank is None:
+        grassroots_rank = lowest_grassroots_rank()
+    if grassroots_rank is not None and org.level.rank > grassroots_rank:
+        return SubjectType.BRANCH
+    return SubjectType.UPPER
+
+
+def lowest_grassroots_rank() -> int | None:
+    return Level.objects.filter(is_grassroots=True).order_by("rank").values_list("rank", flat=True).first()
+
+
+def can_enter(user, unit: Organization) -> bool:
+    """The chi đoàn secretary (or staff/admins over it) enters self-reviews and proposals."""
+    return has_role_over(user, unit, ENTRY_ROLES)
+
+
+def can_decide(user, approving_unit: Organization) -> bool:
+    """Approvers at the deciding unit or above it (the level above decides)."""
+    return has_role_over(user, approving_unit, DECIDER_ROLES)
+
+
+def can_administer(user, period_root: Organization) -> bool:
+    return has_role_over(user, period_root, {Role.ADMIN})
+
+
+def months_between(start: date, end: date) -> int:
+    months = (end.year - start.year) * 12 + end.month - start.month
+    if end.day < start.day:
+        months -= 1
+    return months
+
+
+@dataclass(frozen=True)
+class Eligibility:
+    eligible: bool
+    reason: str = ""
+    transferred_in: bool = False
+
+
+def eligibility(member: Member, *, on: date, min_months: int, exclude_party_members: bool) -> Eligibility:
+    """Rated only after ≥ min_months continuous months of activity; a member who transferred in
+    recently is still rated, by the new chi đoàn, with the old unit's comment (Hướng dẫn 33)."""
+    if not member.is_on_roll:
+        return Eligibility(False, f"{member.get_status_display()}")
+    if exclude_party_members and member.is_party_member:
+        return Eligibility(False, "Là đảng viên (theo quy định không xếp loại đoàn viên)")
+    joined_union = member.admitted_on or member.joined_branch_on
+    if joined_union is None or months_between(joined_union, on) < min_months:
+        return Eligibility(False, f"Chưa đủ {min_months} tháng sinh hoạt")
+    joined_branch = member.joined_branch_on or joined_union
+    transferred = joined_branch > joined_union and months_between(joined_branch, on) < min_months
+    return Eligibility(True, "", transferred)

@@ -1,0 +1,349 @@
+"""Reads of the rating, scoped to a user; each list is a fixed number of queries."""
+
+import math
+from dataclasses import dataclass, field
+from datetime import date
+from decimal import Decimal
+
+from django.db.models import Count, Q, QuerySet
+
+from members.models import Member
+from organizations.models import Organization
+from organizations.numbers import vn_rate
+from organizations.scoping import open_posts, root_paths, scope_q, scoped
+
+from . import rules
+from .models import (
+    GOOD_OR_BETTER,
+    Assessment,
+    RatingDeadline,
+    RatingLevel,
+    RatingPeriod,
+    RatingPolicy,
+    Status,
+    SubjectType,
+    Submission,
+)
+from .policies import EffectivePolicy, effective_policy, suggested_level
+
+SENT = (Status.SUBMITTED, Status.APPROVED, Status.LOCKED)
+
+
+def periods_for(user) -> QuerySet:
+    """Periods issued at or above the user's posts, or inside their scope."""
+    paths = root_paths(user)
+    qs = RatingPeriod.objects.select_related("root")
+    if paths is None:
+        return qs
+    above = set()
+    for path in paths:
+        steplen = Organization.steplen
+        above.update(path[: i * steplen] for i in range(1, len(path) // steplen + 1))
+    return qs.filter(Q(root__path__in=above) | scope_q(user, "root__path"))
+
+
+def current_period(user, today: date | None = None) -> RatingPeriod | None:
+    year = (today or date.today()).year
+    return periods_for(user).filter(year__lte=year).order_by("-year", "-root__depth").first()
+
+
+@dataclass
+class RosterRow:
+    member: Member
+    assessment: Assessment | None
+    eligible: bool
+    reason: str = ""
+    transferred_in: bool = False
+    marks: list = field(default_factory=list)  # [(criterion, value)] for the inputs
+
+
+def mark_values(assessment: Assessment | None, criteria) -> list:
+    saved = assessment.marks if assessment else {}
+    return [(c, saved.get(str(c.pk), "")) for c in criteria]
+
+
+@dataclass
+class Roster:
+    """The unit's page: every member on the roll with eligibility and assessment, its own
+    self-assessment, the batch, and the rules that apply."""
+
+    unit: Organization
+    submission: Submission | None
+    own: Assessment | None
+    members: list[RosterRow] = field(default_factory=list)
+    member_policy: EffectivePolicy | None = None
+    own_policy: EffectivePolicy | None = None
+    collective: Assessment | None = None  # the BCH's own rating (đoàn cơ sở and above)
+
+    @property
+    def eligible_rows(self) -> list[RosterRow]:
+        return [r for r in self.members if r.eligible]
+
+    @property
+    def proposed_count(self) -> int:
+        return sum(1 for r in self.eligible_rows if r.assessment and r.assessment.proposed_level)
+
+    @property
+    def is_editable(self) -> bool:
+        return self.submission is None or self.submission.is_editable
+
+    @property
+    def own_marks(self) -> list:
+        return mark_values(self.own, self.own_policy.criteria if self.own_policy else [])
+
+    @property
+    def own_suggested(self) -> str:
+        return suggested_level(self.own_policy, self.own.points) if self.own and self.own_policy else ""
+
+
+def roster(*, period: RatingPeriod, unit: Organization) -> Roster:
+    """Constant number of queries whatever the chi đoàn's size."""
+    own_type = rules.org_subject_type(unit)
+    assessments = list(Assessment.objects.filter(period=period, unit=unit).select_related("approving_unit"))
+    by_member = {a.member_id: a for a in assessments if a.member_id}
+    own = next((a for a in assessments if a.organization_id == unit.pk and a.subject_type == own_type), None)
+    collective = next((a for a in assessments if a.subject_type == SubjectType.COLLECTIVE), None)
+    result = Roster(
+        unit=unit,
+        submission=Submission.objects.filter(period=period, unit=unit).first(),
+        own=own,
+        own_policy=effective_policy(period, unit, own_type),
+        collective=collective,
+    )
+    if unit.level.is_branch:
+        eff = effective_policy(period, unit, SubjectType.MEMBER)
+        result.member_policy = eff
+        members = Member.objects.filter(
+            branch=unit, status__in=[Member.Status.ACTIVE, Member.Status.TRANSFERRING]
+        ).order_by("name_folded", "pk")
+        for member in members:
+            verdict = rules.eligibility(
+                member,
+                on=period.opens_on,
+                min_months=eff.min_months_in_branch,
+                exclude_party_members=eff.exclude_party_members,
+            )
+            assessment = by_member.get(member.pk)
+            if assessment is not None:
+                assessment.member = member
+            result.members.append(
+                RosterRow(
+                    member,
+                    assessment,
+                    verdict.eligible,
+                    verdict.reason,
+                    verdict.transferred_in,
+                    mark_values(assessment, eff.criteria),
+                )
+            )
+    return result
+
+
+def entry_units(user, period: RatingPeriod) -> QuerySet:
+    """Units whose rating the user enters: the units of their secretary/staff posts."""
+    ids = [p.organization_id for p in open_posts(user) if p.role in rules.ENTRY_ROLES]
+    return Organization.objects.filter(pk__in=ids, path__startswith=period.root.path).select_related("level")
+
+
+def decider_paths(user) -> list[str] | None:
+    if getattr(user, "is_superuser", False):
+        return None
+    return [p.organization.path for p in open_posts(user) if p.role in rules.DECIDER_ROLES]
+
+
+def _path_q(paths: list[str] | None, field_name: str) -> Q:
+    if paths is None:
+        return Q()
+    q = Q(pk__in=[])
+    for path in paths:
+        q |= Q(**{f"{field_name}__startswith": path})
+    return q
+
+
+def queue(user, period: RatingPeriod) -> QuerySet:
+    """Batches waiting for a decision the user may take, with their counts."""
+    return (
+        Submission.objects.filter(period=period, status=Status.SUBMITTED)
+        .filter(_path_q(decider_paths(user), "approving_unit__path"))
+        .select_related("unit", "unit__level", "approving_unit")
+        .annotate(
+            total=Count("assessments"),
+            excellent=Count("assessments", filter=Q(assessments__proposed_level="HTXSNV")),
+        )
+        .order_by("submitted_at", "unit__path")
+    )
+
+
+def deadline_for(period: RatingPeriod, unit: Organization) -> date | None:
+    return next((d.due_on for d in period.deadlines.all() if d.level_id == unit.level_id), None)
+
+
+@dataclass
+class LateGroup:
+    level_name: str
+    due_on: date
+    count: int
+    units: list[Organization]
+
+
+def late_units(user, period: RatingPeriod, *, today: date | None = None, limit: int = 50) -> list[LateGroup]:
+    """Units in the user's scope (below their own node) whose deadline has passed without a sent batch."""
+    today = today or date.today()
+    sent = Submission.objects.filter(period=period, status__in=SENT).values("unit_id")
+    groups = []
+    for deadline in RatingDeadline.objects.filter(period=period, due_on__lt=today).select_related("level"):
+        units = (
+            scoped(
+                user,
+                Organization.objects.filter(
+                    level=deadline.level, status=Organization.Status.ACTIVE, path__startswith=period.root.path
+                ),
+            )
+            .exclude(pk__in=sent)
+            .exclude(_own_nodes(user))
+            .order_by("path")
+        )
+        count = units.count()
+        if count:
+            groups.append(LateGroup(deadline.level.name, deadline.due_on, count, list(units[:limit])))
+    return groups
+
+
+def _own_nodes(user) -> Q:
+    """A user's own node is not "below" them: the level above lists the late units."""
+    return Q(pk__in=[p.organization_id for p in open_posts(user)])
+
+
+def visible_submission(user, pk: int) -> Submission:
+    from organizations.scoping import get_scoped_or_404
+
+    return get_scoped_or_404(
+        user,
+        Submission.objects.select_related("period", "period__root", "unit", "unit__level", "approving_unit"),
+        "unit__path",
+        pk=pk,
+    )
+
+
+def visible_assessment(user, pk: int) -> Assessment:
+    from organizations.scoping import get_scoped_or_404
+
+    return get_scoped_or_404(
+        user,
+        Assessment.objects.select_related("period", "unit", "approving_unit", "member", "organization", "submission"),
+        "unit__path",
+        pk=pk,
+    )
+
+
+def submission_rows(submission: Submission) -> list[Assessment]:
+    """The batch's subjects, each with ``mark_list`` [(criterion, points)] for display."""
+    rows = list(
+        submission.assessments.select_related("member", "organization", "approving_unit", "unit").order_by(
+            "-subject_type", "member__name_folded", "pk"
+        )
+    )
+    criteria = {}
+    for row in rows:
+        if row.subject_type not in criteria:
+            criteria[row.subject_type] = effective_policy(submission.period, submission.unit, row.subject_type).criteria
+        row.mark_list = [(c, v) for c, v in mark_values(row, criteria[row.subject_type]) if v != ""]
+    return rows
+
+
+def quota_meters(period: RatingPeriod, rows: list[Assessment]) -> list[tuple[Organization, str, "QuotaMeter"]]:
+    """One meter per approving unit and subject type among ``rows``."""
+    seen = {}
+    for row in rows:
+        seen.setdefault((row.approving_unit_id, row.subject_type), row.approving_unit)
+    return [
+        (unit, SubjectType(kind).label, quota_meter(period=period, approving_unit=unit, subject_type=kind))
+        for (_, kind), unit in seen.items()
+    ]
+
+
+ACTION_LABELS = {
+    "start": "Bắt đầu nhập",
+    "propose": "Đề xuất mức",
+    "submit": "Gửi cấp trên",
+    "approve": "Công nhận",
+    "change_level": "Đổi mức",
+    "return": "Trả lại",
+    "reopen": "Mở lại",
+    "import": "Nhập từ Excel",
+}
+
+
+def subject_history(assessment: Assessment) -> list:
+    """Who, when, from, to and why, with the action named in Vietnamese."""
+    from organizations.audit import history
+
+    entries = list(history(assessment))
+    for entry in entries:
+        entry.label = ACTION_LABELS.get(entry.action, entry.action)
+    return entries
+
+
+@dataclass(frozen=True)
+class QuotaMeter:
+    """Chỉ tiêu HTXSNV of one approving unit for one subject type."""
+
+    used: int  # excellent, decided or being decided
+    base: int  # the quota's denominator
+    percent: Decimal | None  # None: no quota
+    allow_over: bool
+    basis_label: str
+
+    @property
+    def allowed(self) -> int | None:
+        if self.percent is None:
+            return None
+        return math.floor(self.base * self.percent / 100)
+
+    @property
+    def over(self) -> bool:
+        return self.allowed is not None and self.used > self.allowed
+
+    @property
+    def rate(self) -> str:
+        return vn_rate(self.used, self.base)
+
+
+def eligible_member_count(period: RatingPeriod, unit: Organization, eff: EffectivePolicy) -> int:
+    members = Member.objects.filter(
+        branch__path__startswith=unit.path, status__in=[Member.Status.ACTIVE, Member.Status.TRANSFERRING]
+    ).only("status", "is_party_member", "admitted_on", "joined_branch_on")
+    return sum(
+        rules.eligibility(
+            m, on=period.opens_on, min_months=eff.min_months_in_branch, exclude_party_members=eff.exclude_party_members
+        ).eligible
+        for m in members.iterator()
+    )
+
+
+def quota_meter(
+    *, period: RatingPeriod, approving_unit: Organization, subject_type: str, pending: dict[int, str] | None = None
+) -> QuotaMeter:
+    """Count the quota with ``pending`` ({assessment id: level}) applied as if decided.
+
+    The base counts every subject this unit rates (all rated), or those at good or better
+    (decided level, else proposed), as the policy says."""
+    pending = pending or {}
+    eff = effective_policy(period, approving_unit, subject_type)
+    rows = Assessment.objects.filter(
+        period=period, approving_unit=approving_unit, subject_type=subject_type
+    ).values_list("pk", "status", "proposed_level", "final_level")
+    used = base = 0
+    for pk, status, proposed, final in rows:
+        decided = pk in pending or status in Assessment.DECIDED
+        level = pending.get(pk) or (final if decided else (final or proposed))
+        if decided and level == RatingLevel.HTXSNV:
+            used += 1
+        if eff.quota_basis == RatingPolicy.QuotaBasis.ALL_RATED or level in GOOD_OR_BETTER:
+            base += 1
+    if subject_type == SubjectType.MEMBER and eff.quota_basis == RatingPolicy.QuotaBasis.ALL_RATED:
+        # "Tổng số đoàn viên được xếp loại" is every eligible member the unit rates, entered yet or not.
+        base = max(base, eligible_member_count(period, approving_unit, eff))
+    return QuotaMeter(
+        used, base, eff.quota_percent, eff.allow_over_quota, RatingPolicy.QuotaBasis(eff.quota_basis).label
+    )

@@ -1,0 +1,44 @@
+from django.contrib.auth import get_user_model
+from django.core.management.base import BaseCommand, CommandError
+
+from members.importing import get_importer, kinds
+
+
+class Command(BaseCommand):
+    help = (
+        "Nhập dữ liệu từ tệp Excel (.xlsx): kiểm tra mọi dòng trước, chỉ ghi khi không có lỗi nào. "
+        "Không có --user: nhập với quyền hệ thống (toàn bộ cây tổ chức)."
+    )
+
+    def add_arguments(self, parser):
+        parser.add_argument("kind", help="loại dữ liệu: " + ", ".join(kinds()))
+        parser.add_argument("file", help="đường dẫn tệp .xlsx")
+        parser.add_argument("--dry-run", action="store_true", help="chỉ kiểm tra, không ghi")
+        parser.add_argument("--user", help="nhập với phạm vi và quyền của tài khoản này")
+        parser.add_argument("--year", type=int, help="năm (cho các loại dữ liệu theo năm, ví dụ xếp loại)")
+
+    def handle(self, *args, kind, file, dry_run, user, year, **options):
+        try:
+            importer_class = get_importer(kind)
+        except KeyError as exc:
+            raise CommandError(exc.args[0]) from None
+        acting = self._user(user)
+        extra = {"filename": file} | ({"year": year} if year is not None else {})
+        try:
+            result = importer_class(user=acting, **extra).run(file, dry_run=dry_run)
+        except FileNotFoundError:
+            raise CommandError(f"Không tìm thấy tệp “{file}”.") from None
+        if not result.ok:
+            for error in result.errors:
+                self.stderr.write(str(error))
+            raise CommandError(f"Không ghi gì: {len(result.errors)} lỗi.")
+        verb = "Kiểm tra xong (không ghi)" if dry_run else "Đã nhập"
+        self.stdout.write(self.style.SUCCESS(f"{verb}: {result.created} mới, {result.updated} cập nhật."))
+
+    def _user(self, username):
+        if not username:
+            return None
+        acting = get_user_model().objects.filter(username=username, is_active=True).first()
+        if acting is None:
+            raise CommandError(f"Không có tài khoản “{username}”.")
+        return acting

@@ -1,0 +1,329 @@
+import tempfile
+from datetime import date
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.http import FileResponse, Http404
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from organizations.scoping import get_org_or_404, is_admin_anywhere, open_posts, scope_roots
+from organizations.selectors import breadcrumbs
+from organizations.views_helpers import require
+
+from . import exporting, selectors, services, uploads
+from .forms import (
+    DeathForm,
+    FilterForm,
+    KeepForm,
+    MatureForm,
+    MemberForm,
+    PositionForm,
+    RefuseForm,
+    RemoveForm,
+    TransferRequestForm,
+    UploadForm,
+)
+from .importing import get_importer, kinds
+from .models import MemberPosition
+from .permissions import can_manage_members, can_manage_under
+from .validation import age_on
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def _data(request):
+    """The posted data, or None on GET (an empty POST still binds: every field may be optional)."""
+    return request.POST if request.method == "POST" else None
+
+
+def _run(form, call, **kwargs):
+    """Call a service; a rule it refuses becomes an error on the field it names, or the form."""
+    try:
+        return call(**kwargs)
+    except ValidationError as exc:
+        if hasattr(exc, "error_dict"):
+            for name, errors in exc.message_dict.items():
+                form.add_error(name if name in form.fields else None, errors)
+        else:
+            for message in exc.messages:
+                form.add_error(None, message)
+    return None
+
+
+@login_required
+def index(request):
+    """The member list of the user's scope root (or the choice of roots)."""
+    roots = scope_roots(request.user)
+    if len(roots) == 1:
+        return redirect("members:unit", code=roots[0].code)
+    return render(request, "members/roots.html", {"roots": roots})
+
+
+@login_required
+@require_GET
+def unit(request, code):
+    org = get_org_or_404(request.user, code)
+    form = FilterForm(request.GET or None)
+    filters = form.filters()
+    # With no filter the roster's size is the summary row: no count query at national scale.
+    total = org.members_total if not filters else None
+    page = selectors.keyset_page(selectors.roster(org, **filters), cursor=request.GET.get("sau", ""), total=total)
+    query = request.GET.copy()
+    query.pop("sau", None)
+    context = {
+        "org": org,
+        "form": form,
+        "page": page,
+        "crumbs": breadcrumbs(request.user, org),
+        "query": query.urlencode(),
+        "can_manage": can_manage_under(request.user, org),
+    }
+    return render(request, "members/unit.html", context)
+
+
+@login_required
+@require_GET
+def export(request, code):
+    org = get_org_or_404(request.user, code)
+    filters = FilterForm(request.GET or None).filters()
+    out = tempfile.TemporaryFile()
+    exporting.export_members(selectors.roster(org, **filters), out)
+    out.seek(0)
+    return FileResponse(out, as_attachment=True, filename=f"doan-vien-{org.code}.xlsx", content_type=XLSX)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def create(request, code, admission=False):
+    branch = get_org_or_404(request.user, code)
+    if not branch.level.is_branch:
+        raise Http404("Đoàn viên chỉ được thêm vào một chi đoàn.")
+    require(can_manage_members(request.user, branch))
+    form = MemberForm(_data(request), admission=admission)
+    if request.method == "POST" and form.is_valid():
+        member = _run(
+            form,
+            services.create_member,
+            branch=branch,
+            by=request.user,
+            admission=admission,
+            reason=form.cleaned_data["reason"],
+            **form.service_fields(),
+        )
+        if member is not None:
+            messages.success(request, f"Đã {'kết nạp' if admission else 'thêm'} đoàn viên {member.full_name}.")
+            return redirect("members:detail", pk=member.pk)
+    title = "Kết nạp đoàn viên" if admission else "Thêm hồ sơ đoàn viên"
+    return render(
+        request,
+        "members/form.html",
+        {"form": form, "title": title, "org": branch, "crumbs": breadcrumbs(request.user, branch)},
+    )
+
+
+@login_required
+@require_GET
+def detail(request, pk):
+    member = selectors.member_for(request.user, pk)
+    context = {
+        "member": member,
+        "org": member.branch,
+        "crumbs": breadcrumbs(request.user, member.branch),
+        "age": age_on(member.birth_date, date.today()),
+        "events": selectors.history(member),
+        "positions": selectors.positions(member),
+        "transfers": member.transfers.select_related("from_branch", "to_branch"),
+        "can_manage": can_manage_members(request.user, member.branch),
+        "position_form": PositionForm(user=request.user),
+    }
+    return render(request, "members/detail.html", context)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def edit(request, pk):
+    member = selectors.member_for(request.user, pk)
+    require(can_manage_members(request.user, member.branch))
+    form = MemberForm(_data(request), instance=member)
+    if request.method == "POST" and form.is_valid():
+        fresh = selectors.member_for(request.user, pk)  # the form wrote onto ``member``
+        if _run(
+            form,
+            services.update_member,
+            member=fresh,
+            by=request.user,
+            reason=form.cleaned_data["reason"],
+            **form.service_fields(),
+        ):
+            messages.success(request, "Đã lưu hồ sơ.")
+            return redirect("members:detail", pk=pk)
+    return render(
+        request,
+        "members/form.html",
+        {
+            "form": form,
+            "title": f"Sửa hồ sơ: {member.full_name}",
+            "org": member.branch,
+            "member": member,
+            "crumbs": breadcrumbs(request.user, member.branch),
+        },
+    )
+
+
+# action slug -> (title, form, service, how the form's data become the service's arguments)
+ACTIONS = {
+    "chuyen-di": ("Chuyển sinh hoạt đi", TransferRequestForm, services.request_transfer),
+    "truong-thanh": ("Trưởng thành Đoàn", MatureForm, services.mature),
+    "giu-lai": ("Giữ lại sinh hoạt sau 30 tuổi", KeepForm, services.keep_after_30),
+    "xoa-ten": ("Xóa tên đoàn viên", RemoveForm, services.remove),
+    "tu-tran": ("Ghi nhận từ trần", DeathForm, services.record_death),
+}
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def action(request, pk, slug):
+    if slug not in ACTIONS:
+        raise Http404
+    title, form_class, service = ACTIONS[slug]
+    member = selectors.member_for(request.user, pk)
+    require(can_manage_members(request.user, member.branch))
+    form = form_class(_data(request))
+    if request.method == "POST" and form.is_valid():
+        data = {k: v for k, v in form.cleaned_data.items() if v not in (None, "") or k == "reason"}
+        if _run(form, service, member=member, by=request.user, **data) is not None:
+            messages.success(request, f"Đã ghi nhận: {title.lower()}.")
+            return redirect("members:detail", pk=pk)
+    return render(
+        request,
+        "members/form.html",
+        {
+            "form": form,
+            "title": f"{title}: {member.full_name}",
+            "org": member.branch,
+            "member": member,
+            "crumbs": breadcrumbs(request.user, member.branch),
+        },
+    )
+
+
+@login_required
+@require_POST
+def position_add(request, pk):
+    member = selectors.member_for(request.user, pk)
+    require(can_manage_members(request.user, member.branch))
+    form = PositionForm(request.POST, user=request.user)
+    if form.is_valid() and _run(form, services.assign_position, member=member, by=request.user, **form.cleaned_data):
+        messages.success(request, "Đã ghi nhận chức vụ.")
+    else:
+        messages.error(request, " ".join(e for errs in form.errors.values() for e in errs))
+    return redirect("members:detail", pk=pk)
+
+
+@login_required
+@require_POST
+def position_end(request, pk):
+    position = MemberPosition.objects.select_related("member").filter(pk=pk).first()
+    member = selectors.member_for(request.user, position.member_id if position else 0)
+    require(can_manage_members(request.user, member.branch))
+    services.end_position(position=position, by=request.user)
+    messages.success(request, "Đã kết thúc chức vụ.")
+    return redirect("members:detail", pk=member.pk)
+
+
+@login_required
+@require_GET
+def transfers(request):
+    context = {
+        "incoming": selectors.pending_in(request.user)[:200],
+        "outgoing": selectors.pending_out(request.user)[:200],
+    }
+    return render(request, "members/transfers.html", context)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def transfer_decide(request, pk, decision):
+    if decision not in ("nhan", "tu-choi", "huy"):
+        raise Http404
+    transfer = selectors.transfer_for(request.user, pk)
+    side = transfer.from_branch if decision == "huy" else transfer.to_branch
+    require(can_manage_members(request.user, side))
+    form = RefuseForm(_data(request)) if decision != "nhan" else RefuseForm()
+    if request.method == "POST":
+        done = None
+        if decision == "nhan":
+            done = _run(form, services.accept_transfer, transfer=transfer, by=request.user)
+        elif form.is_valid():
+            call = services.refuse_transfer if decision == "tu-choi" else services.cancel_transfer
+            done = _run(form, call, transfer=transfer, by=request.user, reason=form.cleaned_data["reason"])
+        if done is not None:
+            messages.success(request, f"Đề nghị chuyển sinh hoạt: {done.get_status_display().lower()}.")
+            return redirect("members:transfers")
+    return render(request, "members/transfer_decide.html", {"transfer": transfer, "form": form, "decision": decision})
+
+
+@login_required
+@require_GET
+def overage(request, code):
+    org = get_org_or_404(request.user, code)
+    rows = list(selectors.over_age_cadres(org)[:500])
+    today = date.today()
+    for row in rows:
+        row.age = age_on(row.member.birth_date, today)
+    return render(
+        request,
+        "members/overage.html",
+        {"org": org, "rows": rows, "limits": selectors.limits_for(org), "crumbs": breadcrumbs(request.user, org)},
+    )
+
+
+def _may_import(user) -> bool:
+    return (
+        user.is_superuser
+        or is_admin_anywhere(user)
+        or any(can_manage_under(user, p.organization) for p in open_posts(user))
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def import_upload(request):
+    require(_may_import(request.user))
+    form = UploadForm(_data(request), request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        options = {"year": form.cleaned_data["year"]} if form.cleaned_data.get("year") else {}
+        token = uploads.save_upload(
+            file=form.cleaned_data["file"], kind=form.cleaned_data["kind"], user=request.user, options=options
+        )
+        return redirect("members:import_preview", token=token)
+    return render(request, "members/import_upload.html", {"form": form, "kinds": kinds()})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def import_preview(request, token):
+    """GET: a dry run listing every problem by row and column. POST: validate again and write."""
+    require(_may_import(request.user))
+    upload = uploads.load_upload(token=token, user=request.user)
+    importer = get_importer(upload.kind)(user=request.user, filename=upload.name, **upload.options)
+    confirm = request.method == "POST"
+    result = importer.run(str(upload.path), dry_run=not confirm)
+    if confirm and result.ok:
+        uploads.discard(upload)
+        messages.success(request, f"Đã nhập {upload.name}: {result.created} mới, {result.updated} cập nhật.")
+        return redirect("members:index")
+    return render(request, "members/import_preview.html", {"upload": upload, "result": result, "label": importer.label})
+
+
+@login_required
+@require_GET
+def import_template(request, kind):
+    if kind not in kinds():
+        raise Http404
+    out = tempfile.TemporaryFile()
+    exporting.template(kind, out)
+    out.seek(0)
+    return FileResponse(out, as_attachment=True, filename=f"mau-nhap-{kind}.xlsx", content_type=XLSX)

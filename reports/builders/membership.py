@@ -1,0 +1,209 @@
+"""Membership statistics per child unit (issue 5; the "phụ lục số liệu" of seeds 001/002):
+members by age band, gender, ethnicity and Party membership on 31/12 of the year, and the year's
+admissions, transfers and "trưởng thành".
+
+Three grouped queries whatever the subtree's size (members; transfer events in; transfer events
+out), each rolled up to the root's children by path prefix in the database."""
+
+from collections import defaultdict
+from collections.abc import Callable
+from datetime import date
+
+from django.db.models import Count, Q
+
+from members.models import Member, MemberEvent
+from organizations.models import Organization
+from organizations.numbers import vn_int
+from organizations.reporting import Chart, ReportData, Table
+
+from .common import ChildRows, child_prefix, rate, subtree, vn_percent, year_end, year_start
+
+ON_ROLL = [Member.Status.ACTIVE, Member.Status.TRANSFERRING]
+# Age on 31/12 of the year is (year − birth year), so bands are ranges of birth years.
+AGE_BANDS = [("Dưới 21 tuổi", None, 20), ("21–25 tuổi", 21, 25), ("26–30 tuổi", 26, 30), ("Trên 30 tuổi", 31, None)]
+GENDERS = [(Member.Gender.MALE, "Nam"), (Member.Gender.FEMALE, "Nữ"), (Member.Gender.OTHER, "Khác")]
+MAJORITY = "Kinh"
+
+
+def on_roll_at(day: date) -> Q:
+    """On a chi đoàn's roll on ``day``: admitted by then, and still on it or left after it."""
+    admitted = Q(admitted_on__isnull=True) | Q(admitted_on__lte=day)
+    return admitted & (Q(status__in=ON_ROLL) | Q(status_changed_on__gt=day))
+
+
+def _age_band(year: int, low: int | None, high: int | None) -> Q:
+    q = Q()
+    if high is not None:
+        q &= Q(birth_date__gte=date(year - high, 1, 1))
+    if low is not None:
+        q &= Q(birth_date__lte=date(year - low, 12, 31))
+    return q
+
+
+def _member_aggregates(year: int) -> dict:
+    base = on_roll_at(year_end(year))
+    aggs = {"total": Count("pk", filter=base)}
+    for i, (_, low, high) in enumerate(AGE_BANDS):
+        aggs[f"age{i}"] = Count("pk", filter=base & _age_band(year, low, high))
+    for code, _ in GENDERS:
+        aggs[f"g_{code}"] = Count("pk", filter=base & Q(gender=code))
+    aggs["majority"] = Count("pk", filter=base & Q(ethnicity=MAJORITY))
+    aggs["party"] = Count("pk", filter=base & Q(is_party_member=True))
+    in_year = {"gte": year_start(year), "lte": year_end(year)}
+    aggs["admitted"] = Count("pk", filter=Q(admitted_on__gte=in_year["gte"], admitted_on__lte=in_year["lte"]))
+    aggs["matured"] = Count(
+        "pk",
+        filter=Q(
+            status=Member.Status.MATURED, status_changed_on__gte=in_year["gte"], status_changed_on__lte=in_year["lte"]
+        ),
+    )
+    return aggs
+
+
+def _events(root: Organization, rows: ChildRows, year: int, kind: str, branch_field: str) -> dict[str, int]:
+    """Transfer events of the year, per child unit of the branch they left or joined."""
+    path = f"{branch_field}__path"
+    qs = (
+        MemberEvent.objects.filter(subtree(root, path), kind=kind, date__gte=year_start(year), date__lte=year_end(year))
+        .annotate(child=child_prefix(root, path))
+        .values("child")
+        .annotate(n=Count("pk"))
+        .order_by()
+    )
+    return {rows.key(r["child"]): r["n"] for r in qs}
+
+
+def figures(
+    root: Organization, year: int, progress: Callable[[int], None] = lambda pct: None
+) -> tuple[dict, ChildRows]:
+    """{child key: {figure: count}} for the root's children (the grouped passes)."""
+    rows = ChildRows(root)
+    per: dict[str, dict[str, int]] = defaultdict(lambda: defaultdict(int))
+    qs = (
+        Member.objects.filter(subtree(root, "branch__path"))
+        .annotate(child=child_prefix(root, "branch__path"))
+        .values("child")
+        .annotate(**_member_aggregates(year))
+        .order_by()
+    )
+    for r in qs:
+        key = rows.key(r.pop("child"))
+        for name, n in r.items():
+            per[key][name] += n
+    progress(50)
+    for name, kind, field in (
+        ("moved_in", MemberEvent.Kind.TRANSFER_IN, "to_branch"),
+        ("moved_out", MemberEvent.Kind.TRANSFER_OUT, "from_branch"),
+    ):
+        for key, n in _events(root, rows, year, kind, field).items():
+            per[key][name] += n
+    progress(70)
+    return per, rows
+
+
+def _table(
+    title: str,
+    sheet: str,
+    columns: list[str],
+    units,
+    per,
+    cells: Callable[[dict], list],
+    percent: set[int] = frozenset(),
+) -> Table:
+    body, sums = [], defaultdict(int)
+    for unit in units:
+        f = per.get(unit.key, {})
+        for name, n in f.items():
+            sums[name] += n
+        body.append([unit.code, unit.name, *cells(f)])
+    return Table(
+        title=title,
+        columns=["Mã đơn vị", "Đơn vị", *columns],
+        rows=body,
+        total=["", "Tổng cộng", *cells(sums)],
+        percent_columns={i + 2 for i in percent},
+        sheet=sheet,
+    )
+
+
+def _tables(per, units, year: int) -> list[Table]:
+    ages = _table(
+        f"Đoàn viên theo độ tuổi (tính đến 31/12/{year})",
+        "Độ tuổi",
+        ["Tổng số", *[b[0] for b in AGE_BANDS]],
+        units,
+        per,
+        lambda f: [f.get("total", 0), *[f.get(f"age{i}", 0) for i in range(len(AGE_BANDS))]],
+    )
+    structure = _table(
+        f"Đoàn viên theo giới tính, dân tộc, đảng viên (tính đến 31/12/{year})",
+        "Giới tính, dân tộc",
+        ["Tổng số", *[g[1] for g in GENDERS], "Dân tộc Kinh", "Dân tộc thiểu số", "Đảng viên", "Tỷ lệ đảng viên"],
+        units,
+        per,
+        lambda f: [
+            f.get("total", 0),
+            *[f.get(f"g_{c}", 0) for c, _ in GENDERS],
+            f.get("majority", 0),
+            f.get("total", 0) - f.get("majority", 0),
+            f.get("party", 0),
+            rate(f.get("party", 0), f.get("total", 0)),
+        ],
+        percent={8},
+    )
+    flows = _table(
+        f"Biến động đoàn viên trong năm {year}",
+        "Biến động",
+        ["Kết nạp mới", "Chuyển đến", "Chuyển đi", "Trưởng thành"],
+        units,
+        per,
+        lambda f: [f.get("admitted", 0), f.get("moved_in", 0), f.get("moved_out", 0), f.get("matured", 0)],
+    )
+    return [ages, structure, flows]
+
+
+def _narrative(root: Organization, year: int, f: dict) -> list[str]:
+    total = f.get("total", 0)
+    minority = total - f.get("majority", 0)
+    female = f.get(f"g_{Member.Gender.FEMALE}", 0)
+    return [
+        f"Tính đến 31/12/{year}, {root.name} có {vn_int(total)} đoàn viên, trong đó nữ {vn_int(female)} "
+        f"({vn_percent(rate(female, total))}), dân tộc thiểu số {vn_int(minority)} ({vn_percent(rate(minority, total))}), "
+        f"đảng viên {vn_int(f.get('party', 0))} ({vn_percent(rate(f.get('party', 0), total))}).",
+        f"Trong năm {year}, kết nạp mới {vn_int(f.get('admitted', 0))} đoàn viên; {vn_int(f.get('matured', 0))} đoàn viên "
+        f"trưởng thành; chuyển đi {vn_int(f.get('moved_out', 0))}, chuyển đến {vn_int(f.get('moved_in', 0))} lượt "
+        "(tính theo đơn vị trực thuộc).",
+    ]
+
+
+def build(
+    *, root: Organization, year: int, progress: Callable[[int], None] = lambda pct: None, **options
+) -> ReportData:
+    progress(5)
+    per, rows = figures(root, year, progress)
+    units = rows.ordered({k for k, f in per.items() if any(f.values())})
+    tables = _tables(per, units, year)
+    totals = defaultdict(int)
+    for f in per.values():
+        for name, n in f.items():
+            totals[name] += n
+    chart = Chart(
+        kind="stacked-bar",
+        title=f"Cơ cấu độ tuổi đoàn viên theo đơn vị trực thuộc, năm {year} (%)",
+        labels=[u.name for u in units],
+        series=[
+            (band[0], [rate(per.get(u.key, {}).get(f"age{i}", 0), per.get(u.key, {}).get("total", 0)) for u in units])
+            for i, band in enumerate(AGE_BANDS)
+        ],
+    )
+    progress(85)
+    return ReportData(
+        kind="membership",
+        title=f"Thống kê đoàn viên năm {year}",
+        root_code=root.code,
+        root_name=root.name,
+        year=year,
+        narrative=_narrative(root, year, totals),
+        tables=tables,
+        charts=[chart] if units else [],
+    )

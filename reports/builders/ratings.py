@@ -1,0 +1,415 @@
+"""The annual rating rollup for a root unit and year (issue 5; seed 000's report to TW Đoàn).
+
+For each subject type: counts and rates of the four levels plus an explicit "chưa xếp loại"
+residual so that every row adds up to its total (DOMAIN.md §1: "a computed report must add up"),
+per child unit of the root and per level of the tree, with the previous years beside it.
+
+Three grouped queries whatever the subtree's size (DESIGN.md's measured pattern: group the facts
+once with ``count(*) FILTER``, rolled up to the root's children by path prefix in the same pass):
+decided assessments, units existing in each year, members on the roll in each year.
+
+Totals (the denominators):
+- organisations: units of the subject's levels that existed during the year (founded by its end,
+  not closed before its start); the root itself is excluded (the level above rates it);
+- leadership collectives: one per đoàn cơ sở and per upper-level unit (their BCH);
+- members: members on a chi đoàn's roll at some time in the year, at their current chi đoàn.
+"Chưa xếp loại" = total − decided; should decided assessments ever exceed the roster (a subject
+rated and then removed), the total is raised to the decided count rather than going negative.
+"""
+
+from collections import defaultdict
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from django.db.models import Count, Q
+
+from evaluations.models import LEVEL_ORDER, Assessment, RatingLevel, SubjectType
+from members.models import Member
+from organizations.models import Level, Organization
+from organizations.numbers import vn_int
+from organizations.reporting import Chart, ReportData, Table
+
+from .common import (
+    ChildRows,
+    child_prefix,
+    rate,
+    subtree,
+    vn_decimal,
+    vn_percent,
+    year_end,
+    year_start,
+    years_window,
+)
+
+NOT_RATED = "Chưa xếp loại"
+SUBJECT_ORDER = [
+    SubjectType.BRANCH,
+    SubjectType.GRASSROOTS,
+    SubjectType.UPPER,
+    SubjectType.COLLECTIVE,
+    SubjectType.MEMBER,
+]
+# The noun a report to the central body uses for each subject ("468/2.294 chi đoàn …").
+NOUN = {
+    SubjectType.BRANCH: "chi đoàn",
+    SubjectType.GRASSROOTS: "đoàn cơ sở",
+    SubjectType.UPPER: "đơn vị đoàn cấp trên cơ sở",
+    SubjectType.COLLECTIVE: "tập thể lãnh đạo (BCH)",
+    SubjectType.MEMBER: "đoàn viên",
+}
+PHRASE = {
+    RatingLevel.HTXSNV: "hoàn thành xuất sắc nhiệm vụ",
+    RatingLevel.HTTNV: "hoàn thành tốt nhiệm vụ",
+    RatingLevel.HTNV: "hoàn thành nhiệm vụ",
+    RatingLevel.KHTNV: "không hoàn thành nhiệm vụ",
+}
+COLUMNS = ["Tổng số"]
+for _lv in LEVEL_ORDER:
+    COLUMNS += [f"{_lv.value} (số lượng)", f"{_lv.value} (tỷ lệ)"]
+COLUMNS += [f"{NOT_RATED} (số lượng)", f"{NOT_RATED} (tỷ lệ)"]
+# Column indexes (after the label columns) holding rates.
+RATE_OFFSETS = {2, 4, 6, 8, 10}
+
+
+@dataclass
+class Tally:
+    """Decided counts per level and the number of subjects, for one row of a table."""
+
+    levels: list[int] = field(default_factory=lambda: [0, 0, 0, 0])
+    subjects: int = 0
+
+    def add(self, other: "Tally") -> None:
+        self.levels = [a + b for a, b in zip(self.levels, other.levels, strict=True)]
+        self.subjects += other.subjects
+
+    @property
+    def rated(self) -> int:
+        return sum(self.levels)
+
+    @property
+    def residual(self) -> int:
+        return max(self.subjects - self.rated, 0)
+
+    @property
+    def total(self) -> int:
+        return self.rated + self.residual
+
+    def cells(self) -> list:
+        out: list = [self.total]
+        for n in [*self.levels, self.residual]:
+            out += [n, rate(n, self.total)]
+        return out
+
+
+class Rollup:
+    """Tallies keyed by (year, child key, subject type) and (year, level id, subject type)."""
+
+    def __init__(self):
+        self.by_child: dict[tuple, Tally] = defaultdict(Tally)
+        self.by_level: dict[tuple, Tally] = defaultdict(Tally)
+        self.decided_years: set[int] = set()
+
+    def total(self, year: int, subject: str) -> Tally:
+        out = Tally()
+        for (y, _, s), t in self.by_child.items():
+            if y == year and s == subject:
+                out.add(t)
+        return out
+
+
+def _decided_pass(root: Organization, rows: ChildRows, years: list[int], roll: Rollup) -> None:
+    """Decided assessments grouped once by year, child prefix, unit level and subject type."""
+    counts = {lv.value: Count("pk", filter=Q(final_level=lv.value)) for lv in LEVEL_ORDER}
+    qs = (
+        Assessment.objects.filter(subtree(root, "unit__path"), period__year__in=years, status__in=Assessment.DECIDED)
+        .exclude(Q(unit=root) & ~Q(subject_type=SubjectType.MEMBER))
+        .annotate(child=child_prefix(root, "unit__path"))
+        .values("period__year", "child", "unit__level_id", "subject_type")
+        .annotate(**counts)
+        .order_by()
+    )
+    for r in qs:
+        t = Tally(levels=[r[lv.value] for lv in LEVEL_ORDER])
+        year, subject = r["period__year"], r["subject_type"]
+        roll.by_child[(year, rows.key(r["child"]), subject)].add(t)
+        roll.by_level[(year, r["unit__level_id"], subject)].add(t)
+        if t.rated:
+            roll.decided_years.add(year)
+
+
+def level_subjects(levels: dict[int, Level]) -> dict[int, list[str]]:
+    """Which organisation subject types a unit of each level counts for (levels are data)."""
+    grassroots_ranks = [lv.rank for lv in levels.values() if lv.is_grassroots]
+    top_grassroots = min(grassroots_ranks) if grassroots_ranks else None
+    out: dict[int, list[str]] = {}
+    for pk, lv in levels.items():
+        if lv.is_branch:
+            out[pk] = [SubjectType.BRANCH]
+        elif lv.is_grassroots:
+            out[pk] = [SubjectType.GRASSROOTS, SubjectType.COLLECTIVE]
+        elif top_grassroots is not None and lv.rank < top_grassroots:
+            out[pk] = [SubjectType.UPPER, SubjectType.COLLECTIVE]
+        else:  # intermediate units (chi đoàn cơ sở, đoàn bộ phận) are not rated as organisations
+            out[pk] = []
+    return out
+
+
+def _existed(year: int) -> Q:
+    return (Q(founded_on__isnull=True) | Q(founded_on__lte=year_end(year))) & (
+        Q(ended_on__isnull=True) | Q(ended_on__gte=year_start(year))
+    )
+
+
+def _units_pass(root: Organization, rows: ChildRows, years: list[int], levels: dict[int, Level], roll: Rollup) -> None:
+    """Units existing in each year, grouped by child prefix and level (one query)."""
+    subjects_of = level_subjects(levels)
+    qs = (
+        Organization.objects.filter(path__startswith=root.path, depth__gt=root.depth)
+        .annotate(child=child_prefix(root, "path"))
+        .values("child", "level_id")
+        .annotate(**{f"y{y}": Count("pk", filter=_existed(y)) for y in years})
+        .order_by()
+    )
+    for r in qs:
+        for y in years:
+            for subject in subjects_of.get(r["level_id"], []):
+                roll.by_child[(y, rows.key(r["child"]), subject)].subjects += r[f"y{y}"]
+                roll.by_level[(y, r["level_id"], subject)].subjects += r[f"y{y}"]
+
+
+def on_roll_during(year: int) -> Q:
+    """On a chi đoàn's roll at some time in ``year``: admitted by its end, and still on the roll
+    or left (matured, removed…) on or after its start."""
+    admitted = Q(admitted_on__isnull=True) | Q(admitted_on__lte=year_end(year))
+    stayed = Q(status__in=[Member.Status.ACTIVE, Member.Status.TRANSFERRING]) | Q(
+        status_changed_on__gte=year_start(year)
+    )
+    return admitted & stayed
+
+
+def _members_pass(
+    root: Organization, rows: ChildRows, years: list[int], branch_level: int | None, roll: Rollup
+) -> None:
+    qs = (
+        Member.objects.filter(subtree(root, "branch__path"))
+        .annotate(child=child_prefix(root, "branch__path"))
+        .values("child")
+        .annotate(**{f"y{y}": Count("pk", filter=on_roll_during(y)) for y in years})
+        .order_by()
+    )
+    for r in qs:
+        for y in years:
+            roll.by_child[(y, rows.key(r["child"]), SubjectType.MEMBER)].subjects += r[f"y{y}"]
+            if branch_level is not None:
+                roll.by_level[(y, branch_level, SubjectType.MEMBER)].subjects += r[f"y{y}"]
+
+
+def rollup(
+    root: Organization, years: list[int], progress: Callable[[int], None] = lambda pct: None
+) -> tuple[Rollup, ChildRows, dict[int, Level]]:
+    """The three grouped passes; shared by the builder and the benchmark."""
+    levels = {lv.pk: lv for lv in Level.objects.all()}
+    rows = ChildRows(root)
+    roll = Rollup()
+    _decided_pass(root, rows, years, roll)
+    progress(40)
+    _units_pass(root, rows, years, levels, roll)
+    progress(55)
+    branch_level = next((pk for pk, lv in levels.items() if lv.is_branch), None)
+    _members_pass(root, rows, years, branch_level, roll)
+    progress(75)
+    return roll, rows, levels
+
+
+# ---- tables, charts and narrative ---------------------------------------------------------------
+
+
+def _rate_columns(first: int) -> set[int]:
+    return {first + offset for offset in RATE_OFFSETS}
+
+
+def _summary_table(roll: Rollup, year: int) -> Table:
+    rows = [[subject.label, *roll.total(year, subject).cells()] for subject in SUBJECT_ORDER]
+    return Table(
+        title=f"Tổng hợp kết quả xếp loại năm {year}",
+        columns=["Đối tượng", *COLUMNS],
+        rows=rows,
+        percent_columns=_rate_columns(1),
+        sheet="Tổng hợp",
+    )
+
+
+def _child_table(roll: Rollup, rows: ChildRows, year: int, subject: str) -> Table | None:
+    keys = {k for (y, k, s), t in roll.by_child.items() if y == year and s == subject and t.total}
+    if not keys:
+        return None
+    body, total = [], Tally()
+    for unit in rows.ordered(keys):
+        t = roll.by_child.get((year, unit.key, subject), Tally())
+        total.add(t)
+        body.append([unit.code, unit.name, *t.cells()])
+    label = SubjectType(subject).label
+    return Table(
+        title=f"{label} — theo đơn vị trực thuộc, năm {year}",
+        columns=["Mã đơn vị", "Đơn vị", *COLUMNS],
+        rows=body,
+        total=["", "Tổng cộng", *total.cells()],
+        percent_columns=_rate_columns(2),
+        sheet=f"{label[:24]} theo ĐV",
+    )
+
+
+def _level_table(roll: Rollup, levels: dict[int, Level], year: int) -> Table | None:
+    body = []
+    for lv in sorted(levels.values(), key=lambda lv: lv.rank):
+        for subject in SUBJECT_ORDER:
+            t = roll.by_level.get((year, lv.pk, subject))
+            if t and t.total:
+                body.append([lv.name, SubjectType(subject).label, *t.cells()])
+    if not body:
+        return None
+    return Table(
+        title=f"Kết quả xếp loại theo cấp, năm {year}",
+        columns=["Cấp", "Đối tượng", *COLUMNS],
+        rows=body,
+        percent_columns=_rate_columns(2),
+        sheet="Theo cấp",
+    )
+
+
+def _years_table(roll: Rollup, years: list[int]) -> Table | None:
+    if len(years) < 2:
+        return None
+    body = []
+    for subject in SUBJECT_ORDER:
+        for y in years:
+            t = roll.total(y, subject)
+            if t.total:
+                body.append([SubjectType(subject).label, str(y), *t.cells()])
+    return Table(
+        title=f"So sánh qua các năm {years[0]}–{years[-1]}",
+        columns=["Đối tượng", "Năm", *COLUMNS],
+        rows=body,
+        percent_columns=_rate_columns(2),
+        sheet="So sánh các năm",
+    )
+
+
+def _distribution_chart(roll: Rollup, rows: ChildRows, year: int) -> Chart | None:
+    """Stacked bars per child unit: the share of each level (and of the not rated) in %."""
+    for subject in (SubjectType.MEMBER, SubjectType.BRANCH, SubjectType.GRASSROOTS):
+        keys = {k for (y, k, s), t in roll.by_child.items() if y == year and s == subject and t.total}
+        if keys:
+            break
+    else:
+        return None
+    units = rows.ordered(keys)
+    tallies = [roll.by_child.get((year, u.key, subject), Tally()) for u in units]
+    names = [*[lv.label for lv in LEVEL_ORDER], NOT_RATED]
+    series = [(names[i], [rate(([*t.levels, t.residual])[i], t.total) for t in tallies]) for i in range(len(names))]
+    return Chart(
+        kind="stacked-bar",
+        title=f"Tỷ lệ xếp loại {NOUN[subject]} theo đơn vị trực thuộc, năm {year} (%)",
+        labels=[u.name for u in units],
+        series=series,
+    )
+
+
+def _trend_chart(roll: Rollup, years: list[int]) -> Chart | None:
+    if len(years) < 2:
+        return None
+    series = []
+    for subject in SUBJECT_ORDER:
+        tallies = [roll.total(y, subject) for y in years]
+        if any(t.total for t in tallies):
+            series.append((SubjectType(subject).label, [rate(t.levels[0], t.total) for t in tallies]))
+    if not series:
+        return None
+    return Chart(
+        kind="line",
+        title="Tỷ lệ hoàn thành xuất sắc nhiệm vụ qua các năm (%)",
+        labels=[str(y) for y in years],
+        series=series,
+    )
+
+
+def _fraction(n: int, t: Tally) -> str:
+    return f"{vn_int(n)}/{vn_int(t.total)}"
+
+
+def subject_sentence(root_name: str, year: int, subject: str, t: Tally) -> str:
+    """The paragraph "Năm 2025, X có 468/2.294 chi đoàn được công nhận hoàn thành xuất sắc nhiệm vụ, đạt tỷ lệ
+    20,4%; …" a report to the central body uses (seed 000)."""
+    noun = NOUN[subject]
+    first, *others = LEVEL_ORDER
+    parts = [
+        f"Năm {year}, {root_name} có {_fraction(t.levels[0], t)} {noun} được công nhận {PHRASE[first]}, "
+        f"đạt tỷ lệ {vn_percent(rate(t.levels[0], t.total))}"
+    ]
+    for i, lv in enumerate(others, start=1):
+        parts.append(f"{_fraction(t.levels[i], t)} {noun} {PHRASE[lv]} ({vn_percent(rate(t.levels[i], t.total))})")
+    parts.append(f"{vn_int(t.residual)} {noun} chưa xếp loại ({vn_percent(rate(t.residual, t.total))})")
+    return "; ".join(parts) + "."
+
+
+def comparison_sentence(subject: str, before_year: int, before: Tally, now: Tally) -> str:
+    was, is_ = rate(before.levels[0], before.total), rate(now.levels[0], now.total)
+    diff = round(is_ - was, 1)
+    change = "không đổi" if diff == 0 else f"{'tăng' if diff > 0 else 'giảm'} {vn_decimal(abs(diff))} điểm phần trăm"
+    return (
+        f"So với năm {before_year} ({_fraction(before.levels[0], before)}, {vn_percent(was)}), tỷ lệ {NOUN[subject]} "
+        f"hoàn thành xuất sắc nhiệm vụ {change}."
+    )
+
+
+def _narrative(root: Organization, roll: Rollup, year: int, years: list[int]) -> list[str]:
+    paragraphs = []
+    previous = [y for y in years if y < year]
+    for subject in SUBJECT_ORDER:
+        t = roll.total(year, subject)
+        if not t.total:
+            continue
+        text = subject_sentence(root.name, year, subject, t)
+        if previous:
+            before = roll.total(previous[-1], subject)
+            if before.total:
+                text += " " + comparison_sentence(subject, previous[-1], before, t)
+        paragraphs.append(text)
+    if not paragraphs:
+        paragraphs.append(f"Năm {year}, {root.name} chưa có số liệu xếp loại.")
+    return paragraphs
+
+
+def build(
+    *,
+    root: Organization,
+    year: int,
+    progress: Callable[[int], None] = lambda pct: None,
+    years: list[int] | None = None,
+    compare: int | None = None,
+    **options,
+) -> ReportData:
+    """The rating rollup of ``root``'s subtree for ``year`` (and the previous years that have
+    decided ratings: by default the two before it; ``years`` or ``compare`` choose others)."""
+    progress(5)
+    wanted = years_window(year, years, compare)
+    roll, rows, levels = rollup(root, wanted, progress)
+    shown = [y for y in wanted if y == year or y in roll.decided_years]
+    tables = [_summary_table(roll, year)]
+    for subject in SUBJECT_ORDER:
+        table = _child_table(roll, rows, year, subject)
+        if table:
+            tables.append(table)
+    tables += [t for t in (_level_table(roll, levels, year), _years_table(roll, shown)) if t]
+    charts = [c for c in (_distribution_chart(roll, rows, year), _trend_chart(roll, shown)) if c]
+    progress(85)
+    return ReportData(
+        kind="ratings",
+        title=f"Báo cáo kết quả xếp loại chất lượng năm {year}",
+        root_code=root.code,
+        root_name=root.name,
+        year=year,
+        narrative=_narrative(root, roll, year, shown),
+        tables=tables,
+        charts=charts,
+    )

@@ -1,0 +1,212 @@
+"""Report jobs: request, run, re-run (DESIGN.md "Background work").
+
+``request_job`` checks scope and enqueues after commit; ``run_job`` is what the worker (and the
+``build_report`` command, and tests) call: idempotent, reads one consistent snapshot, and either
+finishes whole or leaves the job marked failed with the error."""
+
+import io
+import logging
+import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from datetime import timedelta
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.files.base import ContentFile
+from django.db import connection, connections, transaction
+from django.utils import timezone
+
+from organizations import audit
+from organizations.models import Organization
+from organizations.reporting import ReportData
+from organizations.scoping import in_scope
+
+from . import kinds
+from .excel import write_workbook
+from .models import ReportJob
+from .serialize import to_json
+
+log = logging.getLogger(__name__)
+Status = ReportJob.Status
+MAX_COMPARE_YEARS = 10
+REPORT_WORK_MEM = "64MB"
+
+
+def _validate(kind: str, year: int, years: list[int]) -> None:
+    if kinds.builder(kind) is None:
+        raise ValidationError(f"Loại báo cáo “{kind}” không có hoặc chưa sẵn sàng.")
+    if not 2000 <= year <= 2100:
+        raise ValidationError(f"Năm báo cáo {year} không hợp lệ (2000–2100).")
+    if any(y > year for y in years) or len(years) > MAX_COMPARE_YEARS + 1:
+        raise ValidationError("Các năm so sánh phải trước năm báo cáo, tối đa 10 năm.")
+
+
+def _enqueue(job: ReportJob) -> None:
+    from .tasks import run_report_job
+
+    # After commit, so the worker never looks for a row it cannot see yet (DESIGN.md).
+    transaction.on_commit(lambda: run_report_job.delay(job.pk))
+
+
+@transaction.atomic
+def request_job(*, kind: str, root: Organization, year: int, by, years: list[int] | None = None) -> ReportJob:
+    """A user in scope asks for a report of ``root``'s subtree: queue a job for a worker."""
+    if not in_scope(by, root):
+        raise PermissionDenied("Đơn vị không thuộc phạm vi của bạn.")
+    years = sorted({int(y) for y in (years or [])} | {int(year)})
+    _validate(kind, year, years)
+    job = ReportJob.objects.create(
+        kind=kind, root=root, year=year, requested_by=by, params={"years": years, "root": root.code}
+    )
+    audit.record(
+        target=job,
+        action="report_requested",
+        by=by,
+        organization=root,
+        to_state=Status.QUEUED,
+        reason=f"{kinds.label(kind)} năm {year}",
+    )
+    _enqueue(job)
+    return job
+
+
+@transaction.atomic
+def rerun(*, job: ReportJob, by) -> ReportJob:
+    """Queue a job again (after a failure, or to refresh its figures): same row, same file."""
+    job = ReportJob.objects.select_for_update().get(pk=job.pk)
+    if not in_scope(by, job.root):
+        raise PermissionDenied("Đơn vị không thuộc phạm vi của bạn.")
+    if job.status in (Status.QUEUED, Status.RUNNING):
+        raise ValidationError("Báo cáo đang chờ hoặc đang chạy; chưa thể chạy lại.")
+    before = job.status
+    job.status, job.progress, job.error = Status.QUEUED, 0, ""
+    job.save(update_fields=["status", "progress", "error"])
+    audit.record(
+        target=job, action="report_rerun", by=by, organization=job.root, from_state=before, to_state=Status.QUEUED
+    )
+    _enqueue(job)
+    return job
+
+
+def mark_seen(*, job: ReportJob, by) -> None:
+    """The requester opened a finished job: it leaves their inbox."""
+    if job.requested_by_id == getattr(by, "pk", None) and job.is_finished and job.seen_at is None:
+        ReportJob.objects.filter(pk=job.pk).update(seen_at=timezone.now())
+
+
+@contextmanager
+def snapshot() -> Iterator[None]:
+    """One consistent view of the data for the whole build: on PostgreSQL a REPEATABLE READ
+    transaction (its first statement must set the level); inside an outer transaction (tests,
+    the command run in a transaction) the outer one is already a single snapshot."""
+    outer = connection.in_atomic_block
+    with transaction.atomic():
+        if connection.vendor == "postgresql" and not outer:
+            with connection.cursor() as cursor:
+                cursor.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ")
+                # The planner cannot estimate how many path prefixes a rollup groups by (it guessed
+                # 370,000 for 373 at 1 M members) and spilled a sort to disk; with this much memory
+                # for the one build it aggregates in a hash table (bench/reports.py).
+                cursor.execute(f"SET LOCAL work_mem = '{REPORT_WORK_MEM}'")
+        yield
+
+
+class ProgressWriter:
+    """Writes progress on a second connection: the build's own transaction is not visible to
+    the page until it ends, so the bar would not move otherwise. Progress is cosmetic: a failed
+    write is logged, never fatal. Only on PostgreSQL (SQLite writes wait on the reader's lock)."""
+
+    def __init__(self, job_id: int):
+        self.job_id, self.last = job_id, -1
+        self.side = connections.create_connection("default") if connection.vendor == "postgresql" else None
+
+    def __call__(self, pct: int) -> None:
+        pct = max(0, min(int(pct), 100))
+        if pct <= self.last:
+            return
+        self.last = pct
+        try:
+            if self.side is not None:
+                with self.side.cursor() as cursor:
+                    cursor.execute(
+                        f"UPDATE {ReportJob._meta.db_table} SET progress = %s WHERE id = %s", [pct, self.job_id]
+                    )
+            elif not connection.in_atomic_block:
+                ReportJob.objects.filter(pk=self.job_id).update(progress=pct)
+        except Exception:  # noqa: BLE001 - progress must never fail a report
+            log.warning("could not write progress of report job %s", self.job_id, exc_info=True)
+
+    def close(self) -> None:
+        if self.side is not None:
+            self.side.close()
+
+
+def build_data(
+    *, kind: str, root: Organization, year: int, years: list[int], progress: Callable[[int], None] = lambda pct: None
+) -> ReportData:
+    """Run the kind's builder inside one snapshot (shared by the job and the command)."""
+    builder = kinds.builder(kind)
+    if builder is None:
+        raise ValidationError(f"Loại báo cáo “{kind}” không có hoặc chưa sẵn sàng.")
+    with snapshot():
+        return builder(root=root, year=year, progress=progress, years=years)
+
+
+def _file_name(job: ReportJob) -> str:
+    return f"bao-cao-{job.kind}-{job.root.code}-{job.year}-{job.pk}.xlsx"
+
+
+def _save_file(job: ReportJob, data: ReportData, by: str) -> None:
+    """Overwrite the job's one file (idempotent: a re-run never leaves a second copy)."""
+    buffer = io.BytesIO()
+    write_workbook(data, buffer, by=by, generated_at=timezone.now())
+    name = _file_name(job)
+    storage = job.file.storage
+    path = job.file.field.generate_filename(job, name)
+    if storage.exists(path):
+        storage.delete(path)
+    job.file.save(name, ContentFile(buffer.getvalue()), save=False)
+
+
+def _requester_name(job: ReportJob) -> str:
+    user = job.requested_by
+    if user is None:
+        return ""
+    return user.get_full_name() or user.username
+
+
+def run_job(*, job_id: int) -> ReportJob:
+    """Build the report of one job (the worker's step). Re-running rewrites the same result."""
+    job = ReportJob.objects.select_related("root", "requested_by").get(pk=job_id)
+    started = time.monotonic()
+    job.status, job.progress, job.error, job.started_at, job.finished_at = Status.RUNNING, 0, "", timezone.now(), None
+    job.runs += 1
+    job.save(update_fields=["status", "progress", "error", "started_at", "finished_at", "runs"])
+    progress = ProgressWriter(job.pk)
+    try:
+        data = build_data(kind=job.kind, root=job.root, year=job.year, years=job.years, progress=progress)
+        progress(90)
+        _save_file(job, data, _requester_name(job))
+    except Exception as exc:  # the job finishes whole or is marked failed with the error
+        log.exception("report job %s failed", job.pk)
+        return _finish(job, started, status=Status.FAILED, error=f"{type(exc).__name__}: {exc}")
+    finally:
+        progress.close()
+    return _finish(job, started, status=Status.DONE, data=data)
+
+
+def _finish(
+    job: ReportJob, started: float, *, status: str, data: ReportData | None = None, error: str = ""
+) -> ReportJob:
+    job.status, job.error = status, error
+    job.finished_at = timezone.now()
+    job.duration = timedelta(seconds=time.monotonic() - started)
+    job.seen_at = None
+    if data is not None:
+        job.result, job.narrative, job.progress = to_json(data), "\n\n".join(data.narrative), 100
+    else:
+        job.result, job.narrative = None, ""
+        if job.file:
+            job.file.delete(save=False)
+    job.save()
+    return job

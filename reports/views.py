@@ -1,0 +1,78 @@
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import FileResponse, Http404, HttpResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from organizations.scoping import scope_roots
+from organizations.views_helpers import paginate, require, run_service
+
+from . import selectors, services
+from .charts import render_chart
+from .forms import ReportRequestForm
+from .serialize import from_json
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def index(request):
+    roots = scope_roots(request.user)
+    initial = {"root": roots[0].code} if len(roots) == 1 else {}
+    form = ReportRequestForm(request.POST or None, user=request.user, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        job = run_service(
+            form,
+            services.request_job,
+            kind=data["kind"],
+            root=data["root"],
+            year=data["year"],
+            years=form.years,
+            by=request.user,
+        )
+        if job is not None:
+            return redirect("reports:job", pk=job.pk)
+    jobs = paginate(request, selectors.my_jobs(request.user), per_page=20)
+    return render(request, "reports/index.html", {"form": form, "jobs": jobs})
+
+
+@login_required
+@require_GET
+def job(request, pk):
+    job = selectors.get_job_or_404(request.user, pk)
+    services.mark_seen(job=job, by=request.user)
+    data = from_json(job.result) if job.result else None
+    charts = [render_chart(c) for c in data.charts] if data else []
+    return render(request, "reports/job.html", {"job": job, "data": data, "charts": charts})
+
+
+@login_required
+@require_GET
+def job_progress(request, pk):
+    """The polled fragment; once the job is finished the page reloads to show the result."""
+    job = selectors.get_job_or_404(request.user, pk)
+    response = render(request, "reports/_progress.html", {"job": job})
+    if job.is_finished and request.headers.get("HX-Request"):
+        response["HX-Refresh"] = "true"
+    return response
+
+
+@login_required
+@require_POST
+def job_rerun(request, pk):
+    job = selectors.get_job_or_404(request.user, pk)
+    require(job.requested_by_id == request.user.pk or request.user.is_superuser)
+    try:
+        services.rerun(job=job, by=request.user)
+    except services.ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    return redirect("reports:job", pk=job.pk)
+
+
+@login_required
+@require_GET
+def download(request, pk) -> HttpResponse:
+    job = selectors.get_job_or_404(request.user, pk)
+    if not job.file or not job.file.storage.exists(job.file.name):
+        raise Http404("Báo cáo chưa có tệp Excel.")
+    return FileResponse(job.file.open("rb"), as_attachment=True, filename=job.file.name.rsplit("/", 1)[-1])

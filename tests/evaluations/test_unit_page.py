@@ -1,0 +1,123 @@
+"""The secretary's chi đoàn page: list, inline saves, submit; scope and roles."""
+
+from datetime import date
+
+import pytest
+from django.urls import reverse
+
+from evaluations.models import Assessment, Status, Submission
+from tests.factories import MemberFactory
+
+from .conftest import fill
+
+pytestmark = pytest.mark.django_db
+
+
+def url(period, unit, name="evaluations:unit", **kw):
+    return reverse(name, kwargs={"period_id": period.pk, "code": unit.code, **kw})
+
+
+def test_it_lists_every_eligible_member_with_status(login, tree, users, period):
+    MemberFactory(
+        branch=tree.branch, full_name="Võ Mới Vào", admitted_on=date(2026, 9, 1), joined_branch_on=date(2026, 9, 1)
+    )
+    response = login(users.secretary).get(url(period, tree.branch))
+    assert response.status_code == 200
+    body = response.content.decode()
+    for member in tree.members:
+        assert member.full_name in body
+    assert "Võ Mới Vào — Chưa đủ 6 tháng sinh hoạt" in body
+    assert "0/3" in body and "Gửi cấp trên" in body
+
+
+def test_it_saves_a_members_entry_inline(login, tree, users, period):
+    member = tree.members[0]
+    response = login(users.secretary).post(
+        url(period, tree.branch, "evaluations:member_save", member_id=member.pk),
+        {"proposed_level": "HTTNV", "participation_percent": "95,5", "self_review": "Tốt"},
+    )
+    assert response.status_code == 200 and "Đã lưu" in response.content.decode()
+    saved = Assessment.objects.get(member=member)
+    assert (saved.proposed_level, float(saved.participation_percent), saved.self_review, saved.status) == (
+        "HTTNV",
+        95.5,
+        "Tốt",
+        Status.DRAFT,
+    )
+
+
+def test_it_answers_a_bad_inline_value_with_a_message(login, tree, users, period):
+    response = login(users.secretary).post(
+        url(period, tree.branch, "evaluations:member_save", member_id=tree.members[0].pk),
+        {"participation_percent": "150"},
+    )
+    assert response.status_code == 422
+    assert "Tỷ lệ tham gia: 150 nằm ngoài khoảng 0 đến 100" in response.content.decode()
+
+
+def test_it_rejects_get_on_the_inline_save(login, tree, users, period):
+    response = login(users.secretary).get(
+        url(period, tree.branch, "evaluations:member_save", member_id=tree.members[0].pk)
+    )
+    assert response.status_code == 405
+
+
+def test_it_refuses_inline_saves_by_an_approver(login, tree, users, period):
+    response = login(users.grassroots_approver).post(
+        url(period, tree.branch, "evaluations:member_save", member_id=tree.members[0].pk), {"proposed_level": "HTXSNV"}
+    )
+    assert response.status_code == 403
+
+
+def test_it_hides_another_provinces_chi_doan(login, tree, users, period):
+    assert login(users.outsider).get(url(period, tree.branch)).status_code == 404
+    assert login(users.secretary).get(url(period, tree.branch2)).status_code == 404
+
+
+def test_it_refuses_a_member_of_another_chi_doan(login, tree, users, period):
+    response = login(users.secretary).post(
+        url(period, tree.branch, "evaluations:member_save", member_id=tree.members2[0].pk), {"proposed_level": "HTNV"}
+    )
+    assert response.status_code == 404
+
+
+def test_it_submits_with_the_minutes_and_becomes_read_only(login, tree, users, period):
+    fill(period, tree.branch, users.secretary, ["HTTNV"] * 3)
+    client = login(users.secretary)
+    response = client.post(
+        url(period, tree.branch, "evaluations:submit"),
+        {
+            "meeting_on": "20/10/2026",
+            "attendance": "3",
+            "attendance_total": "3",
+            "votes_for": "3",
+            "votes_against": "0",
+        },
+    )
+    assert response.status_code == 302
+    submission = Submission.objects.get(unit=tree.branch)
+    assert (submission.status, submission.meeting_on, submission.votes_for) == (Status.SUBMITTED, date(2026, 10, 20), 3)
+    page = client.get(url(period, tree.branch)).content.decode()
+    assert "Gửi cấp trên</button>" not in page and "disabled" in page
+
+
+def test_it_explains_why_a_submit_is_refused(login, tree, users, period):
+    client = login(users.secretary)
+    response = client.post(url(period, tree.branch, "evaluations:submit"), {"meeting_on": "20/10/2026"}, follow=True)
+    assert "Còn 3 đoàn viên chưa có mức đề xuất" in response.content.decode()
+    response = client.post(url(period, tree.branch, "evaluations:submit"), {"meeting_on": "32/10/2026"}, follow=True)
+    assert "Ngày họp" in response.content.decode()
+
+
+def test_it_stays_within_a_fixed_number_of_queries_for_60_members(
+    login, tree, users, period, django_assert_max_num_queries
+):
+    MemberFactory.create_batch(57, branch=tree.branch)
+    client = login(users.secretary)
+    for row_member in tree.members:
+        client.post(
+            url(period, tree.branch, "evaluations:member_save", member_id=row_member.pk), {"proposed_level": "HTTNV"}
+        )
+    with django_assert_max_num_queries(14):  # 12 measured; independent of the roster size
+        response = client.get(url(period, tree.branch))
+    assert response.content.decode().count('data-testid="member-row"') == 60

@@ -1,0 +1,64 @@
+"""Helpers for the members tests: spreadsheets written on the fly."""
+
+from datetime import date
+
+import pytest
+from openpyxl import Workbook
+
+from members.importers import MEMBER_REQUIRED, UNIT_HEADERS
+
+
+def write_xlsx(path, headers, rows):
+    workbook = Workbook()
+    sheet = workbook.active
+    if headers:
+        sheet.append(headers)
+    for row in rows:
+        sheet.append(row)
+    workbook.save(path)
+    return path
+
+
+def member_row(
+    name="Nguyễn Văn Mới",
+    birth="15/05/2000",
+    gender="Nam",
+    cccd="079200000001",
+    branch="T1-H1-CS1-CD1",
+    admitted="26/06/2016",
+    card="",
+    ethnicity="Kinh",
+    phone="0912345678",
+):
+    return [name, birth, gender, cccd, branch, admitted, card, ethnicity, phone]
+
+
+@pytest.fixture
+def members_xlsx(tmp_path):
+    """``members_xlsx(rows, headers=None)`` -> path of a members workbook."""
+    counter = iter(range(1000))
+
+    def _make(rows, headers=None):
+        return write_xlsx(
+            tmp_path / f"members-{next(counter)}.xlsx", MEMBER_REQUIRED if headers is None else headers, rows
+        )
+
+    return _make
+
+
+@pytest.fixture
+def units_xlsx(tmp_path):
+    def _make(rows, headers=None):
+        return write_xlsx(tmp_path / "units.xlsx", UNIT_HEADERS if headers is None else headers, rows)
+
+    return _make
+
+
+@pytest.fixture(autouse=True)
+def _media(settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path / "media"
+
+
+def birth_for_age(age: int, today: date | None = None) -> date:
+    today = today or date.today()
+    return date(today.year - age, 1, 1) if (today.month, today.day) >= (1, 1) else date(today.year - age - 1, 1, 1)

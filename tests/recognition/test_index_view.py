@@ -1,0 +1,33 @@
+URL = "/3-chu-dong/"
+
+
+def test_the_menu_links_to_the_app(login, users):
+    assert 'href="/3-chu-dong/"' in login(users.secretary).get("/").content.decode()
+
+
+def test_the_unit_sees_its_campaign_and_a_register_button(login, users, campaign):
+    body = login(users.grassroots_secretary).get(URL).content.decode()
+    assert campaign.name in body and f"/dot/{campaign.pk}/dang-ky/T1-H1-CS1/" in body
+
+
+def test_the_district_sees_its_board(login, users, campaign):
+    body = login(users.district_approver).get(URL).content.decode()
+    assert f"/dot/{campaign.pk}/bang/T1-H1/" in body and "Kiểm tra quyết định" not in body
+
+
+def test_the_province_sees_review_and_commendation(login, users, campaign):
+    body = login(users.province_approver).get(URL).content.decode()
+    assert f"/dot/{campaign.pk}/kiem-tra/" in body and "/tuyen-duong/T1/" in body and "Mở đợt mới" in body
+
+
+def test_an_outsider_sees_no_campaign(login, users, campaign):
+    body = login(users.outsider).get(URL).content.decode()
+    assert campaign.name not in body and "Chưa có đợt" in body
+
+
+def test_it_needs_login(client):
+    assert client.get(URL).status_code == 302
+
+
+def test_it_rejects_post(login, users):
+    assert login(users.secretary).post(URL).status_code == 405

@@ -1,0 +1,20 @@
+from django.urls import reverse
+
+from reports.services import request_job
+
+
+def test_it_downloads_the_workbook_in_scope(done_job, users, login):
+    response = login(users.province_approver).get(reverse("reports:download", args=[done_job.pk]))
+    assert response.status_code == 200
+    assert "attachment" in response["Content-Disposition"] and ".xlsx" in response["Content-Disposition"]
+    assert b"".join(response.streaming_content)[:2] == b"PK"
+
+
+def test_it_is_404_outside_scope(done_job, users, login):
+    assert login(users.outsider).get(reverse("reports:download", args=[done_job.pk])).status_code == 404
+    assert login(users.nopost).get(reverse("reports:download", args=[done_job.pk])).status_code == 404
+
+
+def test_it_is_404_before_the_file_exists(ratings, users, login):
+    job = request_job(kind="ratings", root=ratings.province, year=2025, by=users.province_staff)
+    assert login(users.province_staff).get(reverse("reports:download", args=[job.pk])).status_code == 404

@@ -1,0 +1,89 @@
+"""The workbook read back with openpyxl matches the page; text never becomes a formula."""
+
+import io
+
+import pytest
+from openpyxl import load_workbook
+
+from organizations.reporting import ReportData, Table
+from reports.excel import TotalsMismatch, check_totals, sheet_title, write_workbook
+from reports.serialize import from_json
+
+
+def _read(data: ReportData, **kwargs):
+    buffer = io.BytesIO()
+    write_workbook(data, buffer, by="Lê Văn Cán Bộ", **kwargs)
+    buffer.seek(0)
+    return load_workbook(buffer)
+
+
+def test_the_file_matches_the_page(done_job):
+    data = from_json(done_job.result)
+    wb = load_workbook(done_job.file.path)
+    cover, *sheets = wb.worksheets
+    assert cover["A1"].value == data.title
+    assert [cover["A3"].value, cover["B3"].value] == ["Đơn vị", "Tỉnh đoàn Thái Nguyên (T1)"]
+    assert cover["B4"].value == 2025 and cover["B6"].value == "canbo.tinh"  # no full name: the username
+    assert len(sheets) == len(data.tables)
+    for ws, table in zip(sheets, data.tables, strict=True):
+        assert ws["A1"].value == table.title and ws.freeze_panes == "A3"
+        values = [list(r) for r in ws.iter_rows(min_row=2, values_only=True)]
+        assert values[0] == table.columns
+        expected = [*table.rows, *([table.total] if table.total else [])]
+        assert len(values) - 1 == len(expected)
+        for got, want in zip(values[1:], expected, strict=True):
+            for i, (g, w) in enumerate(zip(got, want, strict=True)):
+                assert g == (pytest.approx(w / 100) if i in table.percent_columns else (w if w != "" else None))
+
+
+def test_it_uses_number_formats_and_a_bold_totals_row(done_job):
+    wb = load_workbook(done_job.file.path)
+    ws = wb["Chi đoàn theo ĐV"]
+    header, first = ws[2], ws[3]
+    assert header[0].value == "Mã đơn vị" and header[0].font.bold
+    assert first[2].number_format == "#,##0" and first[4].number_format == "0.0%"
+    last = ws[ws.max_row]
+    assert last[1].value == "Tổng cộng" and last[1].font.bold
+
+
+def test_the_totals_row_equals_the_sum_of_its_rows(done_job):
+    wb = load_workbook(done_job.file.path)
+    ws = wb["Đoàn viên theo ĐV"]
+    rows = list(ws.iter_rows(min_row=3, values_only=True))
+    body, total = rows[:-1], rows[-1]
+    for i in (2, 3, 5, 7, 9, 11):
+        assert total[i] == sum(r[i] for r in body)
+
+
+def test_text_cells_never_become_formulas():
+    nasty = ['=HYPERLINK("http://x","bấm")', "+1+2", "-3", "@SUM(A1)", "=1+1"]
+    table = Table(title="Thử", columns=["Tên", "Số"], rows=[[s, 1] for s in nasty], total=["Tổng", 5])
+    wb = _read(
+        ReportData(
+            kind="t",
+            title="=cmd|' /C calc'!A0",
+            root_code="X",
+            root_name="=Đơn vị",
+            year=2025,
+            narrative=["-khởi đầu bằng dấu trừ"],
+            tables=[table],
+        )
+    )
+    cover, ws = wb.worksheets
+    for row, text in zip(ws.iter_rows(min_row=3, max_row=7), nasty, strict=True):
+        assert row[0].value == text and row[0].data_type == "s" and row[0].quotePrefix
+    assert cover["A1"].data_type == "s" and cover["A1"].value.startswith("=")
+    assert cover["B3"].data_type == "s"
+
+
+def test_a_wrong_totals_row_is_refused():
+    table = Table(title="Sai", columns=["Tên", "Số"], rows=[["a", 1], ["b", 2]], total=["Tổng", 4])
+    with pytest.raises(TotalsMismatch, match="tổng 4 ≠ 3"):
+        check_totals(table)
+
+
+def test_sheet_names_are_legal_and_unique():
+    taken: set[str] = set()
+    first = sheet_title("Tập thể lãnh đạo (BCH/BTV) theo đơn vị trực thuộc", taken)
+    second = sheet_title("Tập thể lãnh đạo (BCH/BTV) theo đơn vị trực thuộc", taken)
+    assert len(first) <= 31 and "/" not in first and first != second and len(second) <= 31

@@ -1,0 +1,46 @@
+"""A real Celery worker (celery.contrib.testing) runs a report job end to end (DESIGN.md)."""
+
+import time
+
+import pytest
+from celery.contrib.testing.worker import start_worker
+
+from reports.models import ReportJob
+from reports.services import request_job
+
+pytestmark = [pytest.mark.worker, pytest.mark.django_db(transaction=True)]
+
+
+@pytest.fixture
+def celery_app(settings, tmp_path):
+    """The project's app on the in-memory broker (no Redis or folder needed), restored after."""
+    import reports.tasks  # noqa: F401 - registers the task on the app
+    from doanhub.celery import app
+
+    settings.MEDIA_ROOT = tmp_path
+    saved = {k: app.conf.get(k) for k in ("broker_url", "broker_transport_options", "task_always_eager")}
+    app.conf.update(broker_url="memory://", broker_transport_options={}, task_always_eager=False)
+    app._pool = None
+    yield app
+    app.conf.update(saved)
+    app._pool = None
+
+
+def _wait_finished(job: ReportJob, timeout: float = 60) -> ReportJob:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        job.refresh_from_db()
+        if job.is_finished:
+            return job
+        time.sleep(0.2)
+    raise AssertionError(f"job still {job.status} after {timeout} s")
+
+
+def test_a_worker_builds_the_requested_report(celery_app, ratings, users):
+    with start_worker(celery_app, perform_ping_check=False, pool="solo", loglevel="WARNING", shutdown_timeout=20):
+        job = request_job(kind="ratings", root=ratings.province, year=2025, years=[2024], by=users.province_staff)
+        job = _wait_finished(job)
+    assert job.status == ReportJob.Status.DONE, job.error
+    assert job.progress == 100 and job.started_at and job.finished_at and job.duration is not None
+    assert "1/3 chi đoàn được công nhận hoàn thành xuất sắc nhiệm vụ, đạt tỷ lệ 33,3%" in job.narrative
+    assert job.file.name.endswith(".xlsx") and job.file.storage.exists(job.file.name)
