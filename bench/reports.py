@@ -1,6 +1,6 @@
 """Report rollups on PostgreSQL: the national rating rollup against its floor, side by side.
 
-.venv/bin/python bench/reports.py [N ...]       (members; default: 200000)
+.venv/bin/python bench/reports.py [N ...] [--reuse]   (members; default: 200000)
 
 For each size, in a fresh database of its own (doanhub_bench_reports; never the main one):
 ``manage.py seed_demo --members N --reset``, then decided assessments for two years generated in
@@ -15,6 +15,7 @@ bulk with INSERT … SELECT (every member and every organisation; about 4 % left
 Each figure is the median of 3 runs; the peak RSS is this process's (the worker's code path).
 """
 
+import os
 import statistics
 import subprocess
 import sys
@@ -122,9 +123,12 @@ GROUP BY 1, 2, 3, 4, 5
 
 
 def floor(root) -> int:
+    """The floor runs with the job's snapshot settings, so only the work differs."""
     from django.db import connection
 
-    with connection.cursor() as cursor:
+    from reports.services import snapshot
+
+    with snapshot(), connection.cursor() as cursor:
         cursor.execute(FLOOR_SQL, [len(root.path) + 4, YEARS, root.path + "%"])
         return len(cursor.fetchall())
 
@@ -153,12 +157,16 @@ def job_runner(root, user):
     return run
 
 
-def main(n: int) -> None:
-    import os
-    import tempfile
+def prepare(n: int, reuse: bool) -> tuple[int, float, float]:
+    """Seed N members and their assessments in a fresh database; with --reuse keep a database
+    already seeded at that size (seeding 1 M takes about 7 minutes here)."""
+    if reuse:
+        setup("reports")
+        from evaluations.models import Assessment
+        from members.models import Member
 
-    media = tempfile.mkdtemp(prefix="doanhub-bench-reports-")
-    os.environ["DJANGO_MEDIA_ROOT"] = media  # the workbooks written by the jobs go here, then away
+        if Member.objects.count() == n and Assessment.objects.exists():
+            return Assessment.objects.count(), 0.0, 0.0
     setup("reports", fresh=True)
     started = time.perf_counter()
     subprocess.run(
@@ -170,7 +178,15 @@ def main(n: int) -> None:
     seeded = time.perf_counter() - started
     started = time.perf_counter()
     assessments = generate_assessments()
-    generated = time.perf_counter() - started
+    return assessments, seeded, time.perf_counter() - started
+
+
+def main(n: int, reuse: bool = False) -> None:
+    import tempfile
+
+    media = tempfile.mkdtemp(prefix="doanhub-bench-reports-")
+    os.environ["DJANGO_MEDIA_ROOT"] = media  # the workbooks written by the jobs go here, then away
+    assessments, seeded, generated = prepare(n, reuse)
 
     from django.contrib.auth import get_user_model
 
@@ -207,9 +223,12 @@ HEADER = (
 )
 
 if __name__ == "__main__":
-    if len(sys.argv) == 2 and not sys.argv[1].startswith("-"):
-        main(int(sys.argv[1]))
+    sizes = [int(a) for a in sys.argv[1:] if a.isdigit()] or [200_000]
+    reuse = "--reuse" in sys.argv
+    if os.environ.get("_BENCH_REPORTS_CHILD"):  # one size, in its own process
+        main(sizes[0], reuse)
     else:  # one process per size, so each peak RSS is its own
         print(HEADER, flush=True)
-        for size in sys.argv[1:] or ["200000"]:
-            subprocess.run([sys.executable, __file__, size], check=True)
+        for size in sizes:
+            env = {**os.environ, "_BENCH_REPORTS_CHILD": "1"}
+            subprocess.run([sys.executable, __file__, str(size), *(["--reuse"] if reuse else [])], check=True, env=env)

@@ -73,6 +73,7 @@ class PeriodForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         if self.instance.pk is None:
             self.fields["root"] = UnitCodeField(label="Mã đơn vị ban hành", user=user)
+            self.order_fields(["root"])
         current = {d.level_id: d.due_on for d in self.instance.deadlines.all()} if self.instance.pk else {}
         self.levels = list(Level.objects.all())
         for level in self.levels:

@@ -32,7 +32,12 @@ def period_for(org: Organization, year: int) -> RatingPeriod | None:
 
 
 def covers(period: RatingPeriod, org: Organization) -> bool:
-    return org.path.startswith(period.root.path)
+    """The period applies to ``org``: it lies under the period's root and no nearer unit issued
+    its own period for the year (one rating per subject and year, so reports never double-count)."""
+    if not org.path.startswith(period.root.path):
+        return False
+    nearer = [p for p in org.ancestor_paths() + [org.path] if len(p) > len(period.root.path)]
+    return not RatingPeriod.objects.filter(year=period.year, root__path__in=nearer).exists()
 
 
 def require_covered(period: RatingPeriod, org: Organization) -> None:
@@ -96,6 +101,16 @@ def can_decide(user, approving_unit: Organization) -> bool:
 
 def can_administer(user, period_root: Organization) -> bool:
     return has_role_over(user, period_root, {Role.ADMIN})
+
+
+def can_add_policy(user, period: RatingPeriod) -> bool:
+    """Administrators over the period's root, or of a unit inside it (a province may tighten a
+    period issued by TW for its own subtree; the service checks the chosen unit)."""
+    from organizations.scoping import open_posts
+
+    if can_administer(user, period.root):
+        return True
+    return any(p.role == Role.ADMIN and p.organization.path.startswith(period.root.path) for p in open_posts(user))
 
 
 def months_between(start: date, end: date) -> int:

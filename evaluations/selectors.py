@@ -139,6 +139,14 @@ def roster(*, period: RatingPeriod, unit: Organization) -> Roster:
     return result
 
 
+def policies_of(user, period: RatingPeriod) -> list[RatingPolicy]:
+    """The period's policies, each marked ``editable`` when the user administers its unit."""
+    policies = list(period.policies.select_related("organization").order_by("organization__path", "subject_type"))
+    for policy in policies:
+        policy.editable = rules.can_administer(user, policy.organization)
+    return policies
+
+
 def entry_units(user, period: RatingPeriod) -> QuerySet:
     """Units whose rating the user enters: the units of their secretary/staff posts."""
     ids = [p.organization_id for p in open_posts(user) if p.role in rules.ENTRY_ROLES]

@@ -303,7 +303,11 @@ def submission_submit(*, period: RatingPeriod, unit: Organization, by, minutes: 
     _transition(submission, Status.SUBMITTED, by=by, action="submit")
     submission.submitted_by, submission.submitted_at, submission.return_reason = by, timezone.now(), ""
     submission.save()
-    batch = [r.assessment for r in rows.members if r.assessment] + [rows.own] + ([rows.collective] if rows.collective else [])
+    batch = (
+        [r.assessment for r in rows.members if r.assessment]
+        + [rows.own]
+        + ([rows.collective] if rows.collective else [])
+    )
     for assessment in batch:
         if assessment.is_editable:
             _transition(assessment, Status.SUBMITTED, by=by, action="submit")

@@ -60,8 +60,9 @@ def period_detail(request, period_id):
         "my_units": selectors.entry_units(request.user, period),
         "queue": selectors.queue(request.user, period)[:100],
         "late": selectors.late_units(request.user, period),
-        "policies": period.policies.select_related("organization").order_by("organization__path", "subject_type"),
+        "policies": selectors.policies_of(request.user, period),
         "can_admin": rules.can_administer(request.user, period.root),
+        "can_add_policy": rules.can_add_policy(request.user, period),
     }
     return render(request, "evaluations/period.html", context)
 
@@ -281,7 +282,9 @@ def policy_form(request, period_id, pk=None):
         if pk
         else RatingPolicy(period=period)
     )
-    require(rules.can_administer(request.user, policy.organization if pk else period.root))
+    require(
+        rules.can_administer(request.user, policy.organization) if pk else rules.can_add_policy(request.user, period)
+    )
     form = PolicyForm(request.POST or None, instance=policy, user=request.user)
     if request.method == "POST" and form.is_valid():
         if run_service(form, services.policy_save, policy=form.instance, by=request.user) is not None:

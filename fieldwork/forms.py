@@ -13,6 +13,7 @@ class VisitForm(forms.Form):
         self.fields["target"] = UnitCodeField(
             label="Mã đơn vị đến", user=user, help_text="Mã của huyện, cơ sở hoặc chi đoàn trong tỉnh, ví dụ T1-H1-CS1."
         )
+        self.fields["target"].widget.attrs["list"] = "unit-codes"  # suggestions: templates/fieldwork/_unit_codes.html
         self.fields["content"] = forms.ChoiceField(label="Nội dung", choices=VisitContent.choices)
         self.fields["starts_on"] = forms.DateField(label="Từ ngày", widget=DATE_WIDGET)
         self.fields["ends_on"] = forms.DateField(label="Đến ngày", widget=DATE_WIDGET)

@@ -133,6 +133,12 @@ def visits_to_unit(user, org: Organization, year: int) -> QuerySet:
     )
 
 
+def unit_suggestions(province: Organization, limit: int = 500) -> QuerySet:
+    """Districts and cơ sở of the province (not chi đoàn: too many), to suggest visit targets."""
+    qs = Organization.objects.filter(path__startswith=province.path, level__is_branch=False, status="active")
+    return qs.exclude(pk=province.pk).order_by("path").values_list("code", "name")[:limit]
+
+
 def staff_provinces(user) -> list[Organization]:
     """Provinces with departments that the user may see (for the dashboard's headings)."""
     ids = departments_visible(user).values("organization_id")

@@ -378,12 +378,14 @@ def department_plan_approve(*, plan: DepartmentPlan, by) -> DepartmentPlan:
 
 @transaction.atomic
 def department_plan_return(*, plan: DepartmentPlan, reason: str, by) -> DepartmentPlan:
-    """Bước 3: the Standing office returns the plan with a reason; the staff plans go back to
-    their authors to be corrected and registered again."""
+    """Bước 3: the Standing office returns the plan with a reason (the organisation department
+    may already return it before passing it on); the staff plans go back to their authors to be
+    corrected and registered again."""
     province = plan.department.organization
     _require(
-        rules.is_standing_office(by, province) or rules.heads_organisation_department(by, province),
-        "Chỉ Thường trực hoặc Ban Tổ chức mới trả lại được kế hoạch.",
+        rules.is_standing_office(by, province)
+        or (plan.status == DepartmentPlan.Status.SUBMITTED and rules.heads_organisation_department(by, province)),
+        "Chỉ Thường trực (hoặc Ban Tổ chức, trước khi trình) mới trả lại được kế hoạch.",
     )
     if plan.status not in (DepartmentPlan.Status.SUBMITTED, DepartmentPlan.Status.FORWARDED):
         raise ValidationError(f"Kế hoạch đang ở trạng thái “{plan.get_status_display()}”, không trả lại được.")

@@ -123,6 +123,7 @@ def plan_detail(request, pk):
             "visits": visits,
             "form": form,
             "can_edit": is_owner and plan.is_editable,
+            "unit_codes": selectors.unit_suggestions(plan.assignment.department.organization) if is_owner else [],
             "total_days": sum(v.days for v in visits),
             "history": audit.history(plan)[:30],
         },
@@ -269,7 +270,8 @@ def request_create(request):
         if visit:
             messages.success(request, "Đã gửi đề xuất chuyến đi đột xuất tới Thường trực.")
             return redirect("fieldwork:visit", pk=visit.pk)
-    return render(request, "fieldwork/request_form.html", {"form": form, "year": year})
+    unit_codes = selectors.unit_suggestions(assignment.department.organization)
+    return render(request, "fieldwork/request_form.html", {"form": form, "year": year, "unit_codes": unit_codes})
 
 
 @login_required

@@ -112,7 +112,9 @@ def update_members(members: list[dict], fields: list[str], batch_size: int = 200
     columns = [Member._meta.get_field(n).column for n in names]
     with connection.cursor() as cursor:
         cursor.execute("DROP TABLE IF EXISTS member_update")
-        cursor.execute(f"CREATE TEMP TABLE member_update AS SELECT id, {', '.join(columns)} FROM members_member WITH NO DATA")
+        cursor.execute(
+            f"CREATE TEMP TABLE member_update AS SELECT id, {', '.join(columns)} FROM members_member WITH NO DATA"
+        )
         sql = f"COPY member_update (id, {', '.join(columns)}) FROM STDIN WITH (FORMAT csv, NULL '\\N')"
         for start in range(0, len(rows), batch_size):
             buffer = io.StringIO()

@@ -129,13 +129,18 @@ class MemberImporter(XlsxImporter):
             current = usable.get(branch_id) or moved_from.get(branch_id)
             if current is not None and current.pk != branch.pk and not can_manage_members(self.user, current):
                 result.errors.append(
-                    RowError(number, "Số CCCD", "Đoàn viên này đang sinh hoạt ở một chi đoàn ngoài phạm vi của bạn: "
-                             "hãy đề nghị chuyển sinh hoạt thay vì nhập.")
+                    RowError(
+                        number,
+                        "Số CCCD",
+                        "Đoàn viên này đang sinh hoạt ở một chi đoàn ngoài phạm vi của bạn: "
+                        "hãy đề nghị chuyển sinh hoạt thay vì nhập.",
+                    )
                 )
                 continue
             claimed[pk] = number
-            plan.updates.append({**values, "id": pk, "branch_id": branch.pk,
-                                 "updated_by_id": self.user.pk if self.user else None})
+            plan.updates.append(
+                {**values, "id": pk, "branch_id": branch.pk, "updated_by_id": self.user.pk if self.user else None}
+            )
         result.created, result.updated = len(plan.creates), len(plan.updates)
         return plan
 
@@ -263,7 +268,9 @@ def _existing_matches(parsed, branches: dict[str, Organization], conflicts: list
 def _load_by(name: str, values: set[str]) -> dict[str, tuple[int, int]]:
     found = {}
     for chunk in _chunks(sorted(values)):
-        for value, pk, branch_id in Member.objects.filter(**{f"{name}__in": chunk}).values_list(name, "pk", "branch_id"):
+        for value, pk, branch_id in Member.objects.filter(**{f"{name}__in": chunk}).values_list(
+            name, "pk", "branch_id"
+        ):
             found[value] = (pk, branch_id)
     return found
 
@@ -414,6 +421,8 @@ class OrganizationImporter(XlsxImporter):
         parent_level = parent_level or (anchor.level if anchor else None)
         if parent_level and parent_level not in row.level.allowed_parents.all():
             return "Cấp", f"Không thể đặt {row.level.name} trực thuộc {parent_level.name}."
+        if anchor is not None and not anchor.is_active:
+            return "Mã đơn vị cấp trên", f"Đơn vị “{anchor.code}” đã giải thể hoặc hợp nhất."
         if not self._may_manage(anchor):
             return "Mã đơn vị cấp trên", f"Đơn vị “{row.parent_code}” nằm ngoài phạm vi quản lý của bạn."
         return None

@@ -369,7 +369,9 @@ def _check_first_appointment_age(member: Member, title: str, unit: Organization,
     age = age_on(member.birth_date, since)
     if limits and age > min(limits):
         raise ValidationError(
-            {"since": f"{member.full_name} đã {age} tuổi: quá tuổi tham gia lần đầu chức danh này (tối đa {min(limits)})."}
+            {
+                "since": f"{member.full_name} đã {age} tuổi: quá tuổi tham gia lần đầu chức danh này (tối đa {min(limits)})."
+            }
         )
 
 

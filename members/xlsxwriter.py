@@ -7,6 +7,8 @@ plain XML into the zip stream. Every cell is text (``t="inlineStr"``), which als
 injection impossible: a value starting with = + - @ can only ever be shown as typed."""
 
 import re
+import shutil
+import tempfile
 import zipfile
 from collections.abc import Iterable
 from xml.sax.saxutils import escape
@@ -61,7 +63,7 @@ _STYLES = (
 _SHEET_HEAD = (
     '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
     '<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">'
-    '<sheetViews><sheetView workbookViewId="0"><pane ySplit="1" topLeftCell="A2" activePane="bottomLeft" '
+    '<dimension ref="{dimension}"/><sheetViews><sheetView workbookViewId="0"><pane ySplit="1" topLeftCell="A2" activePane="bottomLeft" '
     'state="frozen"/></sheetView></sheetViews><sheetData>'
 )
 
@@ -86,22 +88,30 @@ def _row_xml(number: int, values: list, columns: list[str], style: str = "") -> 
 
 
 def write(out, *, sheet: str, headers: list[str], rows: Iterable[list]) -> int:
-    """Write one sheet (bold, frozen header row) to ``out`` (a path or binary file); returns the row count."""
+    """Write one sheet (bold, frozen header row) to ``out`` (a path or binary file); returns the row count.
+
+    The rows go to a temporary file first so the sheet can start with its exact ``<dimension>``:
+    without it openpyxl (and so our own importer) parses a whole sheet once more just to size it."""
     columns = [_column(i) for i in range(len(headers))]
     count = 0
-    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED, compresslevel=1) as archive:
-        archive.writestr("[Content_Types].xml", _CONTENT_TYPES)
-        archive.writestr("_rels/.rels", _RELS)
-        archive.writestr("xl/workbook.xml", _WORKBOOK.format(name=escape(sheet[:31], {'"': "&quot;"})))
-        archive.writestr("xl/_rels/workbook.xml.rels", _WORKBOOK_RELS)
-        archive.writestr("xl/styles.xml", _STYLES)
-        with archive.open("xl/worksheets/sheet1.xml", "w", force_zip64=True) as stream:
-            buffer = [_SHEET_HEAD, _row_xml(1, headers, columns, ' s="1"')]
-            for count, values in enumerate(rows, start=1):
-                buffer.append(_row_xml(count + 1, values, columns))
-                if len(buffer) >= 2000:
-                    stream.write("".join(buffer).encode())
-                    buffer = []
-            buffer.append("</sheetData></worksheet>")
-            stream.write("".join(buffer).encode())
+    with tempfile.TemporaryFile() as body:
+        buffer = [_row_xml(1, headers, columns, ' s="1"')]
+        for count, values in enumerate(rows, start=1):
+            buffer.append(_row_xml(count + 1, values, columns))
+            if len(buffer) >= 2000:
+                body.write("".join(buffer).encode())
+                buffer = []
+        body.write("".join(buffer).encode())
+        body.seek(0)
+        with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED, compresslevel=1) as archive:
+            archive.writestr("[Content_Types].xml", _CONTENT_TYPES)
+            archive.writestr("_rels/.rels", _RELS)
+            archive.writestr("xl/workbook.xml", _WORKBOOK.format(name=escape(sheet[:31], {'"': "&quot;"})))
+            archive.writestr("xl/_rels/workbook.xml.rels", _WORKBOOK_RELS)
+            archive.writestr("xl/styles.xml", _STYLES)
+            with archive.open("xl/worksheets/sheet1.xml", "w", force_zip64=True) as stream:
+                last = f"{columns[-1] if columns else 'A'}{count + 1}"
+                stream.write(_SHEET_HEAD.format(dimension=f"A1:{last}").encode())
+                shutil.copyfileobj(body, stream, 1 << 20)
+                stream.write(b"</sheetData></worksheet>")
     return count

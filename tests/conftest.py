@@ -24,6 +24,31 @@ from .factories import PASSWORD, MemberFactory, make_unit, make_user, refresh_co
 Role = Post.Role
 
 
+# Rows that data migrations write. A transactional test (browser, worker, concurrency) ends by
+# flushing every table, so the tests after it would find no levels: they are put back here.
+SEED_MIGRATIONS = ("organizations.migrations.0002_standard_levels", "members.migrations.0005_cadre_age_defaults")
+
+
+@pytest.fixture(autouse=True)
+def _migration_rows(request):
+    names = set(request.fixturenames)
+    if request.node.get_closest_marker("django_db"):
+        request.getfixturevalue("_django_db_helper")
+    elif names & {"db", "transactional_db"}:
+        request.getfixturevalue("db" if "db" in names else "transactional_db")
+    else:
+        return
+    from importlib import import_module
+
+    from django.apps import apps
+
+    from organizations.models import Level
+
+    if not Level.objects.exists():
+        for module in SEED_MIGRATIONS:
+            import_module(module).forwards(apps, None)
+
+
 @pytest.fixture
 def tree(db):
     t = SimpleNamespace()
@@ -129,6 +154,21 @@ def page(live_server):
         yield pg
         context.close()
         browser.close()
+    _close_leaked_connections()
+
+
+def _close_leaked_connections():
+    """ORM calls made while Playwright's sync API runs happen in another greenlet, whose
+    context-local Django connections are never closed; on PostgreSQL they would stop the test
+    database from being dropped at the end of the run. End every other session on it."""
+    from django.db import connection
+
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
+                "WHERE datname = current_database() AND pid <> pg_backend_pid()"
+            )
 
 
 @pytest.fixture

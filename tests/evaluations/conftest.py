@@ -13,18 +13,6 @@ MINUTES = services.Minutes(
 )
 
 
-@pytest.fixture(autouse=True)
-def _standard_levels(db):
-    """Transactional tests (browser, concurrency) flush the levels the data migration wrote;
-    put them back so the tests after them still find the tree's levels."""
-    if not Level.objects.exists():
-        import importlib
-
-        from django.apps import apps
-
-        importlib.import_module("organizations.migrations.0002_standard_levels").forwards(apps, None)
-
-
 @pytest.fixture
 def period(tree):
     p = RatingPeriod.objects.create(

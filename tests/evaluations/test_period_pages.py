@@ -124,3 +124,28 @@ def test_it_hides_frames_outside_scope_and_refuses_non_admins(login, tree, users
     url = reverse("evaluations:frame", args=[period.pk, period.policies.get().pk])
     assert login(users.outsider).get(url).status_code == 404
     assert login(users.province_approver).get(url).status_code == 403
+
+
+def test_it_lets_a_province_admin_tighten_a_period_issued_above(login, tree, users):
+    from datetime import date
+
+    national = RatingPeriod.objects.create(
+        year=2026, root=tree.root, opens_on=date(2026, 10, 1), locks_on=date(2026, 12, 31)
+    )
+    RatingPolicy.objects.create(period=national, organization=tree.root, subject_type="member", quota_percent=25)
+    client = login(users.province_admin)
+    body = client.get(reverse("evaluations:period", args=[national.pk])).content.decode()
+    assert "Thêm quy định" in body and "Sửa đợt" not in body
+    data = {
+        "organization": "T1",
+        "subject_type": "member",
+        "quota_basis": "all",
+        "quota_percent": "20",
+        "min_months_in_branch": "6",
+    }
+    assert client.post(reverse("evaluations:policy_create", args=[national.pk]), data).status_code == 302
+    data["organization"] = "TW"
+    assert (
+        "Không tìm thấy đơn vị"
+        in client.post(reverse("evaluations:policy_create", args=[national.pk]), data).content.decode()
+    )

@@ -194,4 +194,23 @@ def test_it_rates_the_grassroots_leadership_collective_with_the_unit(tree, users
     assert kinds == {SubjectType.GRASSROOTS: Status.SUBMITTED, SubjectType.COLLECTIVE: Status.SUBMITTED}
     assert services.submission_approve(submission=submission, by=users.district_approver) == 2
     with pytest.raises(ValidationError, match="Ban Chấp hành"):
-        services.assessment_autosave(period=period, by=users.secretary, organization=tree.branch, collective=True, data={})
+        services.assessment_autosave(
+            period=period, by=users.secretary, organization=tree.branch, collective=True, data={}
+        )
+
+
+def test_it_rates_a_unit_only_in_the_nearest_period_of_the_year(tree, users, period):
+    from datetime import date
+
+    from evaluations.models import RatingPeriod
+
+    national = RatingPeriod.objects.create(
+        year=2026, root=tree.root, opens_on=date(2026, 10, 1), locks_on=date(2026, 12, 31)
+    )
+    with pytest.raises(ValidationError, match="không thuộc phạm vi"):
+        services.assessment_autosave(
+            period=national, by=users.secretary, member=tree.members[0], data={"proposed_level": "HTNV"}
+        )
+    services.assessment_autosave(
+        period=period, by=users.secretary, member=tree.members[0], data={"proposed_level": "HTNV"}
+    )

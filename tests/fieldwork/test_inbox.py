@@ -51,3 +51,45 @@ def test_a_returned_plan_is_urgent_for_its_author(fw, tree, users):
 def test_the_inbox_is_cheap(fw, users, django_assert_max_num_queries):
     with django_assert_max_num_queries(7):
         inbox.items(users.province_approver)
+
+
+def test_the_visited_unit_is_told_of_visits_in_the_next_two_weeks(fw, tree, users):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from fieldwork.models import PlannedVisit, StaffPlan
+
+    soon = timezone.localdate() + timedelta(days=3)
+    this_year = services.assignment_save(year=soon.year, user=fw.staff2, department=fw.dept, by=users.province_approver)
+    plan = services.plan_create(assignment=this_year, quarter=(soon.month - 1) // 3 + 1, by=fw.staff2)
+    # created directly: the plan's quarter may end before ``soon`` near a quarter's end
+    PlannedVisit.objects.create(
+        assignment=this_year,
+        plan=plan,
+        target=tree.branch,
+        content="meeting",
+        starts_on=soon,
+        ends_on=soon,
+        days=1,
+        purpose="Dự sinh hoạt",
+    )
+    StaffPlan.objects.filter(pk=plan.pk).update(status=StaffPlan.Status.APPROVED)
+    title = "Chuyến đi cơ sở của cán bộ tỉnh sắp tới đơn vị (14 ngày tới)"
+    assert _titles(users.secretary)[title] == 1
+    assert _titles(users.district_approver)[title] == 1
+    assert title not in _titles(users.province_approver)  # the visiting province itself
+    assert title not in _titles(users.outsider)
+
+
+def test_items_open_the_page_where_the_work_is(fw, tree, users):
+    from django.urls import reverse
+
+    plan = services.plan_create(assignment=fw.assignment, quarter=2, by=fw.staff)
+    add_visit(plan, tree.branch, start=d(4, 10))
+    services.plan_submit(plan=plan, by=fw.staff)
+    (item,) = inbox.items(fw.head)
+    assert item.url == reverse("fieldwork:department", args=[fw.dept.pk]) + f"?nam={fw.year}&quy=2"
+    dplan = services.department_plan_merge(department=fw.dept, year=fw.year, quarter=2, by=fw.head)
+    (item,) = inbox.items(fw.org_head)
+    assert item.url == reverse("fieldwork:department_plan", args=[dplan.pk])

@@ -47,7 +47,7 @@ def test_it_needs_a_login(client):
 def test_queries_do_not_grow_with_staff(fw, tree, users, login, django_assert_max_num_queries):
     client = login(users.province_approver)
     client.get(URL)
-    with django_assert_max_num_queries(16) as small:
+    with django_assert_max_num_queries(12) as small:
         client.get(URL)
     for i in range(6):
         user = make_user(f"canbo.them{i}", "staff", tree.province)

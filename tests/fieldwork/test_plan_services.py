@@ -139,3 +139,14 @@ def test_an_approved_department_plan_takes_no_late_merge(fw, tree, plan, users):
     services.plan_submit(plan=late, by=fw.staff2)
     with pytest.raises(ValidationError, match="đột xuất"):
         services.department_plan_merge(department=fw.dept, year=fw.year, quarter=1, by=fw.head)
+
+
+def test_the_organisation_department_returns_only_before_forwarding(fw, tree, plan, users):
+    add_visit(plan, tree.branch, start=d(1, 10))
+    services.plan_submit(plan=plan, by=fw.staff)
+    dplan = services.department_plan_merge(department=fw.dept, year=fw.year, quarter=1, by=fw.head)
+    services.department_plan_forward(plan=dplan, by=fw.org_head)
+    with pytest.raises(PermissionDenied):
+        services.department_plan_return(plan=dplan, reason="Thiếu", by=fw.org_head)
+    with pytest.raises(PermissionDenied):
+        services.department_plan_return(plan=dplan, reason="Thiếu", by=fw.head)

@@ -111,3 +111,16 @@ def test_removing_a_visit(fw, tree, plan, login):
     assert login(fw.head).post(reverse("fieldwork:visit_remove", args=[visit.pk])).status_code == 403
     login(fw.staff).post(reverse("fieldwork:visit_remove", args=[visit.pk]))
     assert plan.visits.count() == 0
+
+
+def test_the_form_suggests_districts_and_grassroots_units(fw, plan, login):
+    page = login(fw.staff).get(reverse("fieldwork:plan", args=[plan.pk])).content.decode()
+    assert '<option value="T1-H1-CS1">Đoàn xã Hùng Sơn</option>' in page
+    assert 'value="T1-H1-CS1-CD1"' not in page and 'value="T2-CS1"' not in page
+
+
+def test_the_head_is_pointed_to_the_merge(fw, tree, plan, login):
+    add_visit(plan, tree.branch, start=d(1, 10))
+    services.plan_submit(plan=plan, by=fw.staff)
+    page = login(fw.head).get(reverse("fieldwork:plan", args=[plan.pk])).content.decode()
+    assert "Tổng hợp kế hoạch của ban" in page

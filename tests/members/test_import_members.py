@@ -150,3 +150,16 @@ def test_a_cccd_typed_as_a_number_keeps_its_leading_zeros(tree, members_xlsx):
     result = run(members_xlsx([member_row(cccd=79200000001)]))
     assert result.ok, result.errors
     assert Member.objects.filter(citizen_id="079200000001").exists()
+
+
+def test_real_date_cells_and_blank_rows_are_read(tree, members_xlsx):
+    from datetime import datetime
+
+    row = member_row()
+    row[1], row[5] = datetime(2000, 5, 15), date(2016, 6, 26)
+    path = members_xlsx([[None] * 9, row])  # a blank row in between is skipped, numbering kept
+    result = run(path)
+    assert result.ok, result.errors
+    assert Member.objects.get(citizen_id="079200000001").birth_date == date(2000, 5, 15)
+    bad = members_xlsx([[None] * 9, member_row(cccd="1")])
+    assert [e.row for e in run(bad).errors] == [3]

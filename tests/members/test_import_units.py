@@ -55,3 +55,11 @@ def test_rules_of_the_tree_are_row_errors(tree, units_xlsx):
         (8, "Loại hình"),
     } <= where
     assert not Organization.objects.filter(code__in=["X1", "A1"]).exists()
+
+
+def test_no_unit_is_created_under_a_closed_one(tree, units_xlsx):
+    Organization.objects.filter(code="T1-CS2-BP1").update(status=Organization.Status.DISSOLVED)
+    result = run(units_xlsx([["T1-CS2-BP1-CD9", "Chi đoàn mới", "chi-doan", "T1-CS2-BP1", ""]]))
+    assert [(e.column, e.message) for e in result.errors] == [
+        ("Mã đơn vị cấp trên", "Đơn vị “T1-CS2-BP1” đã giải thể hoặc hợp nhất.")
+    ]

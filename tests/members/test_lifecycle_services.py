@@ -214,11 +214,15 @@ def test_a_first_appointment_respects_the_age_limit(tree, users):
 
     member = Member.objects.create(branch=tree.branch, full_name="Lý Văn Ba", gender="nam", birth_date=date(1990, 1, 1))
     with pytest.raises(ValidationError) as exc:
-        services.assign_position(member=member, title="bi_thu", unit=tree.branch, since=date(2024, 1, 1), by=users.secretary)
+        services.assign_position(
+            member=member, title="bi_thu", unit=tree.branch, since=date(2024, 1, 1), by=users.secretary
+        )
     assert "quá tuổi tham gia lần đầu" in exc.value.message_dict["since"][0]
     position = services.assign_position(
         member=member, title="bi_thu", unit=tree.branch, since=date(2018, 1, 1), by=users.secretary
     )
     assert MemberPosition.objects.get() == position
     with pytest.raises(PermissionDenied):
-        services.assign_position(member=member, title="bi_thu", unit=tree.branch, since=date(2018, 1, 1), by=users.outsider)
+        services.assign_position(
+            member=member, title="bi_thu", unit=tree.branch, since=date(2018, 1, 1), by=users.outsider
+        )

@@ -83,3 +83,13 @@ def test_a_district_cannot_flag(login, users, flow):
 def test_flag_routes_reject_get(login, users, flow):
     _, decision = flow.decided()
     assert login(users.province_approver).get(f"/3-chu-dong/quyet-dinh/{decision.pk}/gan-co/").status_code == 405
+
+
+def test_resolving_a_flag_is_404_outside_and_403_for_the_unit(login, users, flow):
+    from evaluations.recognition import services
+
+    _, decision = flow.decided()
+    flag = services.flag_raise(decision=decision, note="Xem lại", by=users.province_approver)
+    url = f"/3-chu-dong/y-kien/{flag.pk}/xu-ly/"
+    assert login(users.outsider).post(url, {"resolution": "x"}).status_code == 404
+    assert login(users.province_staff).post(url, {"resolution": "x"}).status_code == 403

@@ -1,3 +1,4 @@
+import pytest
 from django.core.management import call_command
 
 from evaluations.recognition.models import Campaign, Decision, Registration
@@ -12,6 +13,8 @@ def test_it_builds_two_years_for_the_demo_province_once(tree, users):
     assert Campaign.objects.count() == 2 and Decision.objects.count() == 1
 
 
+# PostgreSQL's reset TRUNCATEs, which needs a transaction with no pending foreign-key checks.
+@pytest.mark.django_db(transaction=True)
 def test_the_demo_reset_clears_it(tree, users):
     from members import demo
 

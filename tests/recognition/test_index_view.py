@@ -31,3 +31,17 @@ def test_it_needs_login(client):
 
 def test_it_rejects_post(login, users):
     assert login(users.secretary).post(URL).status_code == 405
+
+
+def test_the_query_count_does_not_grow_with_campaigns(login, users, tree, django_assert_max_num_queries):
+    from evaluations.recognition import services
+
+    client = login(users.grassroots_secretary)
+    services.campaign_create(province=tree.province, year=2030, by=users.province_approver)
+    client.get(URL)
+    with django_assert_max_num_queries(12) as first:
+        client.get(URL)
+    for year in (2031, 2032, 2033):
+        services.campaign_create(province=tree.province, year=year, by=users.province_approver)
+    with django_assert_max_num_queries(len(first.captured_queries)):
+        client.get(URL)

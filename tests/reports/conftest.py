@@ -73,6 +73,22 @@ def _media(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path / "media"
 
 
+@pytest.fixture(autouse=True)
+def celery_app(settings):
+    """The project's app on the in-memory broker, restored after: a test never sends a job to the
+    configured broker (the project's var/broker folder or Redis) where a real worker might run it."""
+    import reports.tasks  # noqa: F401 - registers the task on the app
+    from doanhub.celery import app
+
+    saved = {k: app.conf.get(k) for k in ("broker_url", "broker_transport_options", "task_always_eager")}
+    app.conf.update(broker_url="memory://", broker_transport_options={}, task_always_eager=False)
+    app._pool = None
+    yield app
+    app.control.purge()  # messages no worker took (no worker in most tests) die with the test
+    app.conf.update(saved)
+    app._pool = None
+
+
 @pytest.fixture
 def done_job(ratings, users):
     """A ratings job of T1 for 2025, requested by the province staff and built (no worker)."""

@@ -5,10 +5,10 @@ import pytest
 from reports.models import ReportJob
 from reports.services import run_job
 
-pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
 
 
-def test_the_page_polls_progress_then_shows_the_result(ratings, users, browser_login):
+def test_the_page_polls_progress_then_shows_the_result(ratings, users, browser_login, celery_app):
     page = browser_login(users.province_staff)
     page.goto(f"{page.base_url}/bao-cao/")
     main = page.locator("main")

@@ -80,7 +80,7 @@ def test_snapshot_inside_an_outer_transaction_reuses_it(done_job):
         assert connection.in_atomic_block
 
 
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_snapshot_is_a_repeatable_read_transaction_on_postgresql():
     from django.db import connection
 

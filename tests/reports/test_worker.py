@@ -8,22 +8,7 @@ from celery.contrib.testing.worker import start_worker
 from reports.models import ReportJob
 from reports.services import request_job
 
-pytestmark = [pytest.mark.worker, pytest.mark.django_db(transaction=True)]
-
-
-@pytest.fixture
-def celery_app(settings, tmp_path):
-    """The project's app on the in-memory broker (no Redis or folder needed), restored after."""
-    import reports.tasks  # noqa: F401 - registers the task on the app
-    from doanhub.celery import app
-
-    settings.MEDIA_ROOT = tmp_path
-    saved = {k: app.conf.get(k) for k in ("broker_url", "broker_transport_options", "task_always_eager")}
-    app.conf.update(broker_url="memory://", broker_transport_options={}, task_always_eager=False)
-    app._pool = None
-    yield app
-    app.conf.update(saved)
-    app._pool = None
+pytestmark = [pytest.mark.worker, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
 
 
 def _wait_finished(job: ReportJob, timeout: float = 60) -> ReportJob:
