@@ -27,6 +27,9 @@ migrate: install
 
 demo: migrate
 	$(BIN)/python manage.py seed_demo --members $(DEMO_MEMBERS) --if-empty
+	$(BIN)/python manage.py demo_ratings
+	$(BIN)/python manage.py demo_fieldwork
+	$(BIN)/python manage.py demo_recognition
 
 # The site on http://127.0.0.1:$(PORT) and a real Celery worker beside it (filesystem broker
 # unless CELERY_BROKER_URL is set). Ctrl-C stops both.

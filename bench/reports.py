@@ -133,6 +133,18 @@ def floor(root) -> int:
         return len(cursor.fetchall())
 
 
+def in_snapshot(fn):
+    """Run ``fn`` as the job does: inside reports.services.snapshot()."""
+
+    def run():
+        from reports.services import snapshot
+
+        with snapshot():
+            return fn()
+
+    return run
+
+
 def median_time(fn) -> float:
     times = []
     for _ in range(RUNS):
@@ -198,8 +210,8 @@ def main(n: int, reuse: bool = False) -> None:
     province = Organization.objects.filter(depth=2).order_by("-members_total").first()
     figures = {
         "floor": median_time(lambda: floor(nation)),
-        "rollup": median_time(lambda: ratings.rollup(nation, list(YEARS))),
-        "build": median_time(lambda: ratings.build(root=nation, year=YEARS[-1], years=list(YEARS))),
+        "rollup": median_time(in_snapshot(lambda: ratings.rollup(nation, list(YEARS)))),
+        "build": median_time(in_snapshot(lambda: ratings.build(root=nation, year=YEARS[-1], years=list(YEARS)))),
         "job": median_time(job_runner(nation, user)),
         "prov.floor": median_time(lambda: floor(province)),
         "prov.job": median_time(job_runner(province, user)),

@@ -11,6 +11,15 @@ NAV = (
 )
 
 
+# Pages about one unit that other apps offer, linked from the unit's page in the tree (the
+# organizations app knows no other app; the project wires them together here).
+UNIT_LINKS = (
+    ("members:unit", "Đoàn viên"),
+    ("members:overage", "Cán bộ quá tuổi"),
+    ("fieldwork:unit_visits", "Cán bộ tỉnh đến làm việc"),
+)
+
+
 def nav(request):
     if not getattr(request, "user", None) or not request.user.is_authenticated:
         return {}
@@ -20,4 +29,4 @@ def nav(request):
             entries.append({"url": reverse(name), "label": _(label)})
         except NoReverseMatch:
             continue
-    return {"nav_entries": entries}
+    return {"nav_entries": entries, "unit_links": [{"name": n, "label": _(label)} for n, label in UNIT_LINKS]}

@@ -110,23 +110,6 @@ class PathAllocator:
         return Organization._get_path(parent_path, depth, step)
 
 
-def fix_numchild(paths: list[str] | None = None) -> None:
-    """Recount treebeard's numchild after bulk inserts (for the given parents, or all)."""
-    from django.db.models import Count, OuterRef, Subquery
-    from django.db.models.functions import Coalesce, Length, Substr
-
-    step = Organization.steplen
-    parents = Organization.objects.all() if paths is None else Organization.objects.filter(path__in=paths)
-    children = (
-        Organization.objects.annotate(parent_path=Substr("path", 1, Length("path") - step))
-        .filter(parent_path=OuterRef("path"))
-        .values("parent_path")
-        .annotate(n=Count("pk"))
-        .values("n")
-    )
-    parents.update(numchild=Coalesce(Subquery(children), 0))
-
-
 @transaction.atomic
 def create_unit(
     *,

@@ -1,6 +1,6 @@
 """Factories shared by every app's tests: units, users with posts, members."""
 
-from datetime import date
+from datetime import date, timedelta
 
 import factory
 from django.contrib.auth import get_user_model
@@ -47,6 +47,7 @@ class MemberFactory(factory.django.DjangoModelFactory):
     gender = factory.Iterator(["nam", "nu"])
     citizen_id = factory.Sequence(lambda n: f"{n + 1:012d}")
     card_number = factory.Sequence(lambda n: f"DV{n + 1:08d}")
-    admitted_on = factory.LazyAttribute(lambda m: date(m.birth_date.year + 16, 3, 26))
+    # admitted a little after turning 16, so every factory member passes the 16–30 rule
+    admitted_on = factory.LazyAttribute(lambda m: date(m.birth_date.year + 16, m.birth_date.month, 1) + timedelta(days=62))
     joined_branch_on = factory.LazyAttribute(lambda m: m.admitted_on)
     status = Member.Status.ACTIVE

@@ -230,3 +230,8 @@ def test_locking_a_user_stops_their_login(tree, users, login, client, password):
     assert not users.secretary.is_active
     admin.logout()
     assert not client.login(username="bithu", password=password)
+
+
+def test_the_unit_page_links_to_the_units_members(tree, users, login):
+    body = login(users.grassroots_approver).get(_url("detail", tree.branch.code)).content.decode()
+    assert reverse("members:unit", args=[tree.branch.code]) in body

@@ -89,3 +89,26 @@ def test_snapshot_is_a_repeatable_read_transaction_on_postgresql():
     with services.snapshot(), connection.cursor() as cursor:
         cursor.execute("SHOW transaction_isolation")
         assert cursor.fetchone()[0] == "repeatable read"
+
+
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_progress_is_visible_to_the_page_while_the_build_runs(ratings, users, monkeypatch):
+    from django.db import connection, connections
+
+    if connection.vendor != "postgresql":
+        pytest.skip("progress is written on a second connection on PostgreSQL only")
+    seen = []
+
+    def slow_builder(*, progress, **kwargs):
+        progress(42)
+        other = connections.create_connection("default")  # as the page's request would read it
+        with other.cursor() as cursor:
+            cursor.execute("SELECT progress, status FROM reports_reportjob")
+            seen.extend(cursor.fetchall())
+        other.close()
+        raise RuntimeError("dừng sau khi đo")
+
+    job = services.request_job(kind="ratings", root=ratings.province, year=2025, by=users.province_staff)
+    monkeypatch.setattr(kinds, "builder", lambda kind: slow_builder)
+    services.run_job(job_id=job.pk)
+    assert seen == [(42, "running")]
