@@ -154,17 +154,18 @@ def page(live_server):
         yield pg
         context.close()
         browser.close()
-    _close_leaked_connections()
 
 
-def _close_leaked_connections():
+@pytest.fixture(scope="session", autouse=True)
+def _end_leaked_connections(django_db_setup, django_db_blocker):
     """ORM calls made while Playwright's sync API runs happen in another greenlet, whose
     context-local Django connections are never closed; on PostgreSQL they would stop the test
-    database from being dropped at the end of the run. End every other session on it."""
+    database from being dropped when the run ends. End them just before it is dropped."""
+    yield
     from django.db import connection
 
     if connection.vendor == "postgresql":
-        with connection.cursor() as cursor:
+        with django_db_blocker.unblock(), connection.cursor() as cursor:
             cursor.execute(
                 "SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
                 "WHERE datname = current_database() AND pid <> pg_backend_pid()"

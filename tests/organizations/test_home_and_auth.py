@@ -50,11 +50,13 @@ def test_healthz_reports_database_and_broker(client, db):
     assert body["status"] == "ok" and body["database"]["ok"] and body["broker"]["ok"]
 
 
-def test_healthz_says_which_part_is_down(client, db, settings):
+def test_healthz_says_which_part_is_down(client, db, monkeypatch):
     from doanhub.celery import app
 
     old = app.conf.broker_url
-    app.conf.broker_url = "redis://127.0.0.1:1/0"  # nothing listens on port 1
+    dead = "redis://127.0.0.1:1/0"  # nothing listens on port 1
+    monkeypatch.setenv("CELERY_BROKER_URL", dead)  # Celery prefers the variable to its settings
+    app.conf.broker_url = dead
     try:
         response = client.get("/healthz")
     finally:
