@@ -79,87 +79,34 @@ def _initial(org, target):
     return {"name": org.name, "kind": org.kind_id, "founded_on": org.founded_on}
 
 
-@login_required
-@require_http_methods(["GET", "POST"])
-def create(request, code):
-    def on_valid(parent, data):
-        return services.create_unit(parent=parent, by=request.user, **data)
+def _unit_action(service, subject: str, form_class, title: str, *, target="self", pass_user=False):
+    """Build the view of one tree operation: ``service(<subject>=unit, by=user, **form data)``."""
 
-    return _unit_form_view(
-        request,
-        code,
-        form_class=UnitCreateForm,
-        template="organizations/form.html",
-        title="Thành lập đơn vị trực thuộc",
-        on_valid=on_valid,
-        target="children",
-    )
+    @login_required
+    @require_http_methods(["GET", "POST"])
+    def view(request, code):
+        def on_valid(unit, data):
+            return service(**{subject: unit}, by=request.user, **data)
 
+        return _unit_form_view(
+            request,
+            code,
+            form_class=form_class,
+            template="organizations/form.html",
+            title=title,
+            on_valid=on_valid,
+            target=target,
+            form_kwargs=(lambda: {"user": request.user}) if pass_user else None,
+        )
 
-@login_required
-@require_http_methods(["GET", "POST"])
-def edit(request, code):
-    def on_valid(unit, data):
-        return services.update_unit(unit=unit, by=request.user, **data)
-
-    return _unit_form_view(
-        request,
-        code,
-        form_class=UnitEditForm,
-        template="organizations/form.html",
-        title="Sửa thông tin đơn vị",
-        on_valid=on_valid,
-    )
+    return view
 
 
-@login_required
-@require_http_methods(["GET", "POST"])
-def move(request, code):
-    def on_valid(unit, data):
-        return services.move_unit(unit=unit, by=request.user, **data)
-
-    return _unit_form_view(
-        request,
-        code,
-        form_class=UnitMoveForm,
-        template="organizations/form.html",
-        title="Chuyển đơn vị sang cấp trên khác",
-        on_valid=on_valid,
-        form_kwargs=lambda: {"user": request.user},
-    )
-
-
-@login_required
-@require_http_methods(["GET", "POST"])
-def merge(request, code):
-    def on_valid(unit, data):
-        return services.merge_unit(source=unit, by=request.user, **data)
-
-    return _unit_form_view(
-        request,
-        code,
-        form_class=UnitMergeForm,
-        template="organizations/form.html",
-        title="Hợp nhất đơn vị",
-        on_valid=on_valid,
-        form_kwargs=lambda: {"user": request.user},
-    )
-
-
-@login_required
-@require_http_methods(["GET", "POST"])
-def dissolve(request, code):
-    def on_valid(unit, data):
-        return services.dissolve_unit(unit=unit, by=request.user, **data)
-
-    return _unit_form_view(
-        request,
-        code,
-        form_class=UnitDissolveForm,
-        template="organizations/form.html",
-        title="Giải thể đơn vị",
-        on_valid=on_valid,
-    )
+create = _unit_action(services.create_unit, "parent", UnitCreateForm, "Thành lập đơn vị trực thuộc", target="children")
+edit = _unit_action(services.update_unit, "unit", UnitEditForm, "Sửa thông tin đơn vị")
+move = _unit_action(services.move_unit, "unit", UnitMoveForm, "Chuyển đơn vị sang cấp trên khác", pass_user=True)
+merge = _unit_action(services.merge_unit, "source", UnitMergeForm, "Hợp nhất đơn vị", pass_user=True)
+dissolve = _unit_action(services.dissolve_unit, "unit", UnitDissolveForm, "Giải thể đơn vị")
 
 
 @login_required

@@ -48,6 +48,8 @@ class MemberFactory(factory.django.DjangoModelFactory):
     citizen_id = factory.Sequence(lambda n: f"{n + 1:012d}")
     card_number = factory.Sequence(lambda n: f"DV{n + 1:08d}")
     # admitted a little after turning 16, so every factory member passes the 16–30 rule
-    admitted_on = factory.LazyAttribute(lambda m: date(m.birth_date.year + 16, m.birth_date.month, 1) + timedelta(days=62))
+    admitted_on = factory.LazyAttribute(
+        lambda m: date(m.birth_date.year + 16, m.birth_date.month, 1) + timedelta(days=62)
+    )
     joined_branch_on = factory.LazyAttribute(lambda m: m.admitted_on)
     status = Member.Status.ACTIVE
