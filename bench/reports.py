@@ -13,6 +13,17 @@ bulk with INSERT … SELECT (every member and every organisation; about 4 % left
   Excel workbook written, row saved);
 - province: the same job for the largest province-level unit (about 100,000 members at 6 M).
 Each figure is the median of 3 runs; the peak RSS is this process's (the worker's code path).
+
+Measured on 23/11/2026 (2 cores shared with other work, PostgreSQL 15; two years of ratings):
+
+    members  assessments | floor s  job s  job/floor | province members  job s | RSS MB
+    200,000      415,946 |    0.25   0.32      1.29x |           49,174   0.15 |     69
+  1,000,000    2,079,438 |    1.22   1.40      1.15x |           61,474   0.16 |     69
+  2,000,000    4,159,136 |    2.32   2.21      0.95x |           62,466   0.23 |     69
+
+Both grow linearly with the assessments (about 1.2 s per million members for two years); the
+job's fixed part (Excel, saving the row) is about 0.1–0.2 s; memory does not grow with N (only
+aggregated rows reach Python).
 """
 
 import os

@@ -5,7 +5,7 @@ import pytest
 from reports.models import ReportJob
 from reports.services import run_job
 
-pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
 def test_the_page_polls_progress_then_shows_the_result(ratings, users, browser_login, celery_app):

@@ -80,7 +80,7 @@ def test_snapshot_inside_an_outer_transaction_reuses_it(done_job):
         assert connection.in_atomic_block
 
 
-@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+@pytest.mark.django_db(transaction=True)
 def test_snapshot_is_a_repeatable_read_transaction_on_postgresql():
     from django.db import connection
 
@@ -91,7 +91,7 @@ def test_snapshot_is_a_repeatable_read_transaction_on_postgresql():
         assert cursor.fetchone()[0] == "repeatable read"
 
 
-@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+@pytest.mark.django_db(transaction=True)
 def test_progress_is_visible_to_the_page_while_the_build_runs(ratings, users, monkeypatch):
     from django.db import connection, connections
 

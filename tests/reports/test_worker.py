@@ -8,7 +8,7 @@ from celery.contrib.testing.worker import start_worker
 from reports.models import ReportJob
 from reports.services import request_job
 
-pytestmark = [pytest.mark.worker, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
+pytestmark = [pytest.mark.worker, pytest.mark.django_db(transaction=True)]
 
 
 def _wait_finished(job: ReportJob, timeout: float = 60) -> ReportJob:
