@@ -79,22 +79,25 @@ def _row(ws, values: Iterable, percent_columns: set[int] = frozenset(), font: Fo
 def _cover(wb: Workbook, data: ReportData, by: str, generated_at: datetime, taken: set[str]) -> None:
     ws = wb.create_sheet(sheet_title("Thông tin chung", taken))
     ws.column_dimensions["A"].width = 22
-    ws.column_dimensions["B"].width = 70
+    ws.column_dimensions["B"].width = 110
     ws.append([_cell(ws, data.title, font=Font(bold=True, size=14))])
     ws.append([])
     local = timezone.localtime(generated_at) if timezone.is_aware(generated_at) else generated_at
     for label, value in (
         ("Đơn vị", f"{data.root_name} ({data.root_code})"),
-        ("Năm", data.year),
+        ("Năm", str(data.year or "")),  # a year is a label, not a quantity: never "2.026"
         ("Thời điểm lập", local.strftime("%d/%m/%Y %H:%M")),
         ("Người lập", by),
     ):
         ws.append([_cell(ws, label, font=BOLD), _cell(ws, value)])
     ws.append([])
+    # One clause a row: a write-only sheet cannot size a row to a wrapped paragraph, and wrapped
+    # text in a default-height row is drawn over its neighbours by LibreOffice.
     for paragraph in data.narrative:
-        cell = _cell(ws, paragraph)
-        cell.alignment = Alignment(wrap_text=True, vertical="top")
-        ws.append([None, cell])
+        clauses = paragraph.split("; ")
+        for i, clause in enumerate(clauses):
+            ws.append([None, _cell(ws, clause + (";" if i < len(clauses) - 1 else ""))])
+        ws.append([])
 
 
 def _table_sheet(wb: Workbook, table: Table, taken: set[str]) -> None:

@@ -23,7 +23,7 @@ def test_the_file_matches_the_page(done_job):
     cover, *sheets = wb.worksheets
     assert cover["A1"].value == data.title
     assert [cover["A3"].value, cover["B3"].value] == ["Đơn vị", "Tỉnh đoàn Thái Nguyên (T1)"]
-    assert cover["B4"].value == 2025 and cover["B6"].value == "canbo.tinh"  # no full name: the username
+    assert cover["B4"].value == "2025" and cover["B6"].value == "canbo.tinh"  # no full name: the username
     assert len(sheets) == len(data.tables)
     for ws, table in zip(sheets, data.tables, strict=True):
         assert ws["A1"].value == table.title and ws.freeze_panes == "A3"
@@ -87,3 +87,22 @@ def test_sheet_names_are_legal_and_unique():
     first = sheet_title("Tập thể lãnh đạo (BCH/BTV) theo đơn vị trực thuộc", taken)
     second = sheet_title("Tập thể lãnh đạo (BCH/BTV) theo đơn vị trực thuộc", taken)
     assert len(first) <= 31 and "/" not in first and first != second and len(second) <= 31
+
+
+def test_the_cover_shows_the_year_as_text_and_one_clause_a_row():
+    wb = _read(
+        ReportData(
+            kind="t",
+            title="Xếp loại",
+            root_code="T01",
+            root_name="Tỉnh đoàn Thái Nguyên",
+            year=2026,
+            narrative=["có 468/2.294 chi đoàn xuất sắc, đạt tỷ lệ 20,4%; 25.123/90.511 đoàn viên (27,8%)"],
+            tables=[],
+        )
+    )
+    cover = wb.worksheets[0]
+    values = [row[1].value for row in cover.iter_rows(min_col=1, max_col=2) if len(row) > 1]
+    assert "2026" in values  # never rendered "2.026" or "2,026" by a number format
+    assert "có 468/2.294 chi đoàn xuất sắc, đạt tỷ lệ 20,4%;" in values
+    assert "25.123/90.511 đoàn viên (27,8%)" in values
