@@ -1,3 +1,4 @@
+import logging
 import time
 
 from django.conf import settings
@@ -12,6 +13,8 @@ from organizations.scoping import open_posts, scope_roots
 
 from .dashboard import inbox
 
+logger = logging.getLogger(__name__)
+
 
 @login_required
 def home(request):
@@ -19,13 +22,19 @@ def home(request):
     return render(request, "home.html", context)
 
 
+def _failure(exc: Exception) -> str:
+    """The public answer names the kind of failure; hosts and credentials stay in the log."""
+    logger.warning("healthz: %s", exc, exc_info=False)
+    return type(exc).__name__
+
+
 def _check_database() -> tuple[bool, str]:
     try:
         with connection.cursor() as cursor:
             cursor.execute("SELECT 1")
         return True, connection.vendor
-    except Exception as exc:  # any failure means "not reachable"; the message says which
-        return False, f"{type(exc).__name__}: {exc}"
+    except Exception as exc:  # any failure means "not reachable"
+        return False, _failure(exc)
 
 
 def _check_broker() -> tuple[bool, str]:
@@ -36,7 +45,7 @@ def _check_broker() -> tuple[bool, str]:
             conn.ensure_connection(max_retries=1, timeout=2)
             return True, conn.transport_cls if isinstance(conn.transport_cls, str) else conn.info().get("transport", "")
     except Exception as exc:
-        return False, f"{type(exc).__name__}: {exc}"
+        return False, _failure(exc)
 
 
 @never_cache

@@ -29,17 +29,20 @@ from .policies import EffectivePolicy, effective_policy, suggested_level
 SENT = (Status.SUBMITTED, Status.APPROVED, Status.LOCKED)
 
 
+def _at_or_above_q(user, path_field: str) -> Q:
+    """Rows whose unit is one of the user's scope roots, an ancestor of one, or inside the scope:
+    a national period or policy applies to the user, another province's never shows."""
+    paths = root_paths(user)
+    if paths is None:
+        return Q()
+    steplen = Organization.steplen
+    above = {path[: i * steplen] for path in paths for i in range(1, len(path) // steplen + 1)}
+    return Q(**{f"{path_field}__in": above}) | scope_q(user, path_field)
+
+
 def periods_for(user) -> QuerySet:
     """Periods issued at or above the user's posts, or inside their scope."""
-    paths = root_paths(user)
-    qs = RatingPeriod.objects.select_related("root")
-    if paths is None:
-        return qs
-    above = set()
-    for path in paths:
-        steplen = Organization.steplen
-        above.update(path[: i * steplen] for i in range(1, len(path) // steplen + 1))
-    return qs.filter(Q(root__path__in=above) | scope_q(user, "root__path"))
+    return RatingPeriod.objects.select_related("root").filter(_at_or_above_q(user, "root__path"))
 
 
 def current_period(user, today: date | None = None) -> RatingPeriod | None:
@@ -141,7 +144,11 @@ def roster(*, period: RatingPeriod, unit: Organization) -> Roster:
 
 def policies_of(user, period: RatingPeriod) -> list[RatingPolicy]:
     """The period's policies, each marked ``editable`` when the user administers its unit."""
-    policies = list(period.policies.select_related("organization").order_by("organization__path", "subject_type"))
+    policies = list(
+        period.policies.filter(_at_or_above_q(user, "organization__path"))
+        .select_related("organization")
+        .order_by("organization__path", "subject_type")
+    )
     for policy in policies:
         policy.editable = rules.can_administer(user, policy.organization)
     return policies

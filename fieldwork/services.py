@@ -139,7 +139,9 @@ def assignment_save(
         raise ValidationError("Cần ghi rõ lý do miễn (ví dụ: quyết định cử đi học, giấy nghỉ ốm, nghỉ thai sản).")
     if exemption not in StaffAssignment.Exemption.values:
         raise ValidationError(f"Lý do miễn “{exemption}” không hợp lệ.")
-    existing = StaffAssignment.objects.filter(year=year, user=user).first()
+    existing = StaffAssignment.objects.filter(year=year, user=user).select_related("department__organization").first()
+    # (year, user) is unique nationwide: a manager may only change an assignment their province holds
+    _require(existing is None or rules.can_manage(by, existing.department.organization))
     before = _assignment_state(existing) if existing else ""
     if existing and existing.plans.exists() and existing.department_id != department.pk:
         raise ValidationError("Cán bộ đã có kế hoạch trong năm: không chuyển ban được.")

@@ -31,6 +31,13 @@ def search_units(user, query: str) -> QuerySet:
     return qs.order_by("depth", vn_collated("name"))
 
 
+def posts_in_scope(user) -> QuerySet:
+    """Posts held at units inside the user's scope (an admin never sees a post elsewhere)."""
+    from .scoping import scope_q
+
+    return Post.objects.filter(scope_q(user, "organization__path")).select_related("organization")
+
+
 def users_in_scope(user) -> QuerySet:
     """Users holding a post inside the administrator's scope."""
     from django.contrib.auth import get_user_model

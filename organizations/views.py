@@ -1,5 +1,6 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.db.models import Prefetch
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_http_methods, require_POST
 
@@ -13,7 +14,6 @@ from .forms import (
     UnitMoveForm,
     UserCreateForm,
 )
-from .models import Post
 from .scoping import can_manage_children, can_manage_users, get_org_or_404, is_admin_anywhere, scope_roots
 from .views_helpers import paginate, require, run_service
 
@@ -112,7 +112,9 @@ dissolve = _unit_action(services.dissolve_unit, "unit", UnitDissolveForm, "Giả
 @login_required
 def users(request):
     require(is_admin_anywhere(request.user))
-    qs = selectors.users_in_scope(request.user).prefetch_related("posts__organization")
+    qs = selectors.users_in_scope(request.user).prefetch_related(
+        Prefetch("posts", queryset=selectors.posts_in_scope(request.user), to_attr="scoped_posts")
+    )
     return render(request, "organizations/users.html", {"users": paginate(request, qs)})
 
 
@@ -160,15 +162,15 @@ def user_detail(request, pk):
         elif run_service(form, services.assign_post, user=target, by=request.user, **data):
             messages.success(request, "Đã giao chức vụ.")
             return redirect("organizations:user", pk=target.pk)
-    posts = target.posts.select_related("organization").order_by("-ended_on", "organization__path")
+    posts = selectors.posts_in_scope(request.user).filter(user=target).order_by("-ended_on", "organization__path")
     return render(request, "organizations/user_detail.html", {"target": target, "posts": posts, "form": form})
 
 
 @login_required
 @require_POST
 def post_end(request, pk):
-    post = get_object_or_404(Post.objects.select_related("organization", "user"), pk=pk)
-    _user_in_scope_or_404(request, post.user_id)
+    require(is_admin_anywhere(request.user))
+    post = get_object_or_404(selectors.posts_in_scope(request.user).select_related("user"), pk=pk)
     require(can_manage_users(request.user, post.organization))
     services.end_post(post=post, by=request.user)
     messages.success(request, "Đã kết thúc chức vụ.")

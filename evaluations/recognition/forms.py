@@ -97,9 +97,11 @@ class FollowUpForm(forms.Form):
     def __init__(self, *args, registration: Registration, **kwargs):
         super().__init__(*args, **kwargs)
         from fieldwork.models import PlannedVisit
+        from fieldwork.selectors import confirmed_q
 
+        # only visits the Standing office approved or consented to are evidence (fieldwork's rule)
         self.fields["fieldwork_visit"].queryset = PlannedVisit.objects.filter(
-            target__path__startswith=registration.organization.path
+            confirmed_q(), target__path__startswith=registration.organization.path
         ).select_related("assignment__user", "target")
 
 

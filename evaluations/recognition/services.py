@@ -370,6 +370,8 @@ def followup_add(
         raise ValidationError(f"Ngày {on_date:%d/%m/%Y} chưa đến: chỉ ghi việc đã làm.")
     if fieldwork_visit is not None and not fieldwork_visit.target.path.startswith(registration.organization.path):
         raise ValidationError(f"Chuyến đi cơ sở đã chọn không đến {registration.organization.name}.")
+    if fieldwork_visit is not None and not _is_confirmed_visit(fieldwork_visit):
+        raise ValidationError("Chuyến đi cơ sở đã chọn chưa được Thường trực duyệt hoặc đồng ý.")
     followup = FollowUp.objects.create(
         registration=registration,
         kind=kind,
@@ -580,3 +582,10 @@ def registration_update(
     if submit:
         registration_submit(registration=registration, by=by)
     return registration
+
+
+def _is_confirmed_visit(visit) -> bool:
+    from fieldwork.models import PlannedVisit
+    from fieldwork.selectors import confirmed_q
+
+    return PlannedVisit.objects.filter(confirmed_q(), pk=visit.pk).exists()

@@ -149,3 +149,17 @@ def test_it_lets_a_province_admin_tighten_a_period_issued_above(login, tree, use
         "Không tìm thấy đơn vị"
         in client.post(reverse("evaluations:policy_create", args=[national.pk]), data).content.decode()
     )
+
+
+def test_a_national_period_never_shows_another_provinces_policy(login, tree, users):
+    from datetime import date
+
+    national = RatingPeriod.objects.create(
+        year=2026, root=tree.root, opens_on=date(2026, 10, 1), locks_on=date(2026, 12, 31)
+    )
+    RatingPolicy.objects.create(period=national, organization=tree.root, subject_type="member", quota_percent=25)
+    RatingPolicy.objects.create(period=national, organization=tree.province2, subject_type="member", quota_percent=15)
+    RatingPolicy.objects.create(period=national, organization=tree.province, subject_type="member", quota_percent=20)
+    body = login(users.province_staff).get(reverse("evaluations:period", args=[national.pk])).content.decode()
+    assert "Tỉnh đoàn Thái Nguyên" in body and "Trung ương Đoàn" in body  # its own and the one above
+    assert "Tỉnh đoàn Hưng Yên" not in body

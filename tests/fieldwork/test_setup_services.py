@@ -58,3 +58,17 @@ def test_someone_without_a_post_at_the_province_cannot_be_listed(fw, users):
         services.assignment_save(
             year=YEAR, user=users.grassroots_secretary, department=fw.dept, by=users.province_approver
         )
+
+
+def test_another_province_cannot_take_over_a_staff_assignment(fw, tree, users):
+    from organizations.models import Post
+    from tests.factories import make_user
+
+    # the staff member still holds a post in T2 (moved mid-year, old post not closed yet)
+    Post.objects.create(user=fw.staff2, organization=tree.province2, role=Post.Role.STAFF)
+    other_manager = make_user("thuongtruc.t2", Post.Role.APPROVER, tree.province2)
+    other_dept = services.department_save(organization=tree.province2, name="Ban Tuyên giáo", by=other_manager)
+    with pytest.raises(PermissionDenied):
+        services.assignment_save(year=YEAR, user=fw.staff2, department=other_dept, by=other_manager)
+    fw.assignment2.refresh_from_db()
+    assert fw.assignment2.department == fw.dept

@@ -235,3 +235,18 @@ def test_locking_a_user_stops_their_login(tree, users, login, client, password):
 def test_the_unit_page_links_to_the_units_members(tree, users, login):
     body = login(users.grassroots_approver).get(_url("detail", tree.branch.code)).content.decode()
     assert reverse("members:unit", args=[tree.branch.code]) in body
+
+
+def test_an_administrator_sees_only_the_posts_inside_their_scope(tree, users, login):
+    Post.objects.create(user=users.secretary, organization=tree.branch_other, role=Post.Role.SECRETARY)
+    client = login(users.province_admin)
+    for page in (_url("users"), _url("user", users.secretary.pk)):
+        body = client.get(page).content.decode()
+        assert "Chi đoàn thôn Đồng Tâm" in body and "Chi đoàn khu phố 1" not in body
+
+
+def test_ending_a_post_outside_scope_is_404_and_changes_nothing(tree, users, login):
+    other = Post.objects.create(user=users.secretary, organization=tree.branch_other, role=Post.Role.SECRETARY)
+    assert login(users.province_admin).post(_url("post_end", other.pk)).status_code == 404
+    other.refresh_from_db()
+    assert other.ended_on is None

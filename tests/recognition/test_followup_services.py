@@ -139,7 +139,25 @@ def test_a_linked_field_visit_must_target_the_registrant(flow, tree, users):
     assert f.fieldwork_visit == own
 
 
-def _visit(fw, tree, staff, target):
+def test_an_unconfirmed_field_visit_is_not_evidence(flow, tree, users):
+    from fieldwork import models as fw
+
+    reg = flow.accepted()
+    staff = make_user("canbo.tinh3", Post.Role.STAFF, tree.province)
+    requested = _visit(fw, tree, staff, target=tree.grassroots, status=fw.PlannedVisit.Status.REQUESTED)
+    with pytest.raises(ValidationError, match="chưa được Thường trực"):
+        services.followup_add(
+            registration=reg,
+            kind="inspection",
+            on_date=date.today(),
+            participants="A",
+            findings="B",
+            fieldwork_visit=requested,
+            by=users.district_approver,
+        )
+
+
+def _visit(fw, tree, staff, target, status=None):
     dept, _ = fw.Department.objects.get_or_create(organization=tree.province, name="Ban Xây dựng Đoàn")
     assignment, _ = fw.StaffAssignment.objects.get_or_create(user=staff, department=dept, year=date.today().year)
     today = date.today()
@@ -151,4 +169,5 @@ def _visit(fw, tree, staff, target):
         ends_on=today,
         days=1,
         purpose="Kiểm tra",
+        status=status or fw.PlannedVisit.Status.CONSENTED,  # an unplanned visit the Standing office agreed to
     )
