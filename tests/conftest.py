@@ -185,3 +185,10 @@ def browser_login(page, password):
         return page
 
     return _login
+
+
+@pytest.fixture(autouse=True)
+def _same_factory_data_in_any_order():
+    # Factory sequences are process-wide: without a reset, a member's birth date (and so its age
+    # band or eligibility) would depend on which tests ran before it in the same worker.
+    MemberFactory.reset_sequence()

@@ -11,6 +11,8 @@ from tests.factories import MemberFactory
 @pytest.fixture
 def people(tree):
     t = tree
+    # the factory's birth dates follow a process-wide sequence; pin the one this test counts by age
+    Member.objects.filter(pk=t.member3.pk).update(birth_date=date(1997, 6, 1))
     # T1-CS2's chi đoàn: a 2005-born Tày Party member admitted in 2025, and one who matured in 2025.
     MemberFactory(
         branch=t.branch3,
