@@ -408,9 +408,38 @@ def seed(*, members: int, seed: int = 1, today: date | None = None) -> DemoResul
         tops = _build_tree(b, members)
         _save_units(b.units)
         written = insert_members(b.member(branch) for branch, size in b.branches for _ in range(size))
+        _demo_cadres(rng, today)
         rebuild_counts(branch_member_counts())
         logins = _demo_users(tops)
     return DemoResult(members=written, units=len(b.units), top_units=[(t.code, t.name) for t in tops], logins=logins)
+
+
+def _demo_cadres(rng: random.Random, today: date) -> None:
+    """Each chi đoàn's two oldest members become its bí thư and phó bí thư; about 3% of the bí
+    thư are made 36, past the statute's limit, as the over-age cadres provinces track (seed 002)."""
+    from django.db.models import F, Window
+    from django.db.models.functions import RowNumber
+
+    from .models import CadreTitle, MemberPosition
+
+    ranked = (
+        Member.objects.annotate(
+            rank=Window(RowNumber(), partition_by=[F("branch_id")], order_by=[F("birth_date").asc(), F("pk").asc()])
+        )
+        .filter(rank__lte=2)
+        .order_by("branch_id", "rank")
+        .values_list("pk", "branch_id", "rank")
+    )
+    since = today - timedelta(days=400)
+    positions, over_age = [], []
+    for pk, branch_id, rank in ranked:
+        title = CadreTitle.SECRETARY if rank == 1 else CadreTitle.DEPUTY
+        positions.append(MemberPosition(member_id=pk, unit_id=branch_id, title=title, since=since))
+        if rank == 1 and rng.random() < 0.03:
+            over_age.append(pk)
+    MemberPosition.objects.bulk_create(positions, batch_size=5000)
+    born = today.replace(year=today.year - 36)
+    Member.objects.filter(pk__in=over_age).update(birth_date=born, admitted_on=born.replace(year=born.year + 17))
 
 
 def _save_units(units: list[Organization]) -> None:

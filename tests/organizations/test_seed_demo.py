@@ -40,6 +40,13 @@ def test_it_builds_a_realistic_tree_with_logins(db):
         "ễ" in n or "ư" in n or "đ" in n.lower() for n in Member.objects.values_list("full_name", flat=True)[:200]
     )
     assert set(Post.objects.values_list("role", flat=True)) == {"admin", "approver", "staff", "secretary"}
+    # every chi đoàn has a bí thư, and a few of them are past the cadre statute's age
+    from members.models import MemberPosition
+    from members.selectors import over_age_cadres
+
+    branches = Organization.objects.filter(level__is_branch=True).count()
+    assert MemberPosition.objects.filter(title="bi_thu").count() == branches
+    assert over_age_cadres(root).exists()
 
 
 @pytest.mark.django_db(transaction=True)  # --reset truncates, which PostgreSQL refuses mid-transaction
