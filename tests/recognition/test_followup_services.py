@@ -117,25 +117,9 @@ def test_a_linked_field_visit_must_target_the_registrant(flow, tree, users):
     staff = make_user("canbo.tinh2", Post.Role.STAFF, tree.province)
     visit = _visit(fw, tree, staff, target=tree.grassroots2)
     with pytest.raises(ValidationError, match="không đến"):
-        services.followup_add(
-            registration=reg,
-            kind="inspection",
-            on_date=date.today(),
-            participants="A",
-            findings="B",
-            fieldwork_visit=visit,
-            by=users.district_approver,
-        )
+        _inspection(reg, visit, users.district_approver)
     own = _visit(fw, tree, staff, target=tree.grassroots)
-    f = services.followup_add(
-        registration=reg,
-        kind="inspection",
-        on_date=date.today(),
-        participants="A",
-        findings="B",
-        fieldwork_visit=own,
-        by=users.district_approver,
-    )
+    f = _inspection(reg, own, users.district_approver)
     assert f.fieldwork_visit == own
 
 
@@ -146,15 +130,20 @@ def test_an_unconfirmed_field_visit_is_not_evidence(flow, tree, users):
     staff = make_user("canbo.tinh3", Post.Role.STAFF, tree.province)
     requested = _visit(fw, tree, staff, target=tree.grassroots, status=fw.PlannedVisit.Status.REQUESTED)
     with pytest.raises(ValidationError, match="chưa được Thường trực"):
-        services.followup_add(
-            registration=reg,
-            kind="inspection",
-            on_date=date.today(),
-            participants="A",
-            findings="B",
-            fieldwork_visit=requested,
-            by=users.district_approver,
-        )
+        _inspection(reg, requested, users.district_approver)
+
+
+def _inspection(reg, visit, by):
+    """An inspection follow-up on ``reg`` citing a "1+2" field visit."""
+    return services.followup_add(
+        registration=reg,
+        kind="inspection",
+        on_date=date.today(),
+        participants="A",
+        findings="B",
+        fieldwork_visit=visit,
+        by=by,
+    )
 
 
 def _visit(fw, tree, staff, target, status=None):
