@@ -4,10 +4,10 @@ Run by the reports app's job framework (registered as "fieldwork.reporting.build
 ``build_report fieldwork --year Y --root CODE --out FILE.xlsx``. Every table's total row is the
 sum of its rows; eligible staff are counted apart from the exempt and the non-movement posts."""
 
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
 
 from organizations.models import Organization
-from organizations.numbers import vn_int, vn_rate
+from organizations.numbers import rate, vn_decimal, vn_int, vn_rate
 from organizations.reporting import Chart, ReportData, Table
 
 from .selectors import StaffTally, completion, content_labels, levels_visited, province_tallies
@@ -57,11 +57,6 @@ def narrative(root: Organization, year: int, items: list[StaffTally]) -> list[st
     if behind:
         paragraphs.append(f"Chưa hoàn thành ({vn_int(len(behind))}): " + ", ".join(behind) + ".")
     return paragraphs
-
-
-def vn_decimal(value: Decimal, decimals: int = 1) -> str:
-    """12.25 -> "12,3" (Vietnamese decimal comma, rounded half up)."""
-    return f"{value.quantize(Decimal(1).scaleb(-decimals), rounding=ROUND_HALF_UP)}".replace(".", ",")
 
 
 def _sum_columns(rows: list[list], first: int) -> list:
@@ -150,7 +145,7 @@ def department_table(items: list[StaffTally]) -> Table:
 
 
 def _rate(part: int, whole: int) -> float:
-    return round(100 * part / whole, 1) if whole else 0.0
+    return float(rate(part, whole))
 
 
 def level_chart(items: list[StaffTally], levels) -> Chart:

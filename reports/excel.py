@@ -16,10 +16,10 @@ from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 
 from organizations.reporting import ReportData, Table
+from organizations.xlsx import safe_cell
 
 INT_FORMAT = "#,##0"
 PERCENT_FORMAT = "0.0%"
-FORMULA_STARTS = ("=", "+", "-", "@")
 HEADER_FONT = Font(bold=True, color="FFFFFF")
 HEADER_FILL = PatternFill("solid", fgColor="0B4EA2")
 BOLD = Font(bold=True)
@@ -57,12 +57,8 @@ def sheet_title(wanted: str, taken: set[str]) -> str:
 
 
 def _cell(ws, value, *, percent: bool = False, font: Font | None = None) -> WriteOnlyCell:
-    cell = WriteOnlyCell(ws, value=value)
-    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
-        # openpyxl types "=…" as a formula; force a string and mark it as literal text.
-        cell.data_type = "s"
-        cell.quotePrefix = True
-    elif percent and isinstance(value, int | float):
+    cell = safe_cell(ws, value)
+    if percent and isinstance(value, int | float):
         cell.value = value / 100
         cell.number_format = PERCENT_FORMAT
     elif isinstance(value, int) and not isinstance(value, bool):

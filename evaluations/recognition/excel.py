@@ -12,15 +12,9 @@ from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Font
 
-FORMULA_STARTS = ("=", "+", "-", "@")
+from organizations.xlsx import safe_cell
+
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-
-
-def _cell(ws, value):
-    cell = WriteOnlyCell(ws, value=value)
-    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
-        cell.data_type = "s"  # keep as text
-    return cell
 
 
 def workbook_bytes(*, title: str, columns: Sequence[str], rows: Iterable[Sequence], sheet: str = "Danh sách") -> bytes:
@@ -36,7 +30,7 @@ def workbook_bytes(*, title: str, columns: Sequence[str], rows: Iterable[Sequenc
         header.append(cell)
     ws.append(header)
     for row in rows:
-        ws.append([_cell(ws, v) for v in row])
+        ws.append([safe_cell(ws, v) for v in row])
     out = BytesIO()
     wb.save(out)
     return out.getvalue()

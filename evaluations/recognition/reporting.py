@@ -6,24 +6,16 @@ registrations) bucketed by the path prefix of each child of the root, so the cos
 with the number of nodes in a list (DESIGN.md: rollups group by a path prefix).
 """
 
-from decimal import ROUND_HALF_UP, Decimal
-
 from django.db.models import Count, Q
 from django.db.models.functions import Substr
 
 from organizations.models import Organization
-from organizations.numbers import vn_int, vn_rate
+from organizations.numbers import rate, vn_int, vn_rate
 from organizations.reporting import Chart, ReportData, Table
 
 from .models import Registration
 
 Status = Registration.Status
-
-
-def _rate(part: int, whole: int) -> Decimal:
-    if not whole:
-        return Decimal("0.0")
-    return (Decimal(part) * 100 / Decimal(whole)).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)
 
 
 def _rows_of(root: Organization) -> tuple[list[Organization], int]:
@@ -82,7 +74,7 @@ COLUMNS = [
 
 
 def _line(name: str, eligible: int, reg: int, rec: int, rej: int) -> list:
-    return [name, eligible, reg, _rate(reg, eligible), rec, rej, reg - rec - rej, _rate(rec, reg), _rate(rec, eligible)]
+    return [name, eligible, reg, rate(reg, eligible), rec, rej, reg - rec - rej, rate(rec, reg), rate(rec, eligible)]
 
 
 def build(*, root: Organization, year: int, progress=lambda pct: None, **options) -> ReportData:
@@ -160,7 +152,7 @@ def _trend(outcomes: dict, years: list[int]) -> list[list]:
         reg = sum(v["registered"] for (_, yy), v in outcomes.items() if yy == y)
         rec = sum(v["recognised"] for (_, yy), v in outcomes.items() if yy == y)
         rej = sum(v["not_recognised"] for (_, yy), v in outcomes.items() if yy == y)
-        rows.append([y, reg, rec, rej, reg - rec - rej, _rate(rec, reg)])
+        rows.append([y, reg, rec, rej, reg - rec - rej, rate(rec, reg)])
     return rows
 
 

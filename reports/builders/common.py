@@ -6,12 +6,13 @@ number of queries whatever the size of the subtree; never a query per node."""
 
 from dataclasses import dataclass
 from datetime import date
-from decimal import ROUND_HALF_UP, Decimal
 
 from django.db.models import Q
 from django.db.models.functions import Substr
 
+from organizations import numbers
 from organizations.models import Organization
+from organizations.numbers import vn_decimal
 from organizations.text import vn_collated
 
 SELF = "__self__"
@@ -19,14 +20,7 @@ SELF = "__self__"
 
 def rate(part: int, whole: int) -> float:
     """A rate 0–100 rounded half up to one decimal, the figure the page, Excel and text share."""
-    if not whole:
-        return 0.0
-    return float((Decimal(part) * 100 / Decimal(whole)).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP))
-
-
-def vn_decimal(value: float) -> str:
-    """2.3 -> "2,3" (one decimal, Vietnamese comma)."""
-    return f"{value:.1f}".replace(".", ",")
+    return float(numbers.rate(part, whole))
 
 
 def vn_percent(value: float) -> str:

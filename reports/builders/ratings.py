@@ -27,7 +27,7 @@ from django.db.models import Count, Q
 from evaluations.models import LEVEL_ORDER, Assessment, RatingLevel, RatingPeriod, SubjectType
 from members.models import Member
 from organizations.models import Level, Organization
-from organizations.numbers import vn_int
+from organizations.numbers import vn_decimal, vn_int
 from organizations.reporting import Chart, ReportData, Table
 
 from .common import (
@@ -35,7 +35,6 @@ from .common import (
     child_prefix,
     rate,
     subtree,
-    vn_decimal,
     vn_percent,
     year_end,
     year_start,
