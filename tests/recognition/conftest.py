@@ -2,7 +2,6 @@
 registration along the workflow through the services."""
 
 from datetime import date, timedelta
-from importlib import import_module
 from types import SimpleNamespace
 
 import pytest
@@ -15,18 +14,6 @@ from tests.factories import make_user
 @pytest.fixture(autouse=True)
 def _media(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path / "media"
-
-
-@pytest.fixture(autouse=True)
-def _standard_levels(db):
-    """A transactional test (browser, demo reset) flushes every table when it ends, the Level rows of
-    organizations' data migration included; the next one would find no levels. Put them back."""
-    from django.apps import apps
-
-    from organizations.models import Level
-
-    if not Level.objects.exists():
-        import_module("organizations.migrations.0002_standard_levels").forwards(apps, None)
 
 
 @pytest.fixture
