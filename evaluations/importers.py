@@ -1,17 +1,20 @@
 """``import_xlsx ratings FILE --year Y``: decided ratings of units that did not use the app.
 
-Every row is checked first (subject found in the user's scope, a period for the year, a valid
-level, no duplicate); nothing is written unless every row is valid, then all rows are written in
-one transaction as decided (approved) results, each with an audit entry.
+A django-import-export resource run by the shared engine (``members.importing``): every row is
+checked first (subject found in the user's scope, a period for the year, a valid level, no
+duplicate); nothing is written unless every row is valid, then all rows are written in one
+transaction as decided (approved) results, each with an audit entry.
 """
 
 from dataclasses import dataclass
 
 from django.contrib.contenttypes.models import ContentType
 from django.utils import timezone
+from import_export.fields import Field
 
-from members.importing import ImportResult, RowError, XlsxImporter, parse_text, register
+from members.importing import ImportResource, ResourceImporter, register
 from members.models import Member
+from members.widgets import TextWidget, WordsWidget, parse_text
 from organizations.models import AuditEntry, Organization
 from organizations.scoping import in_scope
 from organizations.text import fold
@@ -37,151 +40,144 @@ LEVEL_WORDS = {code.lower(): code for code in RatingLevel.values} | {
 }
 
 
+class YearWidget(TextWidget):
+    def clean(self, value, row=None, **kwargs):
+        year = _year(value)
+        if year is None:
+            raise ValueError(f"“{parse_text(value)}” không phải là năm (ví dụ 2025).")
+        return year
+
+
 @dataclass
 class Planned:
-    row: int
+    """What a row's year, kind and code resolve to, before its cells are written on the rating."""
+
     period: RatingPeriod
     subject_type: str
     member: Member | None
     organization: Organization | None
     unit: Organization
     approving_unit: Organization
-    level: str
-    note: str
     existing: Assessment | None
 
 
-class RatingImporter(XlsxImporter):
-    kind = "ratings"
-    label = "Kết quả xếp loại chất lượng"
-    headers = [YEAR, KIND, CODE, LEVEL]
-    optional_headers = [NOTE]
+class RatingResource(ImportResource):
+    year = Field(attribute="import_year", column_name=YEAR, widget=YearWidget())
+    subject_type = Field(
+        attribute="subject_type",
+        column_name=KIND,
+        widget=WordsWidget(
+            KIND_WORDS,
+            dict(SubjectType.choices),
+            "“{value}” không phải loại đối tượng (đoàn viên, chi đoàn, đoàn cơ sở, đoàn cấp trên cơ sở, BCH).",
+        ),
+    )
+    code = Field(attribute="import_code", column_name=CODE, widget=TextWidget())
+    level = Field(
+        attribute="final_level",
+        column_name=LEVEL,
+        widget=WordsWidget(
+            LEVEL_WORDS, dict(RatingLevel.choices), "“{value}” không phải mức xếp loại (HTXSNV, HTTNV, HTNV, KHTNV)."
+        ),
+    )
+    note = Field(attribute="note", column_name=NOTE, widget=TextWidget(blank=None), saves_null_values=False)
 
-    def validate(self, rows, result: ImportResult) -> list[Planned]:
-        rows = list(rows)
-        lookup = _Lookup([parse_text(r.get(CODE)) for _, r in rows], self._years(rows))
-        plan, seen = [], {}
-        for number, record in rows:
-            errors_before = len(result.errors)
-            item = self._row(number, record, lookup, result)
-            if item is None or len(result.errors) > errors_before:
-                continue
-            key = (item.period.pk, item.subject_type, (item.member or item.organization).pk)
-            if key in seen:
-                result.errors.append(RowError(number, CODE, f"Trùng đối tượng với dòng {seen[key]}."))
-                continue
-            seen[key] = number
-            plan.append(item)
-            if item.existing:
-                result.updated += 1
-            else:
-                result.created += 1
-        return plan
+    class Meta:
+        model = Assessment
+        fields = ("year", "subject_type", "code", "level", "note")
 
-    def _years(self, rows) -> set[int]:
+    def prepare(self, dataset) -> None:
         wanted = self.options.get("year")
-        return {wanted} if wanted else {y for _, r in rows if isinstance(y := _year(r.get(YEAR)), int)}
+        years = {wanted} if wanted else {y for y in map(_year, dataset[YEAR]) if y}
+        self.lookup = _Lookup([parse_text(c) for c in dataset[CODE]], years)
+        self.seen: dict[tuple, int] = {}
+        self.plan, self.problem = None, None
 
-    def _error(self, result, row, column, message) -> None:
-        result.errors.append(RowError(row, column, message))
+    def before_import_row(self, row, **kwargs):
+        super().before_import_row(row, **kwargs)
+        self.plan, self.problem = self._resolve(row)
 
-    def _row(self, number: int, record: dict, lookup: "_Lookup", result: ImportResult) -> Planned | None:
-        year = _year(record.get(YEAR))
-        wanted = self.options.get("year")
-        if year is None:
-            return self._error(result, number, YEAR, f"“{record.get(YEAR) or ''}” không phải là năm (ví dụ 2025).")
+    def _resolve(self, row) -> tuple[Planned | None, tuple[str, str] | None]:
+        """The row's subject, period and approving unit, or the first reason it has none. Cells that
+        do not parse are left to their widgets (their errors are reported by import-export)."""
+        year, wanted = _year(row.get(YEAR)), self.options.get("year")
+        subject_type = KIND_WORDS.get(fold(parse_text(row.get(KIND))))
+        if year is None or subject_type is None:
+            return None, None
         if wanted and year != wanted:
-            return self._error(result, number, YEAR, f"Năm {year} khác năm đang nhập ({wanted}).")
-        subject_type = KIND_WORDS.get(fold(parse_text(record.get(KIND))))
-        if subject_type is None:
-            return self._error(
-                result,
-                number,
-                KIND,
-                f"“{record.get(KIND) or ''}” không phải loại đối tượng (đoàn viên, chi đoàn, đoàn cơ sở, đoàn cấp trên cơ sở, BCH).",
-            )
-        level = LEVEL_WORDS.get(fold(parse_text(record.get(LEVEL))))
-        if level is None:
-            self._error(
-                result,
-                number,
-                LEVEL,
-                f"“{record.get(LEVEL) or ''}” không phải mức xếp loại (HTXSNV, HTTNV, HTNV, KHTNV).",
-            )
-        code = parse_text(record.get(CODE))
-        subject = lookup.subject(subject_type, code)
+            return None, ("year", f"Năm {year} khác năm đang nhập ({wanted}).")
+        code = parse_text(row.get(CODE))
+        subject = self.lookup.subject(subject_type, code)
         if subject is None or not (self.user is None or in_scope(self.user, subject[1])):
-            return self._error(
-                result,
-                number,
-                CODE,
-                f"Không tìm thấy {SubjectType(subject_type).label.lower()} mã “{code}” trong phạm vi của bạn.",
-            )
+            label = SubjectType(subject_type).label.lower()
+            return None, ("code", f"Không tìm thấy {label} mã “{code}” trong phạm vi của bạn.")
         member, unit = subject
-        period = lookup.period(unit, year)
+        period = self.lookup.period(unit, year)
         if period is None:
-            return self._error(result, number, YEAR, f"Chưa có đợt xếp loại năm {year} cho {unit.name}.")
+            return None, ("year", f"Chưa có đợt xếp loại năm {year} cho {unit.name}.")
         if period.is_locked:
-            return self._error(result, number, YEAR, f"{period} đã khóa.")
-        approving = lookup.approving_unit(unit, member_subject=member is not None)
+            return None, ("year", f"{period} đã khóa.")
+        approving = self.lookup.approving_unit(unit, member_subject=member is not None)
         if approving is None:
-            return self._error(result, number, CODE, f"“{unit.name}” không có đơn vị cấp trên để công nhận.")
+            return None, ("code", f"“{unit.name}” không có đơn vị cấp trên để công nhận.")
         if self.user is not None and not rules.can_decide(self.user, approving):
-            return self._error(result, number, CODE, f"Bạn không có quyền công nhận xếp loại của {approving.name}.")
-        existing = lookup.existing(period, subject_type, member, None if member else unit)
+            return None, ("code", f"Bạn không có quyền công nhận xếp loại của {approving.name}.")
+        organization = None if member else unit
+        existing = self.lookup.existing(period, subject_type, member, organization)
         if existing is not None and existing.status == Status.LOCKED:
-            return self._error(result, number, CODE, "Kết quả đã khóa, không nhập đè được.")
-        if level is None:
-            return None
-        return Planned(
-            number,
-            period,
-            subject_type,
-            member,
-            None if member else unit,
-            unit,
-            approving,
-            level,
-            parse_text(record.get(NOTE)),
-            existing,
+            return None, ("code", "Kết quả đã khóa, không nhập đè được.")
+        return Planned(period, subject_type, member, organization, unit, approving, existing), None
+
+    def existing(self, row):
+        return self.plan.existing if self.plan else None
+
+    def init_instance(self, row=None):
+        plan = self.plan
+        if plan is None:
+            return Assessment()
+        return Assessment(
+            period=plan.period,
+            subject_type=plan.subject_type,
+            member=plan.member,
+            organization=plan.organization,
+            unit=plan.unit,
         )
 
-    def write(self, plan: list[Planned], result: ImportResult) -> None:
-        now, by = timezone.now(), self.user
-        fresh, changed = [], []
-        for item in plan:
-            a = item.existing or Assessment(
-                period=item.period,
-                subject_type=item.subject_type,
-                member=item.member,
-                organization=item.organization,
-                unit=item.unit,
-            )
-            before = a.get_final_level_display() if a.pk else ""
-            a.approving_unit, a.proposed_level, a.final_level = item.approving_unit, item.level, item.level
-            a.status, a.approved_by, a.approved_at, a.imported, a.updated_by = Status.APPROVED, by, now, True, by
-            if item.note:
-                a.note = item.note
-            a.audit = (before, item)
-            (changed if a.pk else fresh).append(a)
+    def check_row(self, assessment, broken: set[str]) -> list[tuple[str, str]]:
+        if broken - {"final_level"}:
+            return []
+        if self.problem:
+            return [self.problem]
+        if broken or self.plan is None:
+            return []
+        plan = self.plan
+        key = (plan.period.pk, plan.subject_type, (plan.member or plan.organization).pk)
+        if key in self.seen:
+            return [("import_code", f"Trùng đối tượng với dòng {self.seen[key]}.")]
+        self.seen[key] = self.number
+        return []
+
+    def before_save_instance(self, assessment, row, **kwargs):
+        plan, now = self.plan, timezone.now()
+        before = plan.existing.before_label if plan.existing else ""
+        assessment.approving_unit, assessment.proposed_level = plan.approving_unit, assessment.final_level
+        assessment.status, assessment.approved_by, assessment.approved_at = Status.APPROVED, self.user, now
+        assessment.imported, assessment.updated_by = True, self.user
+        note = parse_text(row.get(NOTE))
+        assessment.audit = (before, f"Nhập từ Excel, dòng {self.number}" + (f": {note}" if note else ""))
+
+    def write_created(self, fresh: list[Assessment]) -> None:
         Assessment.objects.bulk_create(fresh, batch_size=2000)
-        Assessment.objects.bulk_update(
-            changed,
-            [
-                "approving_unit",
-                "proposed_level",
-                "final_level",
-                "status",
-                "approved_by",
-                "approved_at",
-                "imported",
-                "updated_by",
-                "note",
-            ],
-            batch_size=2000,
-        )
         if connection_needs_ids(fresh):
             _reload_ids(fresh)
+        self._audit(fresh)
+
+    def write_updated(self, changed: list[Assessment]) -> None:
+        fields = ["approving_unit", "proposed_level", "final_level", "status", "approved_by", "approved_at"]
+        Assessment.objects.bulk_update(changed, [*fields, "imported", "updated_by", "note"], batch_size=2000)
+        self._audit(changed)
+
+    def _audit(self, assessments: list[Assessment]) -> None:
         content_type = ContentType.objects.get_for_model(Assessment)
         AuditEntry.objects.bulk_create(
             [
@@ -189,17 +185,24 @@ class RatingImporter(XlsxImporter):
                     content_type=content_type,
                     object_id=a.pk,
                     action="import",
-                    by=by,
+                    by=self.user,
                     organization=a.approving_unit,
                     from_state=a.audit[0],
                     to_state=f"Đã công nhận: {RatingLevel(a.final_level).label}",
-                    reason=f"Nhập từ Excel, dòng {a.audit[1].row}"
-                    + (f": {a.audit[1].note}" if a.audit[1].note else ""),
+                    reason=a.audit[1],
                 )
-                for a in fresh + changed
+                for a in assessments
             ],
             batch_size=2000,
         )
+
+
+class RatingImporter(ResourceImporter):
+    kind = "ratings"
+    label = "Kết quả xếp loại chất lượng"
+    resource_class = RatingResource
+    headers = [YEAR, KIND, CODE, LEVEL]
+    optional_headers = [NOTE]
 
 
 def connection_needs_ids(objs) -> bool:
@@ -245,6 +248,7 @@ class _Lookup:
         for a in Assessment.objects.filter(period__in=self.periods).filter(
             _subject_filter(self.members.values(), self.units.values())
         ):
+            a.before_label = a.get_final_level_display() if a.final_level else ""
             self.assessments[(a.period_id, a.subject_type, a.member_id or a.organization_id)] = a
 
     def subject(self, subject_type: str, code: str):

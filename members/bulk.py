@@ -36,6 +36,7 @@ COPY_FIELDS = [
     "status",
     "status_changed_on",
     "joined_branch_on",
+    "updated_by_id",
     "created_at",
     "updated_at",
 ]
@@ -97,36 +98,43 @@ def _copy_members(members: Iterable[dict], batch_size: int) -> int:
     return count
 
 
-def update_members(members: list[dict], fields: list[str], batch_size: int = 20000) -> int:
+def update_members(members: Iterable[dict], fields: list[str], batch_size: int = 20000) -> int:
     """Write ``fields`` of existing members given as dicts with their ``id`` (re-imports): on
     PostgreSQL, COPY into a temporary table and one UPDATE … FROM; elsewhere bulk_update.
+    The dicts are consumed as they come (a generator keeps 10⁵ rows out of memory).
     Callers run it in a transaction."""
     names = [Member._meta.get_field(f).attname for f in fields if f != "id"]
     names = list(dict.fromkeys([*names, "name_folded", "updated_at"]))
     now = timezone.now()
-    rows = [{**m, "name_folded": fold(m["full_name"]), "updated_at": now} for m in members]
+    rows = ({**m, "name_folded": fold(m["full_name"]), "updated_at": now} for m in members)
     if connection.vendor != "postgresql":
         objs = [Member(**{k: v for k, v in row.items() if k in names or k == "id"}) for row in rows]
         Member.objects.bulk_update(objs, [Member._meta.get_field(n).name for n in names], batch_size=1000)
         return len(objs)
     columns = [Member._meta.get_field(n).column for n in names]
+    count = 0
     with connection.cursor() as cursor:
         cursor.execute("DROP TABLE IF EXISTS member_update")
         cursor.execute(
             f"CREATE TEMP TABLE member_update AS SELECT id, {', '.join(columns)} FROM members_member WITH NO DATA"
         )
         sql = f"COPY member_update (id, {', '.join(columns)}) FROM STDIN WITH (FORMAT csv, NULL '\\N')"
-        for start in range(0, len(rows), batch_size):
-            buffer = io.StringIO()
-            writer = csv.writer(buffer)
-            for row in rows[start : start + batch_size]:
-                writer.writerow([row["id"], *("\\N" if row.get(n) is None else row[n] for n in names)])
+        buffer, writer = io.StringIO(), None
+        for row in rows:
+            writer = writer or csv.writer(buffer)
+            writer.writerow([row["id"], *("\\N" if row.get(n) is None else row[n] for n in names)])
+            count += 1
+            if count % batch_size == 0:
+                buffer.seek(0)
+                cursor.cursor.copy_expert(sql, buffer)
+                buffer, writer = io.StringIO(), None
+        if buffer.tell():
             buffer.seek(0)
             cursor.cursor.copy_expert(sql, buffer)
         assignments = ", ".join(f"{c} = u.{c}" for c in columns)
         cursor.execute(f"UPDATE members_member m SET {assignments} FROM member_update u WHERE m.id = u.id")
         cursor.execute("DROP TABLE member_update")
-    return len(rows)
+    return count
 
 
 def branch_member_counts() -> dict[int, int]:

@@ -1,46 +1,22 @@
-"""Rosters and import templates as .xlsx, with the import's own Vietnamese headers so an
-export re-imports cleanly. Rosters stream through ``xlsxwriter`` (every cell text, so a value
-starting with = + - @ is never a formula); the small templates use openpyxl's write-only mode."""
+"""Rosters and import templates as .xlsx, with the import's own Vietnamese headers so an export
+re-imports cleanly. Rosters are rendered by the import's own django-import-export resource and
+stream through ``xlsxwriter`` (every cell text, so a value starting with = + - @ is never a
+formula); the small templates use openpyxl's write-only mode."""
 
 from openpyxl import Workbook
 
 from . import xlsxwriter
-from .importers import MEMBER_COLUMNS, UNIT_HEADERS
+from .importers import UNIT_HEADERS
 from .importing import get_importer
-from .models import Member
-
-EXTRA_HEADERS = ["Tên chi đoàn", "Trạng thái"]  # for people reading the file; ignored on import
-GENDERS = dict(Member.Gender.choices)
-STATUSES = dict(Member.Status.choices)
-# the columns read per member: only what the file shows (no model instances at 10⁵ rows)
-_FIELDS = [name if kind != "branch" else "branch__code" for name, kind in MEMBER_COLUMNS.values()]
-
-
-def _text(value) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, bool):
-        return "Có" if value else "Không"
-    if hasattr(value, "strftime"):
-        return value.strftime("%d/%m/%Y")  # the importer reads dd/mm/yyyy back
-    return str(value)
-
-
-def _member_rows(queryset):
-    gender_at = _FIELDS.index("gender")
-    rows = queryset.order_by("branch__path", "name_folded", "pk").values_list(*_FIELDS, "branch__name", "status")
-    for values in rows.iterator(5000):
-        row = [_text(v) for v in values]
-        row[gender_at] = GENDERS.get(values[gender_at], "")
-        row[-1] = STATUSES.get(values[-1], "")
-        yield row
+from .resources import MemberResource
 
 
 def export_members(queryset, out) -> int:
-    """Write the members of ``queryset`` to ``out`` (a path or binary file); returns the row count."""
-    return xlsxwriter.write(
-        out, sheet="Đoàn viên", headers=[*MEMBER_COLUMNS, *EXTRA_HEADERS], rows=_member_rows(queryset)
-    )
+    """Write the members of ``queryset`` to ``out`` (a path or binary file); returns the row count.
+    The same resource as the import renders every cell, so the file re-imports as it is."""
+    resource = MemberResource()
+    rows = resource.rows(queryset.order_by("branch__path", "name_folded", "pk"))
+    return xlsxwriter.write(out, sheet="Đoàn viên", headers=resource.get_export_headers(), rows=rows)
 
 
 def template(kind: str, out) -> None:

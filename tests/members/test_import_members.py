@@ -103,6 +103,27 @@ def test_a_row_outside_the_users_scope_is_refused(tree, users, members_xlsx):
 def test_a_secretary_imports_into_their_own_branch(tree, users, members_xlsx):
     result = run(members_xlsx([member_row()]), user=users.secretary)
     assert result.ok and result.created == 1
+    assert Member.objects.get(citizen_id="079200000001").updated_by == users.secretary
+
+
+def test_a_reimport_records_who_changed_the_record_and_keeps_unlisted_fields(tree, users, members_xlsx):
+    member = tree.members[0]
+    member.religion, member.address, member.ethnicity = "Phật giáo", "Xóm Đồng", "Tày"
+    member.save()
+    row = member_row(
+        name=member.full_name,
+        cccd=member.citizen_id,
+        birth=member.birth_date.strftime("%d/%m/%Y"),
+        admitted=f"01/01/{member.birth_date.year + 18}",
+        ethnicity="",
+        phone="0987654321",
+    )
+    result = run(members_xlsx([row]), user=users.secretary)
+    assert result.ok and result.updated == 1, result.errors
+    member.refresh_from_db()
+    assert member.phone == "0987654321" and member.updated_by == users.secretary
+    # columns not in the file, and a blank Dân tộc, leave the saved values alone
+    assert (member.religion, member.address, member.ethnicity) == ("Phật giáo", "Xóm Đồng", "Tày")
 
 
 def test_a_member_known_elsewhere_outside_scope_cannot_be_pulled_in(tree, users, members_xlsx):

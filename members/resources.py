@@ -1,0 +1,372 @@
+"""The django-import-export resource behind the "members" import and the roster export.
+
+Its fields are the published template's Vietnamese columns, so a roster exported through it
+re-imports cleanly. Rows are matched to saved members by CCCD, else card number, else name +
+birth date + chi đoàn (the issue's order); everything a row refers to is loaded in
+``prepare`` with a few bulk queries, and new members go in by COPY on PostgreSQL."""
+
+import os
+from dataclasses import dataclass
+from datetime import date
+
+from import_export.fields import Field
+from import_export.results import RowResult
+
+from organizations import audit
+from organizations.models import Organization
+from organizations.services import rebuild_counts
+from organizations.text import fold
+
+from .bulk import COPY_FIELDS, branch_member_counts, insert_members, update_members
+from .importing import ImportResource
+from .models import Member
+from .permissions import can_manage_members
+from .validation import field_errors
+from .widgets import (
+    DateWidget,
+    EmailWidget,
+    LookupWidget,
+    PhoneWidget,
+    TextWidget,
+    WordsWidget,
+    parse_text,
+    yes_no_widget,
+)
+from .xlsxreader import ROW
+
+_MAX = {f.name: f.max_length for f in Member._meta.fields if getattr(f, "max_length", None)}
+GENDER_WORDS = {"nam": Member.Gender.MALE, "nu": Member.Gender.FEMALE, "khac": Member.Gender.OTHER}
+ALWAYS_CHECKED = ("full_name", "birth_date", "gender")  # required whether or not their cell is filled
+INSERTED = [f for f in COPY_FIELDS if f not in ("name_folded", "created_at", "updated_at")]
+BRANCH_AT = INSERTED.index("branch_id")
+
+
+def _text(header: str, name: str, **options) -> Field:
+    blank = options.pop("blank", "")
+    widget = TextWidget(max_length=options.pop("max_length", _MAX.get(name)), blank=blank, **options)
+    # a blank Dân tộc / Tôn giáo keeps the saved value (or the model's default for a new member)
+    return Field(attribute=name, column_name=header, widget=widget, saves_null_values=blank is not None)
+
+
+def _date(header: str, name: str) -> Field:
+    return Field(attribute=name, column_name=header, widget=DateWidget())
+
+
+@dataclass
+class _Match:
+    pk: int
+    branch_id: int
+
+
+class MemberResource(ImportResource):
+    # the published template's minimum, in its order
+    full_name = _text("Họ và tên", "full_name")
+    birth_date = _date("Ngày sinh", "birth_date")
+    gender = Field(
+        attribute="gender",
+        column_name="Giới tính",
+        widget=WordsWidget(
+            GENDER_WORDS, dict(Member.Gender.choices), "“{value}” không phải giới tính (Nam, Nữ hoặc Khác)."
+        ),
+    )
+    citizen_id = Field(
+        attribute="citizen_id", column_name="Số CCCD", widget=TextWidget(digits=12, blank=None), saves_null_values=True
+    )
+    branch = Field(
+        attribute="branch", column_name="Mã chi đoàn", widget=LookupWidget(empty_message="Chưa nhập mã chi đoàn.")
+    )
+    admitted_on = _date("Ngày vào Đoàn", "admitted_on")
+    card_number = Field(
+        attribute="card_number",
+        column_name="Số thẻ đoàn",
+        widget=TextWidget(max_length=_MAX["card_number"], blank=None),
+        saves_null_values=True,
+    )
+    ethnicity = _text("Dân tộc", "ethnicity", blank=None)
+    phone = Field(attribute="phone", column_name="Số điện thoại", widget=PhoneWidget(max_length=_MAX["phone"]))
+    # optional columns
+    religion = _text("Tôn giáo", "religion", blank=None)
+    admitted_at = _text("Nơi vào Đoàn", "admitted_at")
+    email = Field(attribute="email", column_name="Email", widget=EmailWidget(max_length=_MAX["email"]))
+    address = _text("Địa chỉ", "address")
+    education_level = _text("Trình độ học vấn", "education_level")
+    qualification = _text("Trình độ chuyên môn", "qualification")
+    political_theory = _text("Lý luận chính trị", "political_theory")
+    occupation = _text("Nghề nghiệp", "occupation")
+    is_party_member = Field(attribute="is_party_member", column_name="Đảng viên", widget=yes_no_widget())
+    party_joined_on = _date("Ngày vào Đảng", "party_joined_on")
+    joined_branch_on = _date("Sinh hoạt tại chi đoàn từ", "joined_branch_on")
+    # export only, for people reading the file (the importer does not read them back)
+    branch_name = Field(attribute="branch__name", column_name="Tên chi đoàn", readonly=True)
+    status = Field(
+        attribute="status",
+        column_name="Trạng thái",
+        widget=WordsWidget({}, dict(Member.Status.choices), ""),
+        readonly=True,
+    )
+
+    class Meta:
+        model = Member
+        fields = (
+            "full_name",
+            "birth_date",
+            "gender",
+            "citizen_id",
+            "branch",
+            "admitted_on",
+            "card_number",
+            "ethnicity",
+            "phone",
+            "religion",
+            "admitted_at",
+            "email",
+            "address",
+            "education_level",
+            "qualification",
+            "political_theory",
+            "occupation",
+            "is_party_member",
+            "party_joined_on",
+            "joined_branch_on",
+            "branch_name",
+            "status",
+        )
+        export_order = fields
+
+    # -- loading, once per file ---------------------------------------------------------------------
+    def prepare(self, dataset) -> None:
+        headers = dataset.headers
+        self.branches = self._branch_table({parse_code(c) for c in dataset[self.fields["branch"].column_name]})
+        self.touched: set[int] = set()
+        records = (dict(zip(headers, values, strict=True)) for values in dataset)  # one at a time: 10⁵ rows
+        keys = {r[ROW]: self._identity(r) for r in records}
+        self.matches, self.conflicts = _matches(keys)
+        self.duplicates = _in_file_duplicates(keys)
+        self.claimed = _claimed(self.matches, self.conflicts)
+        self.written = self._written_fields()
+        self.saved = self._saved_values([m.pk for m in self.matches.values()])
+        known = {o.pk: o for o in self.branches.values() if isinstance(o, Organization)}
+        elsewhere = {m.branch_id for m in self.matches.values()} - set(known)
+        known |= {o.pk: o for o in Organization.objects.filter(pk__in=elsewhere).select_related("level")}
+        self.current = known
+
+    def _written_fields(self) -> list[str]:
+        """Attribute names a re-import writes: the file's columns, the search key's source, the
+        chi đoàn and who changed it."""
+        names = [f.attribute for f in self.fields.values() if f.column_name in self.present and not f.readonly]
+        names = dict.fromkeys([*names, "full_name", "branch", "updated_by"])
+        return [Member._meta.get_field(n).attname for n in names]
+
+    def _saved_values(self, pks: list[int]) -> dict[int, tuple]:
+        """The saved values of the columns a re-import writes, for every matched member: tuples, not
+        instances (an instance is built per row in ``existing``, the other fields deferred)."""
+        columns = ["id", *self.written]
+        saved = {}
+        for chunk in _chunks(pks):
+            for values in Member.objects.filter(pk__in=chunk).values_list(*columns):
+                saved[values[0]] = values
+        return saved
+
+    def _branch_table(self, codes: set[str]) -> dict:
+        """Folded code -> a chi đoàn the user may write to, or why that code cannot be used."""
+        table = {}
+        for org in Organization.objects.filter(code__in=codes - {""}).select_related("level"):
+            if not can_manage_members(self.user, org):
+                continue  # outside the scope: answered like an unknown code
+            if not org.level.is_branch:
+                table[fold(org.code)] = f"“{org.code}” là {org.level.name}, không phải chi đoàn."
+            elif not org.is_active:
+                table[fold(org.code)] = f"Chi đoàn “{org.code}” đã giải thể hoặc hợp nhất."
+            else:
+                table[fold(org.code)] = org
+        widget = self.fields["branch"].widget
+        widget.table, widget.unknown = table, "Không có chi đoàn mã “{value}” trong phạm vi của bạn."
+        return table
+
+    def _cell(self, record: dict, name: str):
+        return record.get(self.fields[name].column_name)
+
+    def _identity(self, record: dict) -> tuple:
+        """(CCCD, card number, (folded name, birth date, chi đoàn id)) as the row's cells will clean to."""
+        cid = _quiet(self.fields["citizen_id"].widget.clean, self._cell(record, "citizen_id"))
+        card = _quiet(self.fields["card_number"].widget.clean, self._cell(record, "card_number"))
+        branch = self.branches.get(fold(parse_code(self._cell(record, "branch"))))
+        birth = _quiet(DateWidget().clean, self._cell(record, "birth_date"))
+        name = fold(parse_text(self._cell(record, "full_name")))
+        anonymous = None
+        if not cid and not card and isinstance(branch, Organization):
+            anonymous = (name, birth, branch.pk)
+        return cid, card, anonymous
+
+    # -- per row ------------------------------------------------------------------------------------
+    def existing(self, row):
+        match = self.matches.get(self.number)
+        if match is None or self.number in self.conflicts:
+            return None
+        return Member.from_db(None, ["id", *self.written], self.saved[match.pk])
+
+    def init_instance(self, row=None):
+        return Member(status=Member.Status.ACTIVE)
+
+    def check_row(self, instance, broken: set[str]) -> list[tuple[str, str]]:
+        present = {f.attribute for f in self.fields.values() if f.column_name in self.present}
+        values = {name: getattr(instance, name) for name in present - broken}
+        errors = [
+            (name, message)
+            for name, message in field_errors(values).items()
+            if name not in broken and (name in present or name in ALWAYS_CHECKED)
+        ]
+        if errors or broken:
+            return errors
+        return self._cross_row_errors(instance)
+
+    def _cross_row_errors(self, instance) -> list[tuple[str, str]]:
+        number = self.number
+        if number in self.conflicts:
+            return [("card_number", "Số thẻ đoàn này thuộc về một đoàn viên khác với số CCCD của dòng.")]
+        if number in self.duplicates:
+            name, value, first = self.duplicates[number]
+            return [(name, f"“{value}” trùng với dòng {first}.")]
+        if number in self.claimed:
+            return [("full_name", f"Cùng một đoàn viên với dòng {self.claimed[number]}.")]
+        match = self.matches.get(number)
+        current = self.current.get(match.branch_id) if match else None
+        if current is not None and current.pk != instance.branch.pk and not can_manage_members(self.user, current):
+            return [
+                (
+                    "citizen_id",
+                    "Đoàn viên này đang sinh hoạt ở một chi đoàn ngoài phạm vi của bạn: "
+                    "hãy đề nghị chuyển sinh hoạt thay vì nhập.",
+                )
+            ]
+        return []
+
+    def before_save_instance(self, instance, row, **kwargs):
+        instance.updated_by_id = self.user.pk if self.user else None
+        if instance.pk is None and not instance.joined_branch_on:
+            instance.joined_branch_on = instance.admitted_on or date.today()
+
+    # -- writing, once, when every row is valid -------------------------------------------------------
+    def pack(self, member: Member, is_create: bool) -> tuple:
+        return tuple(getattr(member, name) for name in (INSERTED if is_create else ["id", *self.written]))
+
+    def write_created(self, rows: list[tuple]) -> None:
+        insert_members(dict(zip(INSERTED, row, strict=True)) for row in rows)
+        self.touched |= {row[BRANCH_AT] for row in rows}
+
+    def write_updated(self, rows: list[tuple]) -> None:
+        columns = ["id", *self.written]
+        update_members((dict(zip(columns, row, strict=True)) for row in rows), self.written)
+        branch_at = columns.index("branch_id")
+        self.touched |= {row[branch_at] for row in rows}
+
+    def finish(self, result) -> None:
+        rebuild_counts(branch_member_counts())
+        units = [o for o in self.branches.values() if isinstance(o, Organization) and o.pk in self.touched]
+        where = common_ancestor(units)
+        if where is not None:
+            created, updated = result.totals[RowResult.IMPORT_TYPE_NEW], result.totals[RowResult.IMPORT_TYPE_UPDATE]
+            audit.record(
+                target=where,
+                action="import_members",
+                by=self.user,
+                organization=where,
+                to_state=f"{created} mới, {updated} cập nhật",
+                reason=os.path.basename(str(self.options.get("filename") or "")),
+            )
+
+    # -- export -------------------------------------------------------------------------------------
+    def rows(self, queryset):
+        """The roster as rows of text, in the import's column order (streamed, 5,000 at a time)."""
+        fields = self.get_export_fields()
+        for member in queryset.select_related("branch").iterator(5000):
+            yield [field.export(member) for field in fields]
+
+
+def parse_code(value) -> str:
+    return str(value or "").strip().upper()
+
+
+def _quiet(clean, value):
+    """A cell's cleaned value, or None when it does not clean (that row's error comes later)."""
+    try:
+        return clean(value)
+    except ValueError:
+        return None
+
+
+def _chunks(items: list, size: int = 5000):
+    for start in range(0, len(items), size):
+        yield items[start : start + size]
+
+
+def _load_by(name: str, values: set[str]) -> dict[str, _Match]:
+    found = {}
+    for chunk in _chunks(sorted(values)):
+        for value, pk, branch_id in Member.objects.filter(**{f"{name}__in": chunk}).values_list(
+            name, "pk", "branch_id"
+        ):
+            found[value] = _Match(pk, branch_id)
+    return found
+
+
+def _matches(keys: dict[int, tuple]) -> tuple[dict[int, _Match], set[int]]:
+    """Row number -> the saved member it updates (CCCD, else card number, else name + birth date +
+    chi đoàn), and the rows whose CCCD and card number point at two different members.
+    A few bulk queries of three columns each: no model instance, even for 10⁵ rows."""
+    by_cid = _load_by("citizen_id", {k[0] for k in keys.values() if k[0]})
+    by_card = _load_by("card_number", {k[1] for k in keys.values() if k[1]})
+    by_name: dict[tuple, _Match] = {}
+    branch_ids = sorted({k[2][2] for k in keys.values() if k[2]})
+    for chunk in _chunks(branch_ids, 1000):
+        rows = Member.objects.filter(branch_id__in=chunk).values_list("name_folded", "birth_date", "branch_id", "pk")
+        for name, birth, branch_id, pk in rows:
+            by_name.setdefault((name, birth, branch_id), _Match(pk, branch_id))
+    matches, conflicts = {}, set()
+    for number, (cid, card, anonymous) in keys.items():
+        found, other = by_cid.get(cid), by_card.get(card)
+        if found is not None and other is not None and other.pk != found.pk:
+            conflicts.add(number)
+            continue
+        found = found or other or (by_name.get(anonymous) if anonymous else None)
+        if found is not None:
+            matches[number] = found
+    return matches, conflicts
+
+
+def _in_file_duplicates(keys: dict[int, tuple]) -> dict[int, tuple[str, str, int]]:
+    """Row number -> (field, value, first row) for a CCCD or card number already on an earlier row."""
+    duplicates = {}
+    for position, name in enumerate(("citizen_id", "card_number")):
+        seen: dict[str, int] = {}
+        for number, key in keys.items():
+            value = key[position]
+            if value and value in seen:
+                duplicates.setdefault(number, (name, value, seen[value]))
+            elif value:
+                seen[value] = number
+    return duplicates
+
+
+def _claimed(matches: dict[int, _Match], conflicts: set[int]) -> dict[int, int]:
+    """Row number -> the earlier row that already updates the same member."""
+    first: dict[int, int] = {}
+    claimed = {}
+    for number, match in matches.items():
+        if number in conflicts:
+            continue
+        if match.pk in first:
+            claimed[number] = first[match.pk]
+        else:
+            first[match.pk] = number
+    return claimed
+
+
+def common_ancestor(units: list[Organization]) -> Organization | None:
+    """The deepest unit holding all of ``units`` (where an import's audit entry is filed)."""
+    if not units:
+        return None
+    prefix = os.path.commonprefix([u.path for u in units])
+    step = Organization.steplen
+    prefix = prefix[: len(prefix) // step * step]
+    return Organization.objects.filter(path=prefix).first() if prefix else None
