@@ -1,7 +1,10 @@
 """Member records. A member belongs to one chi đoàn at a time; moves are history rows."""
 
+from datetime import timedelta
+
 from django.conf import settings
 from django.db import models
+from django.utils import timezone
 
 from organizations.models import Organization
 
@@ -223,3 +226,94 @@ class CadreAgeLimit(models.Model):
 
     def __str__(self):
         return f"{self.get_title_display()} {self.level}: {self.max_age_first}/{self.max_age_holding}"
+
+
+class ImportJob(models.Model):
+    """One uploaded Excel file on its way in: checked by a worker (a dry run), shown to its uploader,
+    and written by a worker once they confirm (members.import_jobs; DESIGN.md "Background work").
+
+    The row is the result store the page polls: status, rows done of the total, the check's counts
+    and errors. The file itself waits under MEDIA_ROOT/imports (members.uploads) and is removed once
+    written, discarded, or a day old and never confirmed."""
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", "Chờ kiểm tra"
+        CHECKING = "checking", "Đang kiểm tra"
+        CHECKED = "checked", "Đã kiểm tra"
+        WRITE_QUEUED = "write_queued", "Chờ ghi"
+        WRITING = "writing", "Đang ghi"
+        IMPORTED = "imported", "Đã nhập"
+        FAILED = "failed", "Lỗi"
+        DISCARDED = "discarded", "Đã hủy"
+
+    BUSY = (Status.QUEUED, Status.CHECKING, Status.WRITE_QUEUED, Status.WRITING)
+    WAITING = (Status.QUEUED, Status.WRITE_QUEUED)
+    WORKER_HINT_AFTER = timedelta(seconds=15)
+    MAX_KEPT_ERRORS = 10_000  # a 10⁵-row file can have 10⁵ errors; the first 10⁴ are kept, all are counted
+
+    kind = models.CharField("loại dữ liệu", max_length=30)
+    file_name = models.CharField("tên tệp", max_length=255)
+    # The name under MEDIA_ROOT/imports (members.uploads), "" once the file is removed.
+    stored = models.CharField("tệp lưu tạm", max_length=64, blank=True)
+    options = models.JSONField("tùy chọn", default=dict, blank=True)  # {"year": 2025} for ratings
+    # CASCADE, never SET_NULL: an importer given no user imports with the whole tree's rights.
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="import_jobs", verbose_name="người tải lên"
+    )
+    status = models.CharField("trạng thái", max_length=12, choices=Status.choices, default=Status.QUEUED)
+    rows_done = models.PositiveIntegerField("số dòng đã xử lý", default=0)
+    rows_total = models.PositiveIntegerField("tổng số dòng", default=0)
+    created_count = models.PositiveIntegerField("số dòng mới", default=0)
+    updated_count = models.PositiveIntegerField("số dòng cập nhật", default=0)
+    error_count = models.PositiveIntegerField("số lỗi", default=0)
+    errors = models.JSONField("lỗi", default=list, blank=True)  # [[row, column, message], …]
+    message = models.TextField("thông báo", blank=True)  # why it failed or was removed, for the user
+    created_at = models.DateTimeField("tải lên lúc", auto_now_add=True)
+    queued_at = models.DateTimeField("xếp hàng lúc", null=True, blank=True)
+    started_at = models.DateTimeField("bắt đầu lúc", null=True, blank=True)
+    finished_at = models.DateTimeField("xong lúc", null=True, blank=True)
+    confirmed_at = models.DateTimeField("xác nhận ghi lúc", null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = "việc nhập Excel"
+        verbose_name_plural = "các việc nhập Excel"
+        indexes = [models.Index(fields=["requested_by", "-created_at"]), models.Index(fields=["status", "created_at"])]
+
+    def __str__(self):
+        return f"{self.file_name} ({self.get_status_display()})"
+
+    @property
+    def kind_label(self) -> str:
+        from .importing import get_importer
+
+        try:
+            return get_importer(self.kind).label or self.kind
+        except KeyError:
+            return self.kind
+
+    @property
+    def is_busy(self) -> bool:
+        """Queued or running: the page keeps polling."""
+        return self.status in self.BUSY
+
+    @property
+    def percent(self) -> int | None:
+        """Rows done as a percentage, or None while the importer has not said how many rows there are."""
+        if not self.rows_total:
+            return None
+        return min(100, self.rows_done * 100 // self.rows_total)
+
+    @property
+    def no_worker_yet(self) -> bool:
+        """Queued a while and no worker has taken it: the page says a worker may not be running."""
+        waited = timezone.now() - (self.queued_at or timezone.now())
+        return self.status in self.WAITING and waited > self.WORKER_HINT_AFTER
+
+    @property
+    def can_confirm(self) -> bool:
+        return self.status == self.Status.CHECKED and not self.error_count and bool(self.stored)
+
+    @property
+    def can_discard(self) -> bool:
+        return self.status not in (self.Status.WRITING, self.Status.IMPORTED, self.Status.DISCARDED)

@@ -1,7 +1,7 @@
 """Who may change member records: one rule, used by services, views and the importer."""
 
 from organizations.models import Organization, Post
-from organizations.scoping import has_role_above, roles_at
+from organizations.scoping import has_role_above, is_admin_anywhere, open_posts, roles_at
 
 Role = Post.Role
 OFFICERS_ABOVE = frozenset({Role.APPROVER, Role.ADMIN, Role.STAFF})
@@ -23,3 +23,13 @@ def can_manage_under(user, org: Organization) -> bool:
     from organizations.scoping import has_role_over
 
     return has_role_over(user, org, OFFICERS_ABOVE)
+
+
+def may_import(user) -> bool:
+    """Who may use the import page: anyone who may change members somewhere (the importer checks
+    each row against the user's own scope)."""
+    return (
+        user.is_superuser
+        or is_admin_anywhere(user)
+        or any(can_manage_under(user, p.organization) for p in open_posts(user))
+    )

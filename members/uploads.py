@@ -1,67 +1,49 @@
-"""Uploaded import files waiting between preview and confirm: kept under MEDIA_ROOT/imports,
-named by a random token and tied to the user who uploaded them (another user's token is 404)."""
+"""Uploaded import files waiting for their import job (members.ImportJob): kept under
+MEDIA_ROOT/imports, named by a random token (never by the user's file name, so a name can neither
+collide nor climb out of the folder), and never kept longer than a day unless being written."""
 
-import json
 import re
 import secrets
 import time
-from dataclasses import dataclass
+from datetime import timedelta
 from pathlib import Path
 
 from django.conf import settings
-from django.http import Http404
 
-TOKEN = re.compile(r"^[A-Za-z0-9_-]{20,40}$")
-
-
-@dataclass(frozen=True)
-class Upload:
-    token: str
-    path: Path
-    kind: str
-    name: str
-    options: dict
+MAX_AGE = timedelta(hours=24)  # never-confirmed uploads hold personal data: a day at most
+NAME = re.compile(r"^[A-Za-z0-9_-]{20,40}\.xlsx$")
 
 
-def _folder() -> Path:
-    folder = Path(settings.MEDIA_ROOT) / "imports"
-    folder.mkdir(parents=True, exist_ok=True)
-    return folder
+def folder() -> Path:
+    path = Path(settings.MEDIA_ROOT) / "imports"
+    path.mkdir(parents=True, exist_ok=True)
+    return path
 
 
-def _forget_stale(folder: Path, max_age_hours: int = 24) -> None:
-    """Uploads never confirmed hold personal data: keep them a day at most."""
-    limit = time.time() - max_age_hours * 3600
-    for path in folder.glob("*.*"):
-        if path.stat().st_mtime < limit:
-            path.unlink(missing_ok=True)
-
-
-def save_upload(*, file, kind: str, user, options: dict | None = None) -> str:
-    token = secrets.token_urlsafe(18)
-    folder = _folder()
-    _forget_stale(folder)
-    with open(folder / f"{token}.xlsx", "wb") as out:
+def save(file) -> str:
+    """Store an uploaded file; returns the name the job keeps."""
+    name = f"{secrets.token_urlsafe(18)}.xlsx"
+    with open(folder() / name, "wb") as out:
         for chunk in file.chunks() if hasattr(file, "chunks") else [file.read()]:
             out.write(chunk)
-    meta = {"kind": kind, "user": user.pk, "name": getattr(file, "name", ""), "options": options or {}}
-    (folder / f"{token}.json").write_text(json.dumps(meta, ensure_ascii=False))
-    return token
+    return name
 
 
-def load_upload(*, token: str, user) -> Upload:
-    if not TOKEN.match(token or ""):
-        raise Http404("Không tìm thấy tệp đã tải lên.")
-    folder = _folder()
-    try:
-        meta = json.loads((folder / f"{token}.json").read_text())
-    except FileNotFoundError:
-        raise Http404("Tệp đã tải lên không còn (đã nhập hoặc đã hủy).") from None
-    if meta["user"] != user.pk:
-        raise Http404("Không tìm thấy tệp đã tải lên.")
-    return Upload(token, folder / f"{token}.xlsx", meta["kind"], meta["name"], meta.get("options") or {})
+def path_of(name: str) -> Path:
+    if not NAME.match(name or ""):
+        raise FileNotFoundError(name)
+    return folder() / name
 
 
-def discard(upload: Upload) -> None:
-    upload.path.unlink(missing_ok=True)
-    upload.path.with_suffix(".json").unlink(missing_ok=True)
+def remove(name: str) -> None:
+    if NAME.match(name or ""):
+        (folder() / name).unlink(missing_ok=True)
+
+
+def forget_stale(*, keep: set[str] = frozenset()) -> None:
+    """Remove every file older than a day except ``keep`` (files a worker is about to write):
+    this also sweeps files whose job is gone and those of the token-only uploads of before."""
+    limit = time.time() - MAX_AGE.total_seconds()
+    for path in folder().iterdir():
+        if path.is_file() and path.name not in keep and path.stat().st_mtime < limit:
+            path.unlink(missing_ok=True)

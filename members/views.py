@@ -4,15 +4,15 @@ from datetime import date
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.http import FileResponse, Http404
+from django.http import FileResponse, Http404, JsonResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from organizations.scoping import get_org_or_404, is_admin_anywhere, open_posts, scope_roots
+from organizations.scoping import get_org_or_404, scope_roots
 from organizations.selectors import breadcrumbs
-from organizations.views_helpers import require
+from organizations.views_helpers import paginate, require, run_service
 
-from . import exporting, selectors, services, uploads
+from . import exporting, import_jobs, selectors, services
 from .forms import (
     DeathForm,
     FilterForm,
@@ -25,12 +25,13 @@ from .forms import (
     TransferRequestForm,
     UploadForm,
 )
-from .importing import get_importer, kinds
+from .importing import kinds
 from .models import MemberPosition
-from .permissions import can_manage_members, can_manage_under
+from .permissions import can_manage_members, can_manage_under, may_import
 from .validation import age_on
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+IMPORT_ERRORS_PER_PAGE = 100
 
 
 def _data(request):
@@ -190,7 +191,9 @@ def action(request, pk, slug):
     title, form_class, service = ACTIONS[slug]
     member = selectors.member_for(request.user, pk)
     require(can_manage_members(request.user, member.branch))
-    form = form_class(_data(request))
+    # the transfer form needs the user: a destination outside their scope must be named by code and name
+    context = {"user": request.user, "member": member} if form_class is TransferRequestForm else {}
+    form = form_class(_data(request), **context)
     if request.method == "POST" and form.is_valid():
         data = {k: v for k, v in form.cleaned_data.items() if v not in (None, "") or k == "reason"}
         if _run(form, service, member=member, by=request.user, **data) is not None:
@@ -280,42 +283,94 @@ def overage(request, code):
     )
 
 
-def _may_import(user) -> bool:
-    return (
-        user.is_superuser
-        or is_admin_anywhere(user)
-        or any(can_manage_under(user, p.organization) for p in open_posts(user))
-    )
+# -- Excel import: upload → check (a worker's dry run) → preview → confirm → write (a worker) ----
 
 
 @login_required
 @require_http_methods(["GET", "POST"])
 def import_upload(request):
-    require(_may_import(request.user))
+    require(may_import(request.user))
     form = UploadForm(_data(request), request.FILES or None)
     if request.method == "POST" and form.is_valid():
-        options = {"year": form.cleaned_data["year"]} if form.cleaned_data.get("year") else {}
-        token = uploads.save_upload(
-            file=form.cleaned_data["file"], kind=form.cleaned_data["kind"], user=request.user, options=options
+        data = form.cleaned_data
+        options = {"year": data["year"]} if data.get("year") else {}
+        job = run_service(
+            form, import_jobs.start_import, file=data["file"], kind=data["kind"], by=request.user, options=options
         )
-        return redirect("members:import_preview", token=token)
-    return render(request, "members/import_upload.html", {"form": form, "kinds": kinds()})
+        if job is not None:
+            return redirect("members:import_job", pk=job.pk)
+    context = {"form": form, "kinds": kinds(), "jobs": import_jobs.recent_jobs(request.user)}
+    return render(request, "members/import_upload.html", context)
 
 
 @login_required
-@require_http_methods(["GET", "POST"])
-def import_preview(request, token):
-    """GET: a dry run listing every problem by row and column. POST: validate again and write."""
-    require(_may_import(request.user))
-    upload = uploads.load_upload(token=token, user=request.user)
-    importer = get_importer(upload.kind)(user=request.user, filename=upload.name, **upload.options)
-    confirm = request.method == "POST"
-    result = importer.run(str(upload.path), dry_run=not confirm)
-    if confirm and result.ok:
-        uploads.discard(upload)
-        messages.success(request, f"Đã nhập {upload.name}: {result.created} mới, {result.updated} cập nhật.")
-        return redirect("members:index")
-    return render(request, "members/import_preview.html", {"upload": upload, "result": result, "label": importer.label})
+@require_GET
+def import_job(request, pk):
+    """The job's page: progress while a worker has it, then the check's counts and every error."""
+    require(may_import(request.user))
+    job = import_jobs.job_for(request.user, pk)
+    errors = paginate(request, job.errors, per_page=IMPORT_ERRORS_PER_PAGE) if job.errors else None
+    return render(request, "members/import_job.html", {"job": job, "errors": errors})
+
+
+@login_required
+@require_GET
+def import_progress(request, pk):
+    """The polled fragment (or ``?format=json``); once the job stops running the page reloads."""
+    require(may_import(request.user))
+    job = import_jobs.job_for(request.user, pk, with_errors=False)
+    if request.GET.get("format") == "json":
+        return JsonResponse(_progress_json(job))
+    response = render(request, "members/_import_progress.html", {"job": job})
+    if not job.is_busy and request.headers.get("HX-Request"):
+        response["HX-Refresh"] = "true"
+    return response
+
+
+def _progress_json(job) -> dict:
+    return {
+        "status": job.status,
+        "status_label": job.get_status_display(),
+        "busy": job.is_busy,
+        "rows_done": job.rows_done,
+        "rows_total": job.rows_total,
+        "percent": job.percent,
+        "created": job.created_count,
+        "updated": job.updated_count,
+        "errors": job.error_count,
+        "no_worker_yet": job.no_worker_yet,
+    }
+
+
+def _job_step(request, pk, service, done: str):
+    """Confirm, discard or re-run one of the user's jobs; a refused step is a message, not a crash."""
+    require(may_import(request.user))
+    job = import_jobs.job_for(request.user, pk, with_errors=False)
+    try:
+        service(job=job, by=request.user)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(request, done)
+    return redirect("members:import_job", pk=job.pk)
+
+
+@login_required
+@require_POST
+def import_confirm(request, pk):
+    return _job_step(request, pk, import_jobs.confirm_import, "Đã xác nhận: tệp đang được ghi.")
+
+
+@login_required
+@require_POST
+def import_discard(request, pk):
+    return _job_step(request, pk, import_jobs.discard_import, "Đã hủy việc nhập và xóa tệp đã tải lên.")
+
+
+@login_required
+@require_POST
+def import_rerun(request, pk):
+    return _job_step(request, pk, import_jobs.rerun_import, "Đã xếp việc nhập chạy lại.")
 
 
 @login_required

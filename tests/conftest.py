@@ -192,3 +192,21 @@ def _same_factory_data_in_any_order():
     # Factory sequences are process-wide: without a reset, a member's birth date (and so its age
     # band or eligibility) would depend on which tests ran before it in the same worker.
     MemberFactory.reset_sequence()
+
+
+@pytest.fixture
+def celery_app():
+    """The project's Celery app on the in-memory broker, restored after: a job a test enqueues never
+    reaches the configured broker (the project's var/broker folder or Redis), where a real worker
+    might run it. The apps with background jobs (members, reports) use it in every test."""
+    import members.tasks  # noqa: F401 - registers the tasks on the app
+    import reports.tasks  # noqa: F401
+    from doanhub.celery import app
+
+    saved = {k: app.conf.get(k) for k in ("broker_url", "broker_transport_options", "task_always_eager")}
+    app.conf.update(broker_url="memory://", broker_transport_options={}, task_always_eager=False)
+    app._pool = None
+    yield app
+    app.control.purge()  # messages no worker took die with the test
+    app.conf.update(saved)
+    app._pool = None

@@ -62,3 +62,29 @@ def _media(settings, tmp_path):
 def birth_for_age(age: int, today: date | None = None) -> date:
     today = today or date.today()
     return date(today.year - age, 1, 1) if (today.month, today.day) >= (1, 1) else date(today.year - age - 1, 1, 1)
+
+
+@pytest.fixture(autouse=True)
+def _memory_broker(celery_app):
+    """Every test here runs with Celery on the in-memory broker (tests/conftest.py)."""
+    return celery_app
+
+
+def start_job(user, path, kind="members", **options):
+    """An import job as the upload page creates it (checked by nobody yet)."""
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from members.import_jobs import start_import
+
+    file = SimpleUploadedFile(path.name, path.read_bytes())
+    return start_import(file=file, kind=kind, by=user, options=options)
+
+
+def checked_job(user, path, **options):
+    """An import job whose check a worker has run (here: the task body, in this process)."""
+    from members import tasks
+
+    job = start_job(user, path, **options)
+    tasks.check_import(job.pk)
+    job.refresh_from_db()
+    return job

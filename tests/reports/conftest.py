@@ -74,19 +74,9 @@ def _media(settings, tmp_path):
 
 
 @pytest.fixture(autouse=True)
-def celery_app(settings):
-    """The project's app on the in-memory broker, restored after: a test never sends a job to the
-    configured broker (the project's var/broker folder or Redis) where a real worker might run it."""
-    import reports.tasks  # noqa: F401 - registers the task on the app
-    from doanhub.celery import app
-
-    saved = {k: app.conf.get(k) for k in ("broker_url", "broker_transport_options", "task_always_eager")}
-    app.conf.update(broker_url="memory://", broker_transport_options={}, task_always_eager=False)
-    app._pool = None
-    yield app
-    app.control.purge()  # messages no worker took (no worker in most tests) die with the test
-    app.conf.update(saved)
-    app._pool = None
+def _memory_broker(celery_app):
+    """Every test here runs with Celery on the in-memory broker (tests/conftest.py)."""
+    return celery_app
 
 
 @pytest.fixture

@@ -1,0 +1,327 @@
+"""Excel imports from the page, run by Celery workers (DESIGN.md "Background work").
+
+The steps of an import job (members.ImportJob):
+
+    start_import   upload → QUEUED, the check is enqueued after commit
+    run_check      (worker) QUEUED → CHECKING → CHECKED (counts and every error) | FAILED
+    confirm_import the uploader, only when the check found no error → WRITE_QUEUED, the write enqueued
+    run_write      (worker) → WRITING → IMPORTED, or CHECKED with the errors found now (the data
+                   changed since the check: the importer validates again and writes nothing) | FAILED
+    discard_import → DISCARDED, the file removed; a day-old upload never confirmed goes the same way
+    rerun_import   FAILED → the step that failed, again
+
+The worker steps are idempotent: each claims the job with a conditional UPDATE, and the write marks
+the job IMPORTED in the same transaction as the rows, one writer at a time per job, so a duplicate
+message or a redelivered one after a crash never writes the file twice.
+"""
+
+import logging
+import time
+from collections.abc import Callable
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import connection, connections, transaction
+from django.db.models import QuerySet
+from django.shortcuts import get_object_or_404
+from django.utils import timezone
+
+from organizations import audit
+
+from . import uploads
+from .importing import get_importer
+from .models import ImportJob
+from .permissions import may_import
+
+log = logging.getLogger(__name__)
+Status = ImportJob.Status
+FILE_GONE = "Tệp đã tải lên không còn trên máy chủ (đã hủy hoặc quá một ngày chưa xác nhận). Hãy tải lên lại."
+EXPIRED = "Tệp đã tự xóa sau một ngày chưa được xác nhận. Hãy tải lên lại nếu vẫn cần nhập."
+CHANGED_SINCE_CHECK = (
+    "Khi ghi, dữ liệu đã khác lúc kiểm tra nên tệp không còn hợp lệ; không có gì được ghi. "
+    "Hãy xem các lỗi dưới đây, sửa tệp rồi tải lên lại."
+)
+ADVISORY_NAMESPACE = 7301  # the first key of members' advisory locks (the second is the job id)
+
+
+# -- reads ------------------------------------------------------------------------------------------
+
+
+def job_for(user, pk: int, *, with_errors: bool = True) -> ImportJob:
+    """The user's own job. Anyone else's answers 404, whatever their role: it is their file."""
+    jobs = ImportJob.objects.all() if with_errors else ImportJob.objects.defer("errors")
+    return get_object_or_404(jobs, pk=pk, requested_by=user)
+
+
+def recent_jobs(user, limit: int = 10) -> QuerySet[ImportJob]:
+    return ImportJob.objects.filter(requested_by=user).defer("errors", "options")[:limit]
+
+
+# -- the uploader's steps ------------------------------------------------------------------------
+
+
+def _enqueue(task_name: str, job: ImportJob) -> None:
+    from . import tasks
+
+    task = getattr(tasks, task_name)
+    # After commit, so the worker never looks for a row it cannot see yet (DESIGN.md).
+    transaction.on_commit(lambda: task.delay(job.pk))
+
+
+def _mine_locked(job: ImportJob, by) -> ImportJob:
+    if not may_import(by):
+        raise PermissionDenied
+    return get_object_or_404(ImportJob.objects.select_for_update().defer("errors"), pk=job.pk, requested_by=by)
+
+
+@transaction.atomic
+def start_import(*, file, kind: str, by, options: dict | None = None) -> ImportJob:
+    """Upload: keep the file and queue its check."""
+    if not may_import(by):
+        raise PermissionDenied
+    try:
+        get_importer(kind)
+    except KeyError as exc:
+        raise ValidationError(exc.args[0]) from None
+    expire_stale()
+    job = ImportJob.objects.create(
+        kind=kind,
+        file_name=str(getattr(file, "name", "") or "tep.xlsx").rsplit("/", 1)[-1][:255],
+        stored=uploads.save(file),
+        options=options or {},
+        requested_by=by,
+        queued_at=timezone.now(),
+    )
+    _enqueue("check_import", job)
+    return job
+
+
+@transaction.atomic
+def confirm_import(*, job: ImportJob, by) -> ImportJob:
+    """The uploader read the check and confirms: queue the write."""
+    job = _mine_locked(job, by)
+    if job.status in (Status.WRITE_QUEUED, Status.WRITING):
+        raise ValidationError("Tệp này đã được xác nhận và đang chờ ghi; không cần bấm lại.")
+    if job.status == Status.IMPORTED:
+        raise ValidationError("Tệp này đã được nhập rồi; không nhập lại lần nữa.")
+    if job.status != Status.CHECKED:
+        raise ValidationError(f"Chưa thể xác nhận: việc nhập đang ở trạng thái “{job.get_status_display()}”.")
+    if job.error_count:
+        raise ValidationError(f"Tệp còn {job.error_count} lỗi nên không thể nhập. Hãy sửa tệp rồi tải lên lại.")
+    if not job.stored:
+        raise ValidationError(FILE_GONE)
+    now = timezone.now()
+    job.status, job.confirmed_at, job.queued_at, job.rows_done, job.message = Status.WRITE_QUEUED, now, now, 0, ""
+    job.save(update_fields=["status", "confirmed_at", "queued_at", "rows_done", "message"])
+    audit.record(
+        target=job,
+        action="import_confirmed",
+        by=by,
+        from_state=Status.CHECKED,
+        to_state=job.status,
+        reason=job.file_name,
+    )
+    _enqueue("write_import", job)
+    return job
+
+
+@transaction.atomic
+def discard_import(*, job: ImportJob, by) -> ImportJob:
+    """The uploader gives up on a file (before it is being written): the file is removed."""
+    job = _mine_locked(job, by)
+    if not job.can_discard:
+        raise ValidationError(f"Không hủy được: việc nhập đang ở trạng thái “{job.get_status_display()}”.")
+    before, stored = job.status, job.stored
+    job.status, job.stored, job.message = Status.DISCARDED, "", "Bạn đã hủy việc nhập này; tệp đã được xóa."
+    job.save(update_fields=["status", "stored", "message"])
+    audit.record(target=job, action="import_discarded", by=by, from_state=before, to_state=job.status)
+    transaction.on_commit(lambda: uploads.remove(stored))
+    return job
+
+
+@transaction.atomic
+def rerun_import(*, job: ImportJob, by) -> ImportJob:
+    """A failed job runs its step again: the write if the uploader had confirmed, else the check."""
+    job = _mine_locked(job, by)
+    if job.status != Status.FAILED:
+        raise ValidationError("Chỉ chạy lại được việc nhập bị lỗi.")
+    if not job.stored:
+        raise ValidationError(FILE_GONE)
+    job.status = Status.WRITE_QUEUED if job.confirmed_at else Status.QUEUED
+    job.queued_at, job.message, job.rows_done, job.rows_total = timezone.now(), "", 0, 0
+    job.save(update_fields=["status", "queued_at", "message", "rows_done", "rows_total"])
+    _enqueue("write_import" if job.confirmed_at else "check_import", job)
+    return job
+
+
+def expire_stale() -> None:
+    """Files never confirmed are kept a day at most (they hold personal data). A file confirmed
+    within the day waits for its worker; nothing else (a check never takes a day) is spared."""
+    cutoff = timezone.now() - uploads.MAX_AGE
+    stale = ImportJob.objects.filter(created_at__lt=cutoff).exclude(stored="")
+    stale = stale.exclude(status__in=(Status.WRITE_QUEUED, Status.WRITING), queued_at__gte=cutoff)
+    stale.update(status=Status.DISCARDED, stored="", message=EXPIRED)
+    uploads.forget_stale(keep=set(ImportJob.objects.exclude(stored="").values_list("stored", flat=True)))
+
+
+# -- the worker's steps ---------------------------------------------------------------------------
+
+
+class RowProgress:
+    """``progress(done, total)`` from the importer → the job row, at most twice a second.
+
+    The importer may call it inside its transaction (the write, or a dry run it rolls back), where
+    a write on the task's own connection would not be seen by the page until the end; so it
+    writes on a second connection on PostgreSQL, and not at all on SQLite (a second writer would
+    wait on the import's lock). Progress is cosmetic: a failed write is logged, never fatal. The
+    last figures are kept and saved with the result, whichever way they were written."""
+
+    INTERVAL = 0.5
+
+    def __init__(self, job_id: int):
+        self.job_id, self.done, self.total, self._last, self._side = job_id, 0, 0, 0.0, None
+
+    def __call__(self, done: int, total: int) -> None:
+        self.done, self.total = max(0, int(done)), max(0, int(total))
+        now = time.monotonic()
+        if now - self._last < self.INTERVAL and self.done < self.total:
+            return
+        self._last = now
+        try:
+            self._write()
+        except Exception:  # noqa: BLE001 - progress must never fail an import
+            log.warning("could not write progress of import job %s", self.job_id, exc_info=True)
+
+    def _write(self) -> None:
+        if not connection.in_atomic_block:
+            ImportJob.objects.filter(pk=self.job_id).update(rows_done=self.done, rows_total=self.total)
+        elif connection.vendor == "postgresql":
+            if self._side is None:
+                self._side = connections.create_connection("default")
+            with self._side.cursor() as cursor:
+                cursor.execute(
+                    f"UPDATE {ImportJob._meta.db_table} SET rows_done = %s, rows_total = %s WHERE id = %s",
+                    [self.done, self.total, self.job_id],
+                )
+
+    def close(self) -> None:
+        if self._side is not None:
+            self._side.close()
+
+    def figures(self) -> dict:
+        return {"rows_done": self.total, "rows_total": self.total} if self.total else {}
+
+
+def _claim(job_id: int, waiting: str, running: str) -> bool:
+    """Take a job waiting for this step (or one left running by a worker that died: acks_late
+    redelivers its message). False when the step is not due (done, discarded, another step)."""
+    now = timezone.now()
+    jobs = ImportJob.objects.filter(pk=job_id)
+    if jobs.filter(status=waiting).update(status=running, started_at=now, finished_at=None, rows_done=0, rows_total=0):
+        return True
+    return jobs.filter(status=running).exists()
+
+
+def _importer(job: ImportJob, progress: Callable[[int, int], None]):
+    return get_importer(job.kind)(user=job.requested_by, filename=job.file_name, progress=progress, **job.options)
+
+
+def _result_fields(result, progress: RowProgress) -> dict:
+    return {
+        "created_count": result.created,
+        "updated_count": result.updated,
+        "error_count": len(result.errors),
+        "errors": [[e.row, e.column, e.message] for e in result.errors[: ImportJob.MAX_KEPT_ERRORS]],
+        "finished_at": timezone.now(),
+        **progress.figures(),
+    }
+
+
+def _fail(job_id: int, running: str, exc: BaseException | None) -> str:
+    """Mark the job failed with a message for the user; the details go to the log, not the page.
+    ``exc`` None: the file is gone, so the job cannot be re-run (only uploaded again)."""
+    gone = {"stored": ""} if exc is None else {}
+    if exc is None:
+        message = FILE_GONE
+    else:
+        log.error("import job %s failed while %s", job_id, running, exc_info=exc)
+        step = "kiểm tra" if running == Status.CHECKING else "ghi"
+        message = (
+            f"Lỗi không mong muốn khi {step} tệp; không có dữ liệu nào được ghi. Hãy bấm “Chạy lại”; "
+            f"nếu vẫn lỗi, hãy báo quản trị hệ thống (việc nhập số {job_id})."
+        )
+    ImportJob.objects.filter(pk=job_id, status=running).update(
+        status=Status.FAILED, message=message, finished_at=timezone.now(), **gone
+    )
+    return Status.FAILED
+
+
+def _stored_path(job: ImportJob):
+    try:
+        path = uploads.path_of(job.stored)
+    except FileNotFoundError:
+        return None
+    return path if path.is_file() else None
+
+
+def run_check(*, job_id: int) -> str:
+    """The check (a dry run): counts and every error by row and column. Writes nothing."""
+    if not _claim(job_id, Status.QUEUED, Status.CHECKING):
+        return ImportJob.objects.filter(pk=job_id).values_list("status", flat=True).first() or ""
+    job = ImportJob.objects.select_related("requested_by").get(pk=job_id)
+    path = _stored_path(job)
+    if path is None:
+        return _fail(job_id, Status.CHECKING, None)
+    progress = RowProgress(job_id)
+    try:
+        result = _importer(job, progress).run(str(path), dry_run=True)
+    except Exception as exc:  # the job finishes whole or is marked failed (DESIGN.md)
+        return _fail(job_id, Status.CHECKING, exc)
+    finally:
+        progress.close()
+    # Only if still checking: the uploader may have discarded the job meanwhile.
+    ImportJob.objects.filter(pk=job_id, status=Status.CHECKING).update(
+        status=Status.CHECKED, **_result_fields(result, progress)
+    )
+    return Status.CHECKED
+
+
+def _one_writer(job_id: int) -> None:
+    """Serialise writers of one job until the end of the transaction: a PostgreSQL advisory lock
+    (not a lock on the job row, which the progress writer updates meanwhile); on SQLite a write
+    takes the database's one write lock."""
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_advisory_xact_lock(%s, %s)", [ADVISORY_NAMESPACE, job_id])
+    else:
+        ImportJob.objects.filter(pk=job_id).update(status=Status.WRITING)
+
+
+def run_write(*, job_id: int) -> str:
+    """The write: the importer validates the file again and writes all of it or nothing; the job
+    is marked imported in that same transaction, so it is never written twice."""
+    if not _claim(job_id, Status.WRITE_QUEUED, Status.WRITING):
+        return ImportJob.objects.filter(pk=job_id).values_list("status", flat=True).first() or ""
+    progress = RowProgress(job_id)
+    try:
+        with transaction.atomic():
+            _one_writer(job_id)
+            job = ImportJob.objects.select_related("requested_by").get(pk=job_id)
+            if job.status != Status.WRITING:  # a twin message wrote it while this one waited
+                return job.status
+            path = _stored_path(job)
+            if path is None:
+                return _fail(job_id, Status.WRITING, None)
+            result = _importer(job, progress).run(str(path), dry_run=False)
+            fields = _result_fields(result, progress)
+            if result.ok:
+                fields.update(status=Status.IMPORTED, stored="")
+            else:  # the data changed since the check: nothing was written, the new errors are shown
+                fields.update(status=Status.CHECKED, confirmed_at=None, message=CHANGED_SINCE_CHECK)
+            ImportJob.objects.filter(pk=job_id).update(**fields)
+    except Exception as exc:
+        return _fail(job_id, Status.WRITING, exc)
+    finally:
+        progress.close()
+    if result.ok:
+        uploads.remove(job.stored)
+    return fields["status"]

@@ -1,0 +1,254 @@
+"""The import job's services and the worker's steps, run in this process (no worker)."""
+
+import os
+import time
+from datetime import timedelta
+
+import pytest
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.utils import timezone
+
+from members import import_jobs, tasks, uploads
+from members.importing import ImportResult, RowError
+from members.models import ImportJob, Member
+
+from ..factories import make_user
+from .conftest import checked_job, member_row, start_job
+
+Status = ImportJob.Status
+
+
+@pytest.fixture
+def two_new(members_xlsx):
+    return members_xlsx([member_row(), member_row(name="Hà Thị Thu", gender="Nữ", cccd="079200000002")])
+
+
+class Recording:
+    """A stand-in importer: records how it was called, reports progress, returns ``result``."""
+
+    calls: list = []
+    result = ImportResult(created=3)
+    steps = [(1, 3), (2, 3), (3, 3)]
+
+    def __init__(self, *, user, progress=None, **options):
+        self.user, self.progress, self.options = user, progress, options
+
+    def run(self, file, *, dry_run=False):
+        Recording.calls.append({"user": self.user, "file": file, "dry_run": dry_run, **self.options})
+        for done, total in self.steps:
+            self.progress(done, total)
+        return ImportResult(self.result.created, self.result.updated, list(self.result.errors), dry_run)
+
+
+@pytest.fixture
+def recording(monkeypatch):
+    Recording.calls = []
+    monkeypatch.setattr(import_jobs, "get_importer", lambda kind: Recording)
+    return Recording
+
+
+def test_the_check_counts_and_writes_nothing(users, two_new):
+    job = checked_job(users.secretary, two_new)
+    assert (job.status, job.created_count, job.updated_count, job.error_count) == (Status.CHECKED, 2, 0, 0)
+    assert job.started_at and job.finished_at and Member.objects.count() == 7
+
+
+def test_the_check_keeps_every_error_by_row_and_column(users, members_xlsx):
+    job = checked_job(users.secretary, members_xlsx([member_row(cccd="1"), member_row(branch="T2-CS1-CD1")]))
+    assert job.error_count == 2
+    assert job.errors[0][:2] == [2, "Số CCCD"] and "12 chữ số" in job.errors[0][2]
+    assert job.errors[1][:2] == [3, "Mã chi đoàn"]
+
+
+def test_the_importer_gets_the_user_file_name_options_and_progress(users, two_new, recording):
+    job = start_job(users.secretary, two_new, year=2025)
+    assert tasks.check_import(job.pk) == Status.CHECKED
+    call = recording.calls[0]
+    assert call["user"] == users.secretary and call["dry_run"] is True and call["year"] == 2025
+    assert call["filename"] == two_new.name and call["file"] == str(uploads.path_of(job.stored))
+    job.refresh_from_db()
+    assert (job.rows_done, job.rows_total, job.created_count) == (3, 3, 3)
+
+
+def test_an_importer_that_never_reports_progress_still_finishes(users, two_new, recording, monkeypatch):
+    monkeypatch.setattr(Recording, "steps", [])
+    job = start_job(users.secretary, two_new)
+    tasks.check_import(job.pk)
+    job.refresh_from_db()
+    assert (job.status, job.rows_done, job.rows_total, job.percent) == (Status.CHECKED, 0, 0, None)
+
+
+def test_progress_is_written_at_most_twice_a_second_and_always_at_the_end(users, two_new, monkeypatch):
+    job = start_job(users.secretary, two_new)
+    writes = []
+    monkeypatch.setattr(import_jobs.RowProgress, "_write", lambda self: writes.append((self.done, self.total)))
+    progress = import_jobs.RowProgress(job.pk)
+    for done in range(0, 100_001, 2000):
+        progress(done, 100_000)
+    assert writes == [(0, 100_000), (100_000, 100_000)]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_progress_outside_a_transaction_goes_straight_to_the_row():
+    job = ImportJob.objects.create(kind="members", file_name="a.xlsx", requested_by=make_user("tai.len"))
+    import_jobs.RowProgress(job.pk)(40, 100)
+    job.refresh_from_db()
+    assert (job.rows_done, job.rows_total, job.percent) == (40, 100, 40)
+
+
+def test_a_failing_progress_write_never_fails_the_import(users, two_new, recording, monkeypatch):
+    def broken(self):
+        raise RuntimeError("database gone")
+
+    monkeypatch.setattr(import_jobs.RowProgress, "_write", broken)
+    job = start_job(users.secretary, two_new)
+    assert tasks.check_import(job.pk) == Status.CHECKED
+
+
+def test_only_the_first_ten_thousand_errors_are_kept_but_all_are_counted(users, two_new, recording, monkeypatch):
+    errors = [RowError(n, "Số CCCD", "Sai.") for n in range(2, 10_102)]
+    monkeypatch.setattr(Recording, "result", ImportResult(errors=errors))
+    job = start_job(users.secretary, two_new)
+    tasks.check_import(job.pk)
+    job.refresh_from_db()
+    assert job.error_count == 10_100 and len(job.errors) == 10_000 and job.errors[-1] == [10_001, "Số CCCD", "Sai."]
+
+
+def test_the_write_imports_and_removes_the_file(users, two_new):
+    job = checked_job(users.secretary, two_new)
+    path = uploads.path_of(job.stored)
+    import_jobs.confirm_import(job=job, by=users.secretary)
+    assert tasks.write_import(job.pk) == Status.IMPORTED
+    job.refresh_from_db()
+    assert (job.status, job.created_count, job.updated_count, job.stored) == (Status.IMPORTED, 2, 0, "")
+    assert Member.objects.filter(citizen_id__in=["079200000001", "079200000002"]).count() == 2
+    assert not path.exists()
+
+
+def test_a_duplicate_write_message_writes_nothing_more(users, two_new, recording):
+    job = checked_job(users.secretary, two_new)
+    import_jobs.confirm_import(job=job, by=users.secretary)
+    assert tasks.write_import(job.pk) == Status.IMPORTED
+    assert tasks.write_import(job.pk) == Status.IMPORTED
+    assert [c["dry_run"] for c in recording.calls] == [True, False]
+
+
+def test_a_write_redelivered_after_a_crash_runs_again(users, two_new, recording):
+    job = checked_job(users.secretary, two_new)
+    import_jobs.confirm_import(job=job, by=users.secretary)
+    ImportJob.objects.filter(pk=job.pk).update(status=Status.WRITING)  # the worker died mid-write: rolled back
+    assert tasks.write_import(job.pk) == Status.IMPORTED
+
+
+@pytest.mark.parametrize("status", [Status.CHECKED, Status.DISCARDED, Status.QUEUED])
+def test_the_write_runs_only_once_confirmed(users, two_new, recording, status):
+    job = checked_job(users.secretary, two_new)
+    ImportJob.objects.filter(pk=job.pk).update(status=status)
+    assert tasks.write_import(job.pk) == status
+    assert [c["dry_run"] for c in recording.calls] == [True]
+
+
+def test_a_check_message_for_a_job_past_its_check_does_nothing(users, two_new, recording):
+    job = checked_job(users.secretary, two_new)
+    import_jobs.confirm_import(job=job, by=users.secretary)
+    assert tasks.check_import(job.pk) == Status.WRITE_QUEUED
+    assert len(recording.calls) == 1
+
+
+def test_the_write_validates_again_and_writes_nothing_if_the_data_changed(users, two_new):
+    job = checked_job(users.secretary, two_new)
+    import_jobs.confirm_import(job=job, by=users.secretary)
+    users.secretary.posts.update(ended_on=timezone.localdate() - timedelta(days=1))  # the post ended meanwhile
+    assert tasks.write_import(job.pk) == Status.CHECKED
+    job.refresh_from_db()
+    assert job.error_count == 2 and job.confirmed_at is None and "dữ liệu đã khác lúc kiểm tra" in job.message
+    assert Member.objects.count() == 7 and not job.can_confirm
+
+
+def test_a_job_discarded_while_being_checked_stays_discarded(users, two_new, recording, monkeypatch):
+    job = start_job(users.secretary, two_new)
+
+    def discard_meanwhile(self, file, *, dry_run=False):
+        ImportJob.objects.filter(pk=job.pk).update(status=Status.DISCARDED)
+        return ImportResult(created=1)
+
+    monkeypatch.setattr(Recording, "run", discard_meanwhile)
+    tasks.check_import(job.pk)
+    job.refresh_from_db()
+    assert job.status == Status.DISCARDED and job.created_count == 0
+
+
+def test_an_unexpected_error_fails_the_job_without_internals(users, two_new, recording, monkeypatch, caplog):
+    def crash(self, file, *, dry_run=False):
+        raise RuntimeError("bí mật /srv/doanhub/settings.py")
+
+    monkeypatch.setattr(Recording, "run", crash)
+    job = start_job(users.secretary, two_new)
+    assert tasks.check_import(job.pk) == Status.FAILED
+    job.refresh_from_db()
+    assert job.message.startswith("Lỗi không mong muốn khi kiểm tra tệp; không có dữ liệu nào được ghi.")
+    assert "RuntimeError" not in job.message and "bí mật" not in job.message
+    assert "bí mật" in caplog.text  # the details are in the log for the operator
+
+
+def test_a_failed_write_reruns_the_write_and_a_failed_check_the_check(users, two_new, recording, monkeypatch):
+    job = checked_job(users.secretary, two_new)
+    import_jobs.confirm_import(job=job, by=users.secretary)
+    monkeypatch.setattr(Recording, "run", lambda self, file, dry_run=False: 1 / 0)
+    assert tasks.write_import(job.pk) == Status.FAILED
+    job.refresh_from_db()
+    assert "khi ghi tệp" in job.message and job.stored  # the file is kept for the re-run
+    assert import_jobs.rerun_import(job=job, by=users.secretary).status == Status.WRITE_QUEUED
+    other = start_job(users.secretary, two_new)
+    assert tasks.check_import(other.pk) == Status.FAILED
+    assert import_jobs.rerun_import(job=other, by=users.secretary).status == Status.QUEUED
+
+
+def test_a_file_gone_from_the_server_fails_with_a_clear_message(users, two_new):
+    job = start_job(users.secretary, two_new)
+    uploads.remove(job.stored)
+    assert tasks.check_import(job.pk) == Status.FAILED
+    job.refresh_from_db()
+    assert job.message == import_jobs.FILE_GONE and job.stored == ""
+    with pytest.raises(ValidationError, match="không còn trên máy chủ"):
+        import_jobs.rerun_import(job=job, by=users.secretary)
+
+
+def test_services_refuse_users_without_import_rights(users, two_new):
+    with pytest.raises(PermissionDenied):
+        start_job(users.nopost, two_new)
+    job = checked_job(users.secretary, two_new)
+    for service in (import_jobs.confirm_import, import_jobs.discard_import, import_jobs.rerun_import):
+        with pytest.raises(PermissionDenied):
+            service(job=job, by=users.grassroots_secretary)
+
+
+def _age(job, hours):
+    ImportJob.objects.filter(pk=job.pk).update(created_at=timezone.now() - timedelta(hours=hours))
+    then = time.time() - hours * 3600
+    os.utime(uploads.path_of(job.stored), (then, then))
+
+
+def test_uploads_never_confirmed_are_removed_after_a_day(users, two_new):
+    old, stuck, fresh, confirmed = (checked_job(users.secretary, two_new) for _ in range(4))
+    for job in (old, stuck, confirmed):
+        _age(job, 25)
+    ImportJob.objects.filter(pk=stuck.pk).update(status=Status.CHECKING)  # its worker died long ago
+    ImportJob.objects.filter(pk=confirmed.pk).update(status=Status.WRITE_QUEUED, queued_at=timezone.now())
+    orphan = uploads.folder() / "zzzzzzzzzzzzzzzzzzzzzzzz.xlsx"  # a file whose job is gone
+    orphan.write_bytes(b"PK")
+    os.utime(orphan, (time.time() - 90000, time.time() - 90000))
+    jobs = (old, stuck, fresh, confirmed)
+    paths = [uploads.path_of(j.stored) for j in jobs]
+    start_job(users.secretary, two_new)  # every upload sweeps
+    for job in jobs:
+        job.refresh_from_db()
+    assert [j.status for j in jobs] == [Status.DISCARDED, Status.DISCARDED, Status.CHECKED, Status.WRITE_QUEUED]
+    assert (old.stored, old.message) == ("", import_jobs.EXPIRED)
+    assert [p.exists() for p in paths] == [False, False, True, True] and not orphan.exists()
+
+
+def test_stored_names_cannot_leave_the_folder():
+    with pytest.raises(FileNotFoundError):
+        uploads.path_of("../../etc/passwd")
+    uploads.remove("../x.xlsx")  # ignored, no error
