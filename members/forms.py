@@ -1,7 +1,11 @@
+from functools import cached_property
+
 from django import forms
 
 from organizations.forms import DATE_WIDGET, UnitCodeField
 from organizations.models import Organization
+from organizations.scoping import scoped, visible_orgs
+from organizations.text import fold
 
 from .importing import get_importer, kinds
 from .models import CadreTitle, Member
@@ -36,29 +40,90 @@ class MemberForm(forms.ModelForm):
         return {name: self.cleaned_data.get(name) for name in EDITABLE_FIELDS}
 
 
-class BranchCodeField(forms.CharField):
-    """Any active chi đoàn, by code: a transfer may go to another province, outside the scope."""
-
-    def clean(self, value):
-        code = (super().clean(value) or "").strip().upper()
-        branch = (
-            Organization.objects.select_related("level")
-            .filter(code=code, level__is_branch=True, status=Organization.Status.ACTIVE)
-            .first()
-        )
-        if branch is None:
-            raise forms.ValidationError(f"Không có chi đoàn đang hoạt động mã “{code}”.")
-        return branch
-
-
 def _reason(required: bool, label: str = "Lý do") -> forms.CharField:
     return forms.CharField(label=label, required=required, widget=forms.Textarea(attrs={"rows": 2}))
 
 
+# The datalist offers at most this many chi đoàns of the scope; any other in-scope code still works typed.
+DESTINATION_SUGGESTIONS = 300
+NO_MATCH = (
+    "Không tìm thấy chi đoàn đang hoạt động khớp cả mã và tên đã nhập. "
+    "Hãy ghi đúng mã và tên như trên giấy tiếp nhận của đơn vị nhận."
+)
+
+
+def _active_branches():
+    return Organization.objects.filter(level__is_branch=True, status=Organization.Status.ACTIVE)
+
+
 class TransferRequestForm(forms.Form):
-    to_branch = BranchCodeField(label="Mã chi đoàn chuyển đến", max_length=40)
+    """Chuyển sinh hoạt đi. The receiving chi đoàn may lie outside the sender's scope (another
+    province); such a unit is named by code and name as written on its letter of acceptance, and a
+    mismatch answers one message, so the form cannot be used to probe which codes exist elsewhere.
+    Without ``user`` every destination counts as outside the scope (the safe side)."""
+
+    to_branch = forms.CharField(
+        label="Mã chi đoàn chuyển đến",
+        max_length=40,
+        widget=forms.TextInput(attrs={"list": "branch-codes", "autocomplete": "off"}),
+        help_text="Chọn trong danh sách hoặc gõ mã chi đoàn nhận.",
+    )
+    to_name = forms.CharField(
+        label="Tên chi đoàn chuyển đến",
+        max_length=255,
+        required=False,
+        help_text="Bắt buộc khi chi đoàn nhận ở ngoài phạm vi quản lý của bạn (ví dụ ở tỉnh khác): "
+        "ghi đúng tên như trên giấy tiếp nhận, có dấu hay không dấu đều được.",
+    )
     on_date = forms.DateField(label="Ngày chuyển", required=False, widget=DATE_WIDGET)
     reason = _reason(False)
+
+    def __init__(self, *args, user=None, member: Member | None = None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.user, self.member = user, member
+
+    @cached_property
+    def destinations(self) -> list[Organization]:
+        """The active chi đoàns of the user's scope, for the datalist of templates/members/form.html."""
+        if self.user is None:
+            return []
+        branches = scoped(self.user, _active_branches()).order_by("path")
+        if self.member is not None:
+            branches = branches.exclude(pk=self.member.branch_id)
+        return list(branches.only("code", "name")[:DESTINATION_SUGGESTIONS])
+
+    def clean(self):
+        data = super().clean()
+        code = (data.get("to_branch") or "").strip().upper()
+        if code:
+            data["to_branch"] = self._in_scope(code, data.get("to_name", "")) or self._outside(
+                code, data.get("to_name", "")
+            )
+        # the view hands cleaned_data to services.request_transfer, which takes no name
+        data.pop("to_name", None)
+        return data
+
+    def _in_scope(self, code: str, name: str) -> Organization | None:
+        """A unit the user sees anyway: its own code suffices and mistakes may be named plainly."""
+        unit = visible_orgs(self.user).select_related("level").filter(code=code).first() if self.user else None
+        if unit is None:
+            return None
+        if not unit.level.is_branch or not unit.is_active:
+            raise forms.ValidationError({"to_branch": f"Đơn vị “{unit.name}” không phải chi đoàn đang hoạt động."})
+        if name.strip() and fold(name) != fold(unit.name):
+            raise forms.ValidationError({"to_name": f"Chi đoàn mã “{code}” có tên “{unit.name}”, khác tên đã nhập."})
+        return unit
+
+    def _outside(self, code: str, name: str) -> Organization:
+        """A unit outside the scope: code and name must both match, and every failure reads alike."""
+        if not name.strip():
+            raise forms.ValidationError(
+                {"to_name": "Chi đoàn nhận không thuộc phạm vi quản lý của bạn: ghi thêm tên như trên giấy tiếp nhận."}
+            )
+        unit = _active_branches().select_related("level").filter(code=code).first()
+        if unit is None or fold(unit.name) != fold(name):
+            raise forms.ValidationError(NO_MATCH)
+        return unit
 
 
 class MatureForm(forms.Form):

@@ -151,7 +151,8 @@ def test_mature_a_young_member_shows_the_rule(tree, users, login):
 def test_a_transfer_through_the_pages_across_provinces(tree, users, login, client):
     member = tree.members[0]
     response = login(users.secretary).post(
-        url("action", member.pk, "chuyen-di"), {"to_branch": "t2-cs1-cd1", "reason": "Đi làm xa"}
+        url("action", member.pk, "chuyen-di"),
+        {"to_branch": "t2-cs1-cd1", "to_name": "Chi đoàn khu phố 1", "reason": "Đi làm xa"},
     )
     assert response.status_code == 302
     transfer = Transfer.objects.get()
