@@ -261,19 +261,9 @@ class MemberResource(ImportResource):
         self.touched |= {row[branch_at] for row in rows}
 
     def finish(self, result) -> None:
-        rebuild_counts(branch_member_counts())
         units = [o for o in self.branches.values() if isinstance(o, Organization) and o.pk in self.touched]
-        where = common_ancestor(units)
-        if where is not None:
-            created, updated = result.totals[RowResult.IMPORT_TYPE_NEW], result.totals[RowResult.IMPORT_TYPE_UPDATE]
-            audit.record(
-                target=where,
-                action="import_members",
-                by=self.user,
-                organization=where,
-                to_state=f"{created} mới, {updated} cập nhật",
-                reason=os.path.basename(str(self.options.get("filename") or "")),
-            )
+        reason = os.path.basename(str(self.options.get("filename") or ""))
+        finish_tree_import(self, result, units, action="import_members", reason=reason)
 
     # -- export -------------------------------------------------------------------------------------
     def rows(self, queryset):
@@ -370,3 +360,20 @@ def common_ancestor(units: list[Organization]) -> Organization | None:
     step = Organization.steplen
     prefix = prefix[: len(prefix) // step * step]
     return Organization.objects.filter(path=prefix).first() if prefix else None
+
+
+def finish_tree_import(resource: ImportResource, result, units: list[Organization], *, action: str, reason=""):
+    """After an import that changed members or units: the tree's summary counts, then one audit
+    entry at the deepest unit holding everything the file wrote."""
+    rebuild_counts(branch_member_counts())
+    where = common_ancestor(units)
+    if where is not None:
+        created, updated = result.totals[RowResult.IMPORT_TYPE_NEW], result.totals[RowResult.IMPORT_TYPE_UPDATE]
+        audit.record(
+            target=where,
+            action=action,
+            by=resource.user,
+            organization=where,
+            to_state=f"{created} mới, {updated} cập nhật",
+            reason=reason,
+        )

@@ -9,17 +9,14 @@ from collections import Counter
 
 from django.db.models import F
 from import_export.fields import Field
-from import_export.results import RowResult
 
-from organizations import audit
 from organizations.models import Level, Organization, UnitKind
 from organizations.scoping import can_manage_children
-from organizations.services import PathAllocator, rebuild_counts
+from organizations.services import PathAllocator
 from organizations.text import fold
 
-from .bulk import branch_member_counts
 from .importing import ImportResource
-from .resources import common_ancestor, parse_code
+from .resources import finish_tree_import, parse_code
 from .widgets import LookupWidget, TextWidget, parse_text
 from .xlsxreader import ROW
 
@@ -156,17 +153,7 @@ class UnitResource(ImportResource):
         self.touched += units
 
     def finish(self, result) -> None:
-        rebuild_counts(branch_member_counts())
-        where = common_ancestor(self.touched)
-        if where is not None:
-            created, updated = result.totals[RowResult.IMPORT_TYPE_NEW], result.totals[RowResult.IMPORT_TYPE_UPDATE]
-            audit.record(
-                target=where,
-                action="import_units",
-                by=self.user,
-                organization=where,
-                to_state=f"{created} mới, {updated} cập nhật",
-            )
+        finish_tree_import(self, result, self.touched, action="import_units")
 
 
 def _parents_of(units) -> dict[int, Organization]:
