@@ -135,20 +135,45 @@ OUTCOME_CHOICES = [("", "Chưa đưa vào quyết định này"), ("yes", "Công
 
 
 class DecisionForm(forms.Form):
+    """The decision's header and one outcome (and reason) per evaluated đoàn cơ sở.
+
+    Every candidate's choice is a real form field, so a refused submit re-renders what was
+    entered; before any submit, a unit meeting every criterion is proposed "Công nhận"."""
+
     number = forms.CharField(label="Số quyết định", max_length=60, help_text="Ví dụ: 125-QĐ/HĐTN")
     signed_on = forms.DateField(label="Ngày ký", widget=DATE_WIDGET)
     signer = forms.CharField(label="Người ký", max_length=120)
 
-    def __init__(self, *args, candidates: list[Registration], **kwargs):
+    def __init__(self, *args, candidates: list[Registration], criteria_count: int, **kwargs):
         super().__init__(*args, **kwargs)
         self.candidates = candidates
         for reg in candidates:
+            # evaluations are prefetched by the view: no query per candidate
+            reg.met_count = sum(e.met for e in reg.evaluations.all())
+            name = reg.organization.name
             self.fields[f"outcome_{reg.pk}"] = forms.ChoiceField(
-                label=reg.organization.name, choices=OUTCOME_CHOICES, required=False
+                label=name,
+                choices=OUTCOME_CHOICES,
+                required=False,
+                initial="yes" if reg.met_count == criteria_count else "no",
+                widget=forms.Select(attrs={"class": "form-select form-select-sm", "aria-label": f"Kết quả — {name}"}),
             )
             self.fields[f"reason_{reg.pk}"] = forms.CharField(
-                label="Lý do (khi không công nhận)", required=False, max_length=500
+                label="Lý do (khi không công nhận)",
+                required=False,
+                max_length=500,
+                widget=forms.TextInput(
+                    attrs={
+                        "class": "form-control form-control-sm",
+                        "placeholder": "Lý do (khi không công nhận)",
+                        "aria-label": f"Lý do — {name}",
+                    }
+                ),
             )
+
+    def rows(self):
+        """(registration, outcome field, reason field) for each candidate, for the template."""
+        return [(reg, self[f"outcome_{reg.pk}"], self[f"reason_{reg.pk}"]) for reg in self.candidates]
 
     def outcomes(self):
         from .services import Outcome

@@ -1,15 +1,18 @@
 """What is waiting for a user in this app, shown on their home page (doanhub.dashboard).
 
-Two grouped queries at most: registrations received by the units where the user holds a post
-(awaiting assignment, evaluation or decision), and the user's own đoàn cơ sở registration."""
+A few queries whatever the data size: registrations received by the units where the user holds
+a post (awaiting assignment, evaluation or decision), the user's own đoàn cơ sở registration, and
+the reports to the province past their deadline (the district's own, or for the province, the
+districts that have not sent theirs)."""
 
 from django.db.models import Count, Q
 from django.urls import reverse
 from django.utils import timezone
 
 from organizations.inbox import InboxItem
-from organizations.scoping import open_posts
+from organizations.scoping import MANAGER_ROLES, open_posts
 
+from . import selectors
 from .models import Campaign, Registration
 
 Status = Registration.Status
@@ -20,14 +23,15 @@ WAITING = {
 }
 
 
-def items(user) -> list[InboxItem]:
+def items(user, today=None) -> list[InboxItem]:
     posts = open_posts(user)
     if not posts:
         return []
-    return _received(posts) + _own_due(posts)
+    today = today or timezone.localdate()
+    return _received(posts, today) + _own_due(posts, today) + _reports_overdue(posts, today)
 
 
-def _received(posts) -> list[InboxItem]:
+def _received(posts, today) -> list[InboxItem]:
     units = {p.organization.pk: p.organization for p in posts if not p.organization.level.is_branch}
     if not units:
         return []
@@ -37,7 +41,6 @@ def _received(posts) -> list[InboxItem]:
         .annotate(n=Count("pk"))
         .order_by()
     )
-    today = timezone.localdate()
     result = []
     for row in rows:
         unit = units[row["receiving_unit_id"]]
@@ -54,12 +57,11 @@ def _received(posts) -> list[InboxItem]:
     return result
 
 
-def _own_due(posts) -> list[InboxItem]:
+def _own_due(posts, today) -> list[InboxItem]:
     """An open campaign over the user's đoàn cơ sở with no registration sent yet, or one returned."""
     units = {p.organization.pk: p.organization for p in posts if p.organization.level.is_grassroots}
     if not units:
         return []
-    today = timezone.localdate()
     paths = {path for u in units.values() for path in u.ancestor_paths()}
     campaigns = list(Campaign.objects.filter(year__gte=today.year, province__path__in=paths).select_related("province"))
     if not campaigns:
@@ -80,4 +82,47 @@ def _own_due(posts) -> list[InboxItem]:
                         urgent=today > c.registration_deadline,
                     )
                 )
+    return result
+
+
+def _reports_overdue(posts, today) -> list[InboxItem]:
+    """Past the report deadline (15/10 by default) of a campaign still running: the district's
+    standing office sees its own unsent report; the province's sees how many districts are late.
+    Only the posts that sign the report or check it (rules.can_send_report, can_review) count;
+    units above the province leave the chasing to it."""
+    units = {
+        p.organization.pk: p.organization
+        for p in posts
+        if p.role in MANAGER_ROLES and not (p.organization.level.is_branch or p.organization.level.is_grassroots)
+    }
+    if not units:
+        return []
+    paths = {path for u in units.values() for path in [*u.ancestor_paths(), u.path]}
+    campaigns = list(
+        Campaign.objects.filter(year__gte=today.year, report_deadline__lt=today, province__path__in=paths)
+        .select_related("province")
+        .order_by("year", "province__path")
+    )
+    missing = selectors.units_without_report(campaigns)
+    result = []
+    for c in campaigns:
+        due = f"hạn {c.report_deadline:%d/%m/%Y}"
+        for unit in missing[c.pk]:
+            if unit.pk in units:
+                result.append(
+                    InboxItem(
+                        title=f"{unit.name}: chưa báo cáo đăng ký “3 chủ động” năm {c.year} lên {c.province.name} ({due})",
+                        url=reverse("recognition:board", args=[c.pk, unit.code]),
+                        urgent=True,
+                    )
+                )
+        if c.province_id in units and missing[c.pk]:
+            result.append(
+                InboxItem(
+                    title=f"{len(missing[c.pk])} đơn vị chưa báo cáo đăng ký “3 chủ động” năm {c.year} ({due})",
+                    url=reverse("recognition:review", args=[c.pk]),
+                    count=len(missing[c.pk]),
+                    urgent=True,
+                )
+            )
     return result

@@ -5,7 +5,9 @@ The guidance (08-HD/TWĐTN-BTC): the đoàn cơ sở registers; the level above 
 decides; the province's standing office and inspection committee check the districts.
 """
 
-from organizations.models import Organization, Post
+from django.db.models import QuerySet
+
+from organizations.models import Level, Organization, Post
 from organizations.scoping import ALL_ROLES, MANAGER_ROLES, has_role_above, has_role_over, roles_at
 
 from .models import Campaign, Decision, Flag, Registration
@@ -59,11 +61,24 @@ def can_resolve(user, flag: Flag) -> bool:
     return can_review(user, decision.campaign) or can_decide_at(user, decision.issued_by)
 
 
-def can_send_report(user, campaign: Campaign, unit: Organization) -> bool:
-    """A unit between the province and its đoàn cơ sở (a district) reports to the province."""
+def reporting_levels() -> QuerySet:
+    """Levels whose units may hold a đoàn cơ sở (levels are data: a district, or a province
+    for its đoàn trực thuộc). Lazy, so a selector can use it as a subquery."""
+    return Level.objects.filter(allowed_children__is_grassroots=True)
+
+
+def reports_to_province(campaign: Campaign, unit: Organization) -> bool:
+    """A unit between the province and its đoàn cơ sở (a district) reports its registrations to
+    the province by the report deadline; an intermediate unit under a cơ sở does not."""
     return (
-        unit.pk != campaign.province_id and unit.path.startswith(campaign.province.path) and can_decide_at(user, unit)
+        unit.pk != campaign.province_id
+        and unit.path.startswith(campaign.province.path)
+        and reporting_levels().filter(pk=unit.level_id).exists()
     )
+
+
+def can_send_report(user, campaign: Campaign, unit: Organization) -> bool:
+    return can_decide_at(user, unit) and reports_to_province(campaign, unit)
 
 
 def can_see_board(user, unit: Organization) -> bool:

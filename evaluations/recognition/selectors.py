@@ -27,6 +27,7 @@ from organizations.models import Organization
 from organizations.scoping import ALL_ROLES, get_scoped_or_404, open_posts, root_paths, scoped
 
 from .models import Campaign, Decision, Flag, PlanAttachment, Registration, RegistrationReport
+from .rules import reporting_levels
 
 Status = Registration.Status
 
@@ -162,6 +163,25 @@ def status_counts(qs: QuerySet) -> dict[str, int]:
 
 def report_of(campaign: Campaign, unit: Organization) -> RegistrationReport | None:
     return RegistrationReport.objects.filter(campaign=campaign, unit=unit).select_related("sent_by").first()
+
+
+def units_without_report(campaigns: list[Campaign]) -> dict[int, list[Organization]]:
+    """For each campaign, the active units that report to its province (``rules.reports_to_province``)
+    and have not sent their report yet, in tree order. Two queries for any number of campaigns."""
+    if not campaigns:
+        return {}
+    under_a_province = Q(pk__in=[])
+    for c in campaigns:
+        under_a_province |= Q(path__startswith=c.province.path)
+    units = list(
+        Organization.objects.filter(under_a_province, level__in=reporting_levels(), status=Organization.Status.ACTIVE)
+        .exclude(pk__in=[c.province_id for c in campaigns])
+        .order_by("path")
+    )
+    sent = set(RegistrationReport.objects.filter(campaign__in=campaigns).values_list("campaign_id", "unit_id"))
+    return {
+        c.pk: [u for u in units if u.path.startswith(c.province.path) and (c.pk, u.pk) not in sent] for c in campaigns
+    }
 
 
 def board_units(user, campaign: Campaign) -> list[Organization]:

@@ -375,9 +375,7 @@ def decision_create(request, pk, code):
         .order_by("organization__path")
     )
     criteria_count = campaign.criteria.count()
-    for reg in candidates:
-        reg.met_count = sum(e.met for e in reg.evaluations.all())
-    form = DecisionForm(request.POST or None, candidates=candidates)
+    form = DecisionForm(request.POST or None, candidates=candidates, criteria_count=criteria_count)
     if request.method == "POST" and form.is_valid():
         decision = run_service(
             form,
@@ -394,7 +392,7 @@ def decision_create(request, pk, code):
     return render(
         request,
         "recognition/decision_form.html",
-        {"campaign": campaign, "org": unit, "form": form, "candidates": candidates, "criteria_count": criteria_count},
+        {"campaign": campaign, "org": unit, "form": form, "criteria_count": criteria_count},
     )
 
 
@@ -454,6 +452,8 @@ def review(request, pk):
         "campaign": campaign,
         "decisions": selectors.decisions_for_review(campaign),
         "reports": campaign.reports.select_related("unit", "sent_by").order_by("unit__path"),
+        "missing": selectors.units_without_report([campaign])[campaign.pk],
+        "overdue": timezone.localdate() > campaign.report_deadline,
     }
     return render(request, "recognition/review.html", context)
 

@@ -93,3 +93,84 @@ def test_resolving_a_flag_is_404_outside_and_403_for_the_unit(login, users, flow
     url = f"/3-chu-dong/y-kien/{flag.pk}/xu-ly/"
     assert login(users.outsider).post(url, {"resolution": "x"}).status_code == 404
     assert login(users.province_staff).post(url, {"resolution": "x"}).status_code == 403
+
+
+def _second_unit(tree):
+    """Another đoàn cơ sở of the district, with its own secretary, so a decision has two candidates."""
+    from organizations.models import Post
+    from tests.factories import make_unit, make_user
+
+    org = make_unit(tree.district, "T1-H1-CS3", "Đoàn xã Phú Lạc", "co-so")
+    return org, make_user("bithu.phulac", Post.Role.SECRETARY, org)
+
+
+def _selected(body, name):
+    """The value of the option marked selected in the <select name=…>, or None when none is."""
+    import re
+
+    select = re.search(rf'<select name="{name}"[^>]*>(.*?)</select>', body, re.S)
+    assert select, f"no select {name}"
+    chosen = re.findall(r'<option value="([^"]*)"[^>]*\bselected\b', select.group(1))
+    return chosen[0] if chosen else None
+
+
+def _input_value(body, name):
+    import re
+
+    tag = re.search(rf'<input[^>]*name="{name}"[^>]*>', body)
+    assert tag, f"no input {name}"
+    value = re.search(r'value="([^"]*)"', tag.group(0))
+    return value.group(1) if value else ""
+
+
+def test_it_proposes_recognition_only_for_units_meeting_every_criterion(login, users, campaign, tree, flow):
+    met = flow.evaluated()
+    org, secretary = _second_unit(tree)
+    failed = flow.evaluated(org=org, by=secretary, fail_number=2)
+    body = login(users.district_approver).get(_create_url(campaign)).content.decode()
+    assert _selected(body, f"outcome_{met.pk}") == "yes"
+    assert _selected(body, f"outcome_{failed.pk}") == "no"
+
+
+def test_a_refused_submit_keeps_every_choice_and_value_entered(login, users, campaign, tree, flow):
+    met = flow.evaluated()
+    org, secretary = _second_unit(tree)
+    failed = flow.evaluated(org=org, by=secretary, fail_number=2)
+    data = {
+        "number": "",  # missing: the form refuses
+        "signed_on": YESTERDAY,
+        "signer": "Nguyễn Văn Ký",
+        # the opposite of what the page proposes, so a re-render from the defaults would show
+        f"outcome_{met.pk}": "no",
+        f"reason_{met.pk}": "Thiếu minh chứng tiêu chí 3",
+        f"outcome_{failed.pk}": "",
+        f"reason_{failed.pk}": "Để quyết định sau",
+    }
+    response = login(users.district_approver).post(_create_url(campaign), data)
+    body = response.content.decode()
+    assert response.status_code == 200 and "Trường này là bắt buộc" in body
+    assert not Decision.objects.exists()
+    assert _selected(body, f"outcome_{met.pk}") == "no"
+    assert _input_value(body, f"reason_{met.pk}") == "Thiếu minh chứng tiêu chí 3"
+    assert _selected(body, f"outcome_{failed.pk}") in ("", None)  # "not in this decision" stays chosen
+    assert 'value="" selected' in body.split(f'name="outcome_{failed.pk}"')[1].split("</select>")[0]
+    assert _input_value(body, f"reason_{failed.pk}") == "Để quyết định sau"
+    assert _input_value(body, "signer") == "Nguyễn Văn Ký" and _input_value(body, "signed_on") == YESTERDAY
+
+
+def test_a_service_refusal_keeps_the_choices_too(login, users, campaign, flow):
+    reg = flow.evaluated(fail_number=1)
+    response = login(users.district_approver).post(_create_url(campaign), _data(reg, outcome="yes", reason="Ghi chú"))
+    body = response.content.decode()
+    assert response.status_code == 200 and "chưa đạt đủ tất cả tiêu chí" in body
+    assert _selected(body, f"outcome_{reg.pk}") == "yes"
+    assert _input_value(body, f"reason_{reg.pk}") == "Ghi chú"
+    assert _input_value(body, "number") == "15-QĐ/HĐTN"
+
+
+def test_a_reason_too_long_is_named_beside_its_unit(login, users, campaign, flow):
+    reg = flow.evaluated(fail_number=1)
+    response = login(users.district_approver).post(_create_url(campaign), _data(reg, outcome="no", reason="x" * 501))
+    body = response.content.decode()
+    assert response.status_code == 200 and not Decision.objects.exists()
+    assert "tối đa 500" in body and _selected(body, f"outcome_{reg.pk}") == "no"

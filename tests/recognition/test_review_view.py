@@ -25,3 +25,14 @@ def test_the_review_query_count_is_constant(login, users, campaign, tree, flow, 
     client = login(users.province_approver)
     with django_assert_max_num_queries(15):
         client.get(_url(campaign))
+
+
+def test_the_review_names_the_districts_that_have_not_reported(login, users, campaign, tree):
+    client = login(users.province_approver)
+    body = client.get(_url(campaign)).content.decode()
+    assert 'data-testid="missing-reports"' in body and "1 đơn vị chưa báo cáo" in body
+    assert f"/3-chu-dong/dot/{campaign.pk}/bang/T1-H1/" in body
+    # a đoàn cơ sở directly under the province and the intermediate unit under it do not report
+    assert "Đoàn trường Cao đẳng Sư phạm" not in body and "khoa Toán" not in body
+    services.report_send(campaign=campaign, unit=tree.district, by=users.district_approver)
+    assert 'data-testid="missing-reports"' not in client.get(_url(campaign)).content.decode()
