@@ -61,6 +61,25 @@ class ChangeLevelForm(ReasonForm):
     field_order = ["level", "reason"]
 
 
+class InlineLevelForm(ChangeLevelForm):
+    """The same change, as one row's small control in the review table (a phone-width column)."""
+
+    def __init__(self, *args, assessment, **kwargs):
+        kwargs.setdefault("initial", {"level": assessment.final_level or assessment.proposed_level})
+        super().__init__(*args, auto_id=f"id_%s_{assessment.pk}", **kwargs)
+        name = assessment.subject_name
+        self.fields["level"].widget.attrs.update(
+            {"class": "form-select form-select-sm", "aria-label": f"Mức mới — {name}"}
+        )
+        self.fields["reason"].widget = forms.TextInput(
+            attrs={
+                "class": "form-control form-control-sm",
+                "placeholder": "Lý do đổi mức",
+                "aria-label": f"Lý do — {name}",
+            }
+        )
+
+
 class PeriodForm(forms.ModelForm):
     """A period with one deadline field per tree level (levels are data)."""
 

@@ -1,7 +1,9 @@
 """Pure rules of the rating: who decides what, which period applies, who is eligible.
 
 Hướng dẫn 33: members are proposed by the chi đoàn meeting and decided by the đoàn cơ sở; an
-organisation is decided by the unit directly above it.
+organisation is decided by the unit directly above it. So a chi đoàn under an intermediate unit
+(chi đoàn cơ sở, đoàn bộ phận) sends one batch with two deciders: the intermediate unit decides
+the chi đoàn's own rating, the đoàn cơ sở its members (each ``Assessment.approving_unit``).
 """
 
 from dataclasses import dataclass
@@ -13,7 +15,7 @@ from members.models import Member
 from organizations.models import Level, Organization, Post
 from organizations.scoping import has_role_over
 
-from .models import RatingPeriod, SubjectType
+from .models import RatingPeriod, Status, SubjectType, Submission
 
 Role = Post.Role
 ENTRY_ROLES = {Role.SECRETARY, Role.STAFF, Role.ADMIN}
@@ -97,6 +99,31 @@ def can_enter(user, unit: Organization) -> bool:
 def can_decide(user, approving_unit: Organization) -> bool:
     """Approvers at the deciding unit or above it (the level above decides)."""
     return has_role_over(user, approving_unit, DECIDER_ROLES)
+
+
+def batch_deciding_unit(submission: Submission) -> Organization:
+    """The lowest unit deciding a subject of the batch: the unit directly above the batch's unit
+    (it decides the unit's own rating). The đoàn cơ sở deciding the members is that unit or above it."""
+    return org_approving_unit(submission.unit)
+
+
+def decides_waiting(user, subjects) -> bool:
+    """The user decides at least one of ``subjects`` still waiting for a decision (submitted), each
+    by its own deciding unit: the rule of the queue (selectors.queue)."""
+    units = {a.approving_unit for a in subjects if a.status == Status.SUBMITTED}
+    return any(can_decide(user, unit) for unit in units)
+
+
+def can_review(user, submission: Submission, subjects=None) -> bool:
+    """Approve in, or send back, a waiting batch: only while the user still decides one of its
+    waiting subjects. Once the intermediate unit has decided the chi đoàn's own rating it can no
+    longer send back members the đoàn cơ sở has not decided. ``subjects``: the batch's
+    assessments when the caller has them (with ``approving_unit``), else they are read."""
+    if submission.status != Status.SUBMITTED:
+        return False
+    if subjects is None:
+        subjects = submission.assessments.filter(status=Status.SUBMITTED).select_related("approving_unit")
+    return decides_waiting(user, subjects)
 
 
 def can_administer(user, period_root: Organization) -> bool:

@@ -5,7 +5,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
 
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 
 from members.models import Member
 from organizations.models import Organization
@@ -176,10 +176,16 @@ def _path_q(paths: list[str] | None, field_name: str) -> Q:
 
 
 def queue(user, period: RatingPeriod) -> QuerySet:
-    """Batches waiting for a decision the user may take, with their counts."""
+    """Batches holding a subject still waiting for a decision the user may take, with their counts.
+
+    Per subject, not per batch: a chi đoàn under an intermediate unit is queued for that unit (it
+    decides the chi đoàn) as well as for the đoàn cơ sở (it decides the members)."""
+    waiting = Assessment.objects.filter(submission=OuterRef("pk"), status=Status.SUBMITTED).filter(
+        _path_q(decider_paths(user), "approving_unit__path")
+    )
     return (
         Submission.objects.filter(period=period, status=Status.SUBMITTED)
-        .filter(_path_q(decider_paths(user), "approving_unit__path"))
+        .filter(Exists(waiting))
         .select_related("unit", "unit__level", "approving_unit")
         .annotate(
             total=Count("assessments"),

@@ -6,6 +6,16 @@ level above decides (``assessments_approve``/``submission_approve``), may change
 reason (``assessment_change_level``) or send the batch back (``submission_return``) → approved
 results are locked; reopening needs an approver and a reason (``assessment_reopen``) → the
 period is closed (``period_lock``).
+
+Row locks: a chi đoàn under an intermediate unit has two deciders of one batch (the intermediate
+unit its own rating, the đoàn cơ sở its members), who may act at the same moment. Every service
+takes its locks in one order, so they wait for each other and never deadlock:
+
+    Submission (by pk) → Assessment (by pk) → QuotaLock (by approving unit path, subject type)
+
+A decision locks the batch first (``_lock_batches``), so the second decider waits for the first to
+commit and then sees its decisions: the batch is settled once (``_settle_submissions``), and a
+return never overwrites an approval. Nothing holding a QuotaLock takes another lock after it.
 """
 
 from dataclasses import dataclass
@@ -335,7 +345,8 @@ def _transition(obj, to: str, *, by, action: str, reason: str = "", organization
 
 def _check_quota(*, period, approving_unit, subject_type, pending: dict[int, str]) -> None:
     """Lock the approving unit's quota row, then count: a second approver waits for the first
-    to commit and counts its approvals, so two approvals at once cannot both pass the cap."""
+    to commit and counts its approvals, so two approvals at once cannot both pass the cap. The
+    last lock of the order (module docstring): callers already hold their batches and subjects."""
     if RatingLevel.HTXSNV not in pending.values():
         return
     QuotaLock.objects.get_or_create(period=period, approving_unit=approving_unit, subject_type=subject_type)
@@ -366,10 +377,12 @@ def assessments_approve(
     """Công nhận: the level above decides the submitted subjects, within the quota."""
     levels = levels or {}
     ids = [a.pk for a in assessments]
+    _lock_batches(ids)
     chosen = list(
         Assessment.objects.select_for_update(of=("self",))
         .filter(pk__in=ids)
         .select_related("approving_unit", "period", "member", "organization", "unit")
+        .order_by("pk")
     )
     if not chosen:
         raise ValidationError("Chưa chọn phiếu nào để công nhận.")
@@ -402,6 +415,13 @@ def assessments_approve(
     return len(chosen)
 
 
+def _lock_batches(assessment_ids) -> None:
+    """Lock the batches of these assessments, by pk, before the assessments themselves (the lock
+    order of the module docstring): a concurrent decider or return on a batch waits here."""
+    batches = Assessment.objects.filter(pk__in=assessment_ids).values("submission_id")
+    list(Submission.objects.select_for_update().filter(pk__in=batches).order_by("pk").values_list("pk", flat=True))
+
+
 def _approve_one(assessment: Assessment, *, level: str, by, now, decision_number: str, decision_on) -> None:
     before = assessment.get_status_display()
     assessment.final_level, assessment.status = level, Status.APPROVED
@@ -420,7 +440,8 @@ def _approve_one(assessment: Assessment, *, level: str, by, now, decision_number
 
 
 def _settle_submissions(ids: set[int], *, by) -> None:
-    """A batch is approved once every subject in it is decided."""
+    """A batch is approved once every subject in it is decided. The caller holds the batches'
+    locks, so a decision of the other decider is either committed (and seen here) or waiting."""
     for submission in Submission.objects.filter(pk__in=ids, status=Status.SUBMITTED).select_related("unit"):
         if not submission.assessments.exclude(status__in=Assessment.DECIDED).exists():
             _transition(submission, Status.APPROVED, by=by, action="approve")
@@ -431,13 +452,14 @@ def _settle_submissions(ids: set[int], *, by) -> None:
 def submission_approve(
     *, submission: Submission, by, decision_number: str = "", decision_on: date | None = None
 ) -> int:
-    """Approve every submitted subject of the batch that the user may decide ("duyệt tất cả")."""
-    _require(rules.can_decide(by, submission.approving_unit))
-    pending = [
-        a
-        for a in submission.assessments.filter(status=Status.SUBMITTED).select_related("approving_unit")
-        if rules.can_decide(by, a.approving_unit)
-    ]
+    """Approve every submitted subject of the batch that the user may decide ("duyệt tất cả"):
+    for a chi đoàn under an intermediate unit, that unit approves the chi đoàn's own rating only.
+    The batch is locked before its list is read, so the other decider's part, decided meanwhile,
+    is not in it."""
+    submission = Submission.objects.select_for_update().get(pk=submission.pk)
+    waiting = list(submission.assessments.filter(status=Status.SUBMITTED).select_related("approving_unit"))
+    _require(rules.can_review(by, submission, waiting))
+    pending = [a for a in waiting if rules.can_decide(by, a.approving_unit)]
     return assessments_approve(assessments=pending, by=by, decision_number=decision_number, decision_on=decision_on)
 
 
@@ -485,13 +507,25 @@ def assessment_change_level(*, assessment: Assessment, by, level: str, reason: s
 
 @transaction.atomic
 def submission_return(*, submission: Submission, by, reason: str) -> Submission:
-    """Trả lại: the batch goes back to the unit for correction, with the reason."""
+    """Trả lại: the batch goes back to the unit for correction, with the reason. A decider of a
+    subject still waiting in it may send it back (the chi đoàn's meeting redoes the whole batch);
+    what is already decided stays decided. Locks the batch, then its waiting subjects, so an
+    approval committed meanwhile is seen (and kept) rather than overwritten."""
     submission = (
         Submission.objects.select_for_update(of=("self",))
         .select_related("approving_unit", "period", "unit")
         .get(pk=submission.pk)
     )
-    _require(rules.can_decide(by, submission.approving_unit))
+    waiting = list(
+        submission.assessments.select_for_update(of=("self",))
+        .filter(status=Status.SUBMITTED)
+        .select_related("unit", "approving_unit")
+        .order_by("pk")
+    )
+    _require(
+        rules.decides_waiting(by, waiting),
+        "Bạn không quyết định phiếu nào đang chờ trong hồ sơ này nên không trả lại được.",
+    )
     _require_open(submission.period)
     if not (reason or "").strip():
         raise ValidationError("Cần ghi lý do trả lại.")
@@ -503,19 +537,28 @@ def submission_return(*, submission: Submission, by, reason: str) -> Submission:
         by=by,
         action="return",
         reason=reason.strip(),
-        organization=submission.approving_unit,
+        organization=_returning_unit(submission, by),
     )
     submission.return_reason = reason.strip()
     submission.save()
-    for assessment in submission.assessments.filter(status=Status.SUBMITTED).select_related("unit"):
+    for assessment in waiting:
         _transition(assessment, Status.RETURNED, by=by, action="return", reason=reason.strip())
         assessment.save(update_fields=["status", "updated_at"])
     return submission
 
 
+def _returning_unit(submission: Submission, by) -> Organization:
+    """The unit the audit names for a return: the batch's deciding unit, or the intermediate unit
+    when only it (a decider of the chi đoàn's own rating) sent the batch back."""
+    if rules.can_decide(by, submission.approving_unit):
+        return submission.approving_unit
+    return rules.batch_deciding_unit(submission)
+
+
 @transaction.atomic
 def assessment_reopen(*, assessment: Assessment, by, reason: str) -> Assessment:
     """Mở lại an approved result: only a decider, with a reason, audited; it returns to review."""
+    _lock_batches([assessment.pk])  # the batch goes back to review too: lock it first
     assessment = (
         Assessment.objects.select_for_update(of=("self",))
         .select_related("approving_unit", "period", "unit")

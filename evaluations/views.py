@@ -17,6 +17,7 @@ from .forms import (
     ChangeLevelForm,
     CriterionFormSet,
     FrameForm,
+    InlineLevelForm,
     MinutesForm,
     PeriodForm,
     PolicyForm,
@@ -155,15 +156,26 @@ def queue(request, period_id):
     return render(request, "evaluations/queue.html", context)
 
 
+def _review_rows(user, submission, *, forms=False):
+    """The batch's rows, each marked ``decidable`` when this user decides it (rules.can_decide on
+    the row's own deciding unit), with the row's inline level form when the page shows them."""
+    rows = selectors.submission_rows(submission)
+    for a in rows:
+        a.decidable = rules.can_decide(user, a.approving_unit)
+        if forms:
+            a.level_form = InlineLevelForm(assessment=a)
+    return rows
+
+
 @login_required
 def review(request, pk):
     submission = selectors.visible_submission(request.user, pk)
-    rows = selectors.submission_rows(submission)
+    rows = _review_rows(request.user, submission, forms=True)
     context = {
         "submission": submission,
         "period": submission.period,
         "rows": rows,
-        "can_decide": rules.can_decide(request.user, submission.approving_unit),
+        "can_review": rules.can_review(request.user, submission, rows),
         "meters": selectors.quota_meters(submission.period, rows),
         "approve_form": ApproveForm(),
         "return_form": ReasonForm(),
@@ -175,8 +187,9 @@ def review(request, pk):
 @require_POST
 def approve(request, pk):
     submission = selectors.visible_submission(request.user, pk)
-    require(rules.can_decide(request.user, submission.approving_unit))
-    rows = selectors.submission_rows(submission)
+    rows = _review_rows(request.user, submission)
+    require(rules.can_review(request.user, submission, rows))
+    rows = [a for a in rows if a.decidable]
     form = ApproveForm(request.POST, choices=[a.pk for a in rows])
     if form.is_valid():
         data = form.cleaned_data
@@ -195,6 +208,34 @@ def approve(request, pk):
     return redirect("evaluations:review", pk=submission.pk)
 
 
+@login_required
+@require_POST
+def review_change_level(request, pk, assessment_id):
+    """Đổi mức from one row of the review table: htmx gets the row back (and the quota, which the
+    change may move); a plain post goes back to the page with a message."""
+    submission = selectors.visible_submission(request.user, pk)
+    assessment = get_object_or_404(submission.assessments.select_related("approving_unit"), pk=assessment_id)
+    require(rules.can_decide(request.user, assessment.approving_unit))
+    form = InlineLevelForm(request.POST, assessment=assessment)
+    changed = form.is_valid() and run_service(
+        form, services.assessment_change_level, assessment=assessment, by=request.user, **form.cleaned_data
+    )
+    if not request.headers.get("HX-Request"):
+        if changed:
+            messages.success(request, f"Đã đổi mức xếp loại của {assessment.subject_name}.")
+        _flash_errors(request, form)
+        return redirect("evaluations:review", pk=submission.pk)
+    rows = _review_rows(request.user, submission, forms=True)
+    row = next(a for a in rows if a.pk == assessment.pk)
+    if not changed:
+        row.level_form = form  # what was entered, with the reason it was refused
+    can_review = rules.can_review(request.user, submission, rows)  # the page's columns, for the row
+    context = {"a": row, "submission": submission, "can_review": can_review, "changed": bool(changed)}
+    if changed:
+        context["oob_meters"] = selectors.quota_meters(submission.period, rows)
+    return render(request, "evaluations/_review_row.html", context, status=200 if changed else 422)
+
+
 def _flash_errors(request, form):
     for field, errors in form.errors.items():
         for error in errors:
@@ -205,7 +246,7 @@ def _flash_errors(request, form):
 @require_POST
 def return_submission(request, pk):
     submission = selectors.visible_submission(request.user, pk)
-    require(rules.can_decide(request.user, submission.approving_unit))
+    require(rules.can_review(request.user, submission))
     form = ReasonForm(request.POST)
     if form.is_valid() and run_service(
         form, services.submission_return, submission=submission, by=request.user, reason=form.cleaned_data["reason"]

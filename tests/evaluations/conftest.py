@@ -41,3 +41,38 @@ def fill(period, unit, by, levels, own_level="HTTNV"):
 def fill_and_submit(period, unit, by, levels, own_level="HTTNV"):
     fill(period, unit, by, levels, own_level)
     return services.submission_submit(period=period, unit=unit, by=by, minutes=MINUTES)
+
+
+# A chi đoàn under an intermediate unit (T1-CS2-BP1-CD1): its own rating is decided by the
+# intermediate unit, its members by the đoàn cơ sở above (Đoàn trường).
+
+
+@pytest.fixture
+def intermediate_approver(tree):
+    from tests.factories import make_user
+
+    return make_user("duyet.khoatoan", "approver", tree.intermediate)
+
+
+@pytest.fixture
+def direct_approver(tree):
+    """The đoàn cơ sở above the intermediate unit (Đoàn trường)."""
+    from tests.factories import make_user
+
+    return make_user("duyet.truong", "approver", tree.direct)
+
+
+def intermediate_batch(period, tree, own_level="HTXSNV"):
+    """The chi đoàn's batch: its own rating and one member's, submitted by its secretary."""
+    from tests.factories import make_user
+
+    secretary = make_user("bithu.k20a", "secretary", tree.branch3)
+    return fill_and_submit(period, tree.branch3, secretary, ["HTTNV"], own_level=own_level)
+
+
+def own_part(batch):
+    return batch.assessments.get(subject_type=SubjectType.BRANCH)
+
+
+def member_part(batch):
+    return batch.assessments.get(subject_type=SubjectType.MEMBER)
