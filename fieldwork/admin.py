@@ -40,7 +40,7 @@ class LevelQuotaInline(admin.TabularInline):
 
 @admin.register(FieldworkPolicy)
 class FieldworkPolicyAdmin(ReadOnlyAdmin):
-    list_display = ("year", "organization", "minimum_days", "report_late_days")
+    list_display = ("year", "organization", "minimum_days", "plan_deadline_days", "report_late_days")
     list_filter = ("year",)
     inlines = [LevelQuotaInline]
     raw_id_fields = ("organization",)
@@ -61,8 +61,8 @@ class StaffAssignmentAdmin(ReadOnlyAdmin):
 
 @admin.register(StaffPlan)
 class StaffPlanAdmin(ReadOnlyAdmin):
-    list_display = ("__str__", "status")
-    list_filter = ("status", "quarter")
+    list_display = ("__str__", "status", "submitted_at", "is_late")
+    list_filter = ("status", "quarter", "is_late")
 
 
 @admin.register(DepartmentPlan)

@@ -160,7 +160,9 @@ def _run_quarter(rng, year, quarter, today, assignments, depts, targets, standin
             continue
         plan = services.plan_create(assignment=a, quarter=quarter, by=a.user)
         _plan_visits(rng, plan, start, targets)
-        services.plan_submit(plan=plan, by=a.user)
+        # registered in the quarter's first days, now and then a day or two after the deadline
+        submitted_on = min(today, start + timedelta(days=2 + a.pk % 10))
+        services.plan_submit(plan=plan, by=a.user, submitted_on=submitted_on)
         result.plans_created += 1
     if current:
         return

@@ -44,6 +44,11 @@ class DecisionForm(forms.Form):
     )
     reason = forms.CharField(label="Ý kiến", required=False, widget=forms.Textarea(attrs={"rows": 2}))
 
+    def __init__(self, *args, refusal_only: bool = False, **kwargs):
+        super().__init__(*args, **kwargs)
+        if refusal_only:  # the visit has begun: consent is over (rules.consent_open)
+            self.fields["consent"].choices = [("0", "Không đồng ý")]
+
 
 class VisitReportForm(forms.Form):
     results = forms.CharField(label="Kết quả chuyến đi", widget=forms.Textarea(attrs={"rows": 3}))
@@ -74,10 +79,18 @@ class UsernameField(forms.CharField):
 
 
 class PolicyForm(forms.Form):
-    """Minimum days, report deadline and the optional split by level visited (levels below ``org``)."""
+    """Minimum days, plan and report deadlines and the optional split by level visited (levels below ``org``)."""
 
     minimum_days = forms.IntegerField(label="Số ngày tối thiểu/năm", min_value=1, max_value=366)
     report_late_days = forms.IntegerField(label="Hạn báo cáo sau chuyến đi (ngày)", min_value=0, max_value=90)
+    plan_deadline_days = forms.IntegerField(
+        label="Số ngày đầu quý để nộp kế hoạch",
+        min_value=0,
+        max_value=90,
+        required=False,
+        help_text="Ví dụ 10: kế hoạch quý II nộp chậm nhất ngày 10/4; 0: nộp trước khi quý bắt đầu. "
+        "Để trống: theo cấp trên (mặc định 10).",
+    )
     note = forms.CharField(label="Căn cứ (số hướng dẫn)", max_length=255, required=False)
 
     def __init__(self, *args, levels, **kwargs):

@@ -1,12 +1,13 @@
 """What is waiting for a user in the "1+2" regime, shown on their home page (doanhub.dashboard).
 
-A handful of counts, each one query: staff plans waiting for their head's merge, department
-plans waiting for the organisation department or the Standing office, unplanned visit requests,
-the user's returned plans and overdue visit reports."""
+A handful of counts, each a query or three, none growing with the data: staff plans waiting for
+their head's merge, staff who let the plan deadline pass, department plans waiting for the
+organisation department or the Standing office, unplanned visit requests, the user's returned
+plans and overdue visit reports (both deadlines from the policy in force)."""
 
 from datetime import timedelta
 
-from django.db.models import Q
+from django.db.models import Count, Q, QuerySet
 from django.urls import reverse
 from django.utils import timezone
 
@@ -14,8 +15,9 @@ from organizations.inbox import InboxItem
 from organizations.models import Post
 from organizations.scoping import open_posts
 
-from .models import DepartmentPlan, PlannedVisit, StaffPlan
-from .selectors import confirmed_q
+from . import rules
+from .models import Department, DepartmentPlan, PlannedVisit, StaffAssignment, StaffPlan
+from .selectors import confirmed_q, effective_policies, unplanned_staff
 
 
 def _standing_q(user, path_field: str) -> Q | None:
@@ -40,15 +42,10 @@ def items(user) -> list[InboxItem]:
         if count:
             found.append(InboxItem(title=title, url=link, count=count, urgent=urgent))
 
-    waiting = StaffPlan.objects.filter(status=StaffPlan.Status.SUBMITTED, assignment__department__head=user)
-    first = (
-        waiting.order_by("assignment__year", "quarter")
-        .values_list("assignment__department_id", "assignment__year", "quarter")
-        .first()
-    )
-    if first:
-        link = reverse("fieldwork:department", args=[first[0]]) + f"?nam={first[1]}&quy={first[2]}"
-        add("Kế hoạch đi cơ sở của cán bộ chờ trưởng ban tổng hợp", waiting.count(), link=link)
+    headed = list(Department.objects.filter(head=user).select_related("organization").order_by("pk"))
+    if headed:
+        _waiting_plans(headed, add)
+        _missing_plans(headed, add)
     _department_plans(
         add,
         "Kế hoạch đi cơ sở của các ban chờ Ban Tổ chức trình Thường trực",
@@ -68,7 +65,9 @@ def items(user) -> list[InboxItem]:
         add(
             "Đề xuất đi cơ sở đột xuất chờ Thường trực đồng ý",
             PlannedVisit.objects.filter(
-                _standing_q(user, "assignment__department__organization__path"), status=PlannedVisit.Status.REQUESTED
+                _standing_q(user, "assignment__department__organization__path"),
+                rules.consent_open_q(timezone.localdate()),  # past their first day: only to refuse
+                status=PlannedVisit.Status.REQUESTED,
             ).count(),
             link=reverse("fieldwork:requests"),
         )
@@ -109,8 +108,49 @@ def _department_plans(add, title: str, plans) -> None:
         add(title, plans.count() if len(ids) > 1 else 1, link=link)
 
 
-def overdue_reports(user):
-    """The user's confirmed visits ended more than 10 days ago and not yet reported (the common
-    deadline; the report itself is flagged against the province's own policy when it comes)."""
-    cutoff = timezone.localdate() - timedelta(days=10)
-    return PlannedVisit.objects.filter(confirmed_q(), assignment__user=user, ends_on__lt=cutoff, report__isnull=True)
+def overdue_reports(user) -> QuerySet:
+    """The user's confirmed visits not yet reported and past the report deadline of the policy in
+    force for their province and year (10 days in Thái Nguyên; lower levels may only shorten it),
+    the same deadline that flags the report late when it comes. Built from two queries (the
+    user's staff-list rows, one a year, and their policies), whatever the number of visits."""
+    assignments = list(StaffAssignment.objects.filter(user=user).select_related("department__organization"))
+    if not assignments:
+        return PlannedVisit.objects.none()
+    policies = effective_policies({(a.department.organization, a.year) for a in assignments}, quotas=False)
+    today = timezone.localdate()
+    due = Q(pk__in=[])
+    for a in assignments:
+        late_days = policies[(a.department.organization_id, a.year)].report_late_days
+        due |= Q(assignment=a, ends_on__lt=today - timedelta(days=late_days))
+    return PlannedVisit.objects.filter(due, confirmed_q(), report__isnull=True)
+
+
+def _waiting_plans(departments: list[Department], add) -> None:
+    """Step 2 for the department head: registered staff plans to merge; opens the oldest quarter."""
+    waiting = StaffPlan.objects.filter(status=StaffPlan.Status.SUBMITTED, assignment__department__in=departments)
+    first = (
+        waiting.order_by("assignment__year", "quarter")
+        .values_list("assignment__department_id", "assignment__year", "quarter")
+        .first()
+    )
+    if first:
+        link = reverse("fieldwork:department", args=[first[0]]) + f"?nam={first[1]}&quy={first[2]}"
+        add("Kế hoạch đi cơ sở của cán bộ chờ trưởng ban tổng hợp", waiting.count(), link=link)
+
+
+def _missing_plans(departments: list[Department], add) -> None:
+    """Step 1 for the department head: staff bound by the regime who have not registered this
+    quarter's plan once the policy's first days of the quarter are over."""
+    today = timezone.localdate()
+    year, quarter = today.year, (today.month - 1) // 3 + 1
+    policies = effective_policies({(d.organization, year) for d in departments}, quotas=False)
+    late = [d for d in departments if today > policies[(d.organization_id, year)].plan_deadline(quarter)]
+    if not late:
+        return
+    per_department = dict(
+        unplanned_staff(late, year, quarter).order_by().values_list("department_id").annotate(n=Count("pk"))
+    )
+    if per_department:
+        link = reverse("fieldwork:department", args=[min(per_department)]) + f"?nam={year}&quy={quarter}"
+        title = f"Cán bộ chưa đăng ký kế hoạch đi cơ sở quý {quarter}/{year} (đã quá hạn)"
+        add(title, sum(per_department.values()), urgent=True, link=link)

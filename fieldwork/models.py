@@ -16,13 +16,16 @@ from organizations.models import Level, Organization
 
 
 class FieldworkPolicy(models.Model):
-    """Per year and subtree: the minimum days and the report deadline. A policy at a lower node
-    may only tighten the one above it (more days, fewer days to report): checked in services."""
+    """Per year and subtree: the minimum days and the plan and report deadlines. A policy at a
+    lower node may only tighten the one above it (more days, fewer days to plan or to report):
+    checked in services."""
 
     year = models.PositiveSmallIntegerField("năm")
     organization = models.ForeignKey(Organization, on_delete=models.PROTECT, related_name="+", verbose_name="đơn vị")
     minimum_days = models.PositiveSmallIntegerField("số ngày tối thiểu/năm", default=60)
     report_late_days = models.PositiveSmallIntegerField("hạn báo cáo sau chuyến đi (ngày)", default=10)
+    # Step 1 says "đầu mỗi quý" (seed 004) without a day: the number is the province's to set.
+    plan_deadline_days = models.PositiveSmallIntegerField("số ngày đầu quý để nộp kế hoạch", default=10)
     note = models.CharField("căn cứ", max_length=255, blank=True)
 
     class Meta:
@@ -146,6 +149,8 @@ class StaffPlan(models.Model):
         "DepartmentPlan", on_delete=models.SET_NULL, null=True, blank=True, related_name="staff_plans"
     )
     submitted_at = models.DateTimeField("ngày đăng ký", null=True, blank=True)
+    # Registered after the policy's first days of the quarter; set once, at the first registration.
+    is_late = models.BooleanField("nộp kế hoạch muộn", default=False)
     return_reason = models.TextField("lý do trả lại", blank=True)
 
     class Meta:

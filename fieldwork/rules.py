@@ -6,6 +6,8 @@ Standing office is an APPROVER there; ADMIN manages departments and policies) an
 ``Department.head`` field (the head merges the department's plans; the head of the organisation
 department passes them on to the Standing office)."""
 
+from datetime import date
+
 from django.db.models import Q
 
 from organizations.models import Organization, Post
@@ -18,6 +20,17 @@ MANAGERS = frozenset({Role.APPROVER, Role.ADMIN})
 def is_standing_office(user, province: Organization) -> bool:
     """Step 3 and 4: the Standing office (an APPROVER at the province or above) decides."""
     return has_role_over(user, province, {Role.APPROVER})
+
+
+def consent_open(visit, on: date) -> bool:
+    """Step 4: an unplanned visit is consented to before it is made, at the latest on its first
+    day; a request still waiting after that can only be refused."""
+    return on <= visit.starts_on
+
+
+def consent_open_q(on: date, prefix: str = "") -> Q:
+    """``consent_open`` as a filter: requests that may still be consented to on ``on``."""
+    return Q(**{f"{prefix}starts_on__gte": on})
 
 
 def can_manage(user, province: Organization) -> bool:

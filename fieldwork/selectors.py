@@ -10,11 +10,12 @@ Public for other apps (kept stable; evaluations and recognition may call these):
   scoped to what ``user`` may see (a visit's ``str()`` names who, where, when, what).
 """
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 
-from django.db.models import Count, Q, QuerySet, Sum
+from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet, Sum
 
 from organizations.models import Level, Organization
 from organizations.scoping import scoped
@@ -24,6 +25,7 @@ from .models import (
     Department,
     DepartmentPlan,
     FieldworkPolicy,
+    LevelQuota,
     PlannedVisit,
     StaffAssignment,
     StaffPlan,
@@ -45,28 +47,53 @@ class Policy:
     year: int
     minimum_days: int = 60
     report_late_days: int = 10
+    plan_deadline_days: int = 10
     quotas: dict[int, tuple[Level, int]] = field(default_factory=dict)  # level id -> (level, days)
     sources: list[FieldworkPolicy] = field(default_factory=list)
 
+    def plan_deadline(self, quarter: int) -> date:
+        """The last day to register a quarter plan: step 1 asks for it "đầu mỗi quý" (seed 004)."""
+        return date(self.year, 3 * quarter - 2, 1) + timedelta(days=self.plan_deadline_days - 1)
 
-def effective_policy(org: Organization, year: int) -> Policy:
-    """Policies on ``org`` and its ancestors for ``year``; a lower one only tightens (more days,
-    less time to report), so the strictest figure of each wins. Defaults: 60 days, 10 days."""
-    rows = list(
-        FieldworkPolicy.objects.filter(year=year, organization__path__in=[*org.ancestor_paths(), org.path])
-        .select_related("organization")
-        .prefetch_related("quotas__level")
-        .order_by("organization__depth")
-    )
+
+def _tightest(year: int, rows: list[FieldworkPolicy], *, quotas: bool) -> Policy:
     policy = Policy(year=year, sources=rows)
     if rows:
         policy.minimum_days = max(r.minimum_days for r in rows)
         policy.report_late_days = min(r.report_late_days for r in rows)
-    for row in rows:
+        policy.plan_deadline_days = min(r.plan_deadline_days for r in rows)
+    for row in rows if quotas else []:
         for quota in row.quotas.all():
             known = policy.quotas.get(quota.level_id, (quota.level, 0))[1]
             policy.quotas[quota.level_id] = (quota.level, max(known, quota.minimum_days))
     return policy
+
+
+def effective_policies(pairs: Iterable[tuple[Organization, int]], *, quotas: bool = True) -> dict:
+    """The policy in force for each (unit, year), keyed by (unit id, year), in one query (two
+    with the level quotas) whatever the number of pairs: the inbox and lists use it."""
+    pairs = list(pairs)
+    if not pairs:
+        return {}
+    paths = {p for org, _ in pairs for p in [*org.ancestor_paths(), org.path]}
+    rows = FieldworkPolicy.objects.filter(year__in={y for _, y in pairs}, organization__path__in=paths)
+    rows = rows.select_related("organization").order_by("organization__depth")
+    if quotas:
+        rows = rows.prefetch_related(Prefetch("quotas", LevelQuota.objects.select_related("level")))
+    rows = list(rows)
+    return {
+        (org.pk, year): _tightest(
+            year, [r for r in rows if r.year == year and org.path.startswith(r.organization.path)], quotas=quotas
+        )
+        for org, year in pairs
+    }
+
+
+def effective_policy(org: Organization, year: int) -> Policy:
+    """Policies on ``org`` and its ancestors for ``year``; a lower one only tightens (more days,
+    less time to plan or to report), so the strictest figure of each wins. Defaults: 60 days a
+    year, plans within the first 10 days of the quarter, reports within 10 days of the visit."""
+    return effective_policies([(org, year)])[(org.pk, year)]
 
 
 # --- scoped reads ------------------------------------------------------------------------------
@@ -131,6 +158,17 @@ def visits_to_unit(user, org: Organization, year: int) -> QuerySet:
         .select_related("assignment__user", "assignment__department", "target__level", "report")
         .order_by("starts_on", "pk")
     )
+
+
+def unplanned_staff(departments, year: int, quarter: int) -> QuerySet:
+    """Staff of ``departments`` bound by the regime in ``year`` who have not registered a plan for
+    ``quarter`` (none, or still a draft). A returned plan counts as registered: it was, on time or not."""
+    registered = StaffPlan.objects.filter(assignment=OuterRef("pk"), quarter=quarter).exclude(
+        status=StaffPlan.Status.DRAFT
+    )
+    return StaffAssignment.objects.filter(
+        department__in=departments, year=year, post_kind=StaffAssignment.PostKind.MOVEMENT, exemption=""
+    ).exclude(Exists(registered))
 
 
 def unit_suggestions(province: Organization, limit: int = 500) -> QuerySet:
@@ -203,14 +241,11 @@ def _report_figures(assignment_ids: list[int]):
 def tallies(assignments: QuerySet, year: int, *, as_of: date | None = None) -> list[StaffTally]:
     """Tallies for the given assignments of ``year``, in a constant number of queries."""
     rows = list(assignments.filter(year=year).select_related("user", "department__organization"))
-    policies: dict[int, Policy] = {}
+    policies = effective_policies({(a.department.organization, year) for a in rows})
     fraction = year_fraction(year, as_of or date.today())
     result: dict[int, StaffTally] = {}
     for a in rows:
-        province = a.department.organization
-        if province.pk not in policies:
-            policies[province.pk] = effective_policy(province, year)
-        policy = policies[province.pk]
+        policy = policies[(a.department.organization_id, year)]
         label = (
             "Thuộc diện" if a.is_eligible else (a.get_exemption_display() if a.exemption else a.get_post_kind_display())
         )

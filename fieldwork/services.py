@@ -2,7 +2,7 @@
 
 Each service's docstring names the step of Hướng dẫn 03-HD/TWĐTN-BTC it implements."""
 
-from datetime import date, timedelta
+from datetime import date, datetime, time, timedelta
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
@@ -26,7 +26,7 @@ from .models import (
     VisitReport,
     staff_name,
 )
-from .selectors import confirmed_q, effective_policy
+from .selectors import Policy, confirmed_q, effective_policy
 
 
 def _require(allowed: bool, message: str = "Bạn không có quyền thực hiện thao tác này.") -> None:
@@ -52,19 +52,28 @@ def policy_save(
     year: int,
     minimum_days: int,
     report_late_days: int,
+    plan_deadline_days: int | None = None,
     quotas: dict[Level, int] | None = None,
     note: str = "",
     by,
 ) -> FieldworkPolicy:
     """Quy định đi cơ sở of a year for a subtree. A lower level may tighten, never loosen, the
-    policy above it (DESIGN.md): more days and less time to report than its ancestors' rules."""
+    policy above it (DESIGN.md): more days and less time to plan or to report than its ancestors'
+    rules. Without ``plan_deadline_days`` the level above's figure (or the default 10) is kept."""
     _require(rules.can_manage(by, organization))
-    above = effective_policy(organization.parent(), year) if organization.parent() else None
+    parent = organization.parent()
+    above = effective_policy(parent, year) if parent else None
+    if plan_deadline_days is None:
+        plan_deadline_days = above.plan_deadline_days if above else Policy(year=year).plan_deadline_days
     if above and above.sources:
         if minimum_days < above.minimum_days:
             raise ValidationError(f"Số ngày tối thiểu không được thấp hơn {above.minimum_days} ngày của cấp trên.")
         if report_late_days > above.report_late_days:
             raise ValidationError(f"Hạn báo cáo không được dài hơn {above.report_late_days} ngày của cấp trên.")
+        if plan_deadline_days > above.plan_deadline_days:
+            raise ValidationError(
+                f"Hạn nộp kế hoạch không được dài hơn {above.plan_deadline_days} ngày đầu quý của cấp trên."
+            )
         for level_id, (level, days) in above.quotas.items():
             mine = next((d for lv, d in (quotas or {}).items() if lv.pk == level_id), 0)
             if mine < days:
@@ -74,7 +83,12 @@ def policy_save(
     policy, created = FieldworkPolicy.objects.update_or_create(
         year=year,
         organization=organization,
-        defaults={"minimum_days": minimum_days, "report_late_days": report_late_days, "note": note},
+        defaults={
+            "minimum_days": minimum_days,
+            "report_late_days": report_late_days,
+            "plan_deadline_days": plan_deadline_days,
+            "note": note,
+        },
     )
     policy.quotas.all().delete()
     LevelQuota.objects.bulk_create(
@@ -86,7 +100,8 @@ def policy_save(
         action="create" if created else "update",
         by=by,
         organization=organization,
-        to_state=f"{minimum_days} ngày/năm; báo cáo trong {report_late_days} ngày" + (f"; {split}" if split else ""),
+        to_state=f"{minimum_days} ngày/năm; kế hoạch trong {plan_deadline_days} ngày đầu quý; "
+        f"báo cáo trong {report_late_days} ngày" + (f"; {split}" if split else ""),
     )
     return policy
 
@@ -254,26 +269,48 @@ def visit_remove(*, visit: PlannedVisit, by) -> None:
     visit.delete()
 
 
+def plan_deadline(plan: StaffPlan) -> date:
+    """The last day to register ``plan`` under the province's policy for its year."""
+    return effective_policy(plan.assignment.department.organization, plan.assignment.year).plan_deadline(plan.quarter)
+
+
 @transaction.atomic
-def plan_submit(*, plan: StaffPlan, by) -> StaffPlan:
-    """Bước 1: register the quarter plan with the department head."""
+def plan_submit(*, plan: StaffPlan, by, submitted_on: date | None = None) -> StaffPlan:
+    """Bước 1: register the quarter plan with the department head "đầu mỗi quý" (seed 004): a
+    first registration after the policy's first days of the quarter is flagged late, as a late
+    visit report is. A plan returned and registered again keeps the flag of its first registration
+    (the staff member registered; the correction was asked for by others)."""
     _require(plan.assignment.user_id == by.pk, "Chỉ cán bộ mới đăng ký được kế hoạch của mình.")
     if not plan.is_editable:
         raise ValidationError("Kế hoạch đã được đăng ký.")
     if not plan.visits.exists():
         raise ValidationError("Kế hoạch chưa có chuyến đi nào.")
+    submitted_on = submitted_on or timezone.localdate()
+    deadline = plan_deadline(plan)
+    if plan.submitted_at is None:
+        plan.is_late = submitted_on > deadline
     before = plan.get_status_display()
-    plan.status, plan.submitted_at, plan.return_reason = StaffPlan.Status.SUBMITTED, timezone.now(), ""
-    plan.save(update_fields=["status", "submitted_at", "return_reason"])
+    plan.status, plan.return_reason = StaffPlan.Status.SUBMITTED, ""
+    plan.submitted_at = _moment(submitted_on)
+    plan.save(update_fields=["status", "submitted_at", "return_reason", "is_late"])
     audit.record(
         target=plan,
         action="submit",
         by=by,
         organization=plan.assignment.department.organization,
         from_state=before,
-        to_state=plan.get_status_display(),
+        to_state=plan.get_status_display() + (f" — nộp muộn (hạn {deadline:%d/%m/%Y})" if plan.is_late else ""),
     )
     return plan
+
+
+def _moment(day: date) -> datetime:
+    """Now when ``day`` is today; otherwise the start of that day (a registration dated earlier,
+    as the demo data writes it)."""
+    now = timezone.now()
+    if day == timezone.localdate(now):
+        return now
+    return timezone.make_aware(datetime.combine(day, time.min))
 
 
 # --- steps 2–3: department plan, organisation department, Standing office ---------------------
@@ -427,8 +464,11 @@ def visit_request(
     days: int,
     purpose: str,
     by,
+    requested_on: date | None = None,
 ) -> PlannedVisit:
-    """Bước 4: a visit outside the approved plan asks the Standing office's consent first."""
+    """Bước 4: a visit outside the approved plan asks the Standing office's consent first, so
+    the request must come no later than the visit's first day (a trip already begun or made
+    cannot be consented to after the fact)."""
     _require(assignment.user_id == by.pk, "Chỉ cán bộ mới đề xuất được chuyến đi của mình.")
     _check_visit(
         assignment,
@@ -438,6 +478,12 @@ def visit_request(
         days=days,
         within=(date(assignment.year, 1, 1), date(assignment.year, 12, 31)),
     )
+    requested_on = requested_on or timezone.localdate()
+    if starts_on < requested_on:
+        raise ValidationError(
+            "Chuyến đi đột xuất cần Thường trực đồng ý trước khi đi: không đề xuất được chuyến đi bắt đầu "
+            f"ngày {starts_on:%d/%m/%Y}, trước ngày đề xuất {requested_on:%d/%m/%Y}."
+        )
     if not purpose.strip():
         raise ValidationError("Cần ghi mục đích chuyến đi đột xuất.")
     visit = PlannedVisit.objects.create(
@@ -455,8 +501,12 @@ def visit_request(
 
 
 @transaction.atomic
-def visit_request_decide(*, visit: PlannedVisit, consent: bool, reason: str = "", by) -> PlannedVisit:
-    """Bước 4: the Standing office consents to, or refuses, an unplanned visit."""
+def visit_request_decide(
+    *, visit: PlannedVisit, consent: bool, reason: str = "", by, decided_on: date | None = None
+) -> PlannedVisit:
+    """Bước 4: the Standing office consents to, or refuses, an unplanned visit. Consent comes
+    before the trip, at the latest on its first day (as the request does); a request left waiting
+    past that day can only be refused, which closes it."""
     _require(
         rules.is_standing_office(by, visit.assignment.department.organization),
         "Chỉ Thường trực mới quyết định được chuyến đi đột xuất.",
@@ -465,6 +515,13 @@ def visit_request_decide(*, visit: PlannedVisit, consent: bool, reason: str = ""
         raise ValidationError(f"Đề xuất đã được xử lý ({visit.get_status_display()}).")
     if not consent and not reason.strip():
         raise ValidationError("Cần ghi lý do không đồng ý.")
+    decided_on = decided_on or timezone.localdate()
+    if consent and not rules.consent_open(visit, decided_on):
+        raise ValidationError(
+            f"Đã quá hạn đồng ý: chuyến đi bắt đầu ngày {visit.starts_on:%d/%m/%Y}, trước ngày quyết định "
+            f"{decided_on:%d/%m/%Y}. Thường trực chỉ đồng ý chuyến đi đột xuất trước khi đi; "
+            "chọn “Không đồng ý” và ghi lý do để đóng đề xuất."
+        )
     before = visit.get_status_display()
     visit.status = PlannedVisit.Status.CONSENTED if consent else PlannedVisit.Status.REFUSED
     visit.decided_by, visit.decision_reason = by, reason.strip()

@@ -65,6 +65,7 @@ def index(request):
 def _dashboard(user, year: int) -> dict:
     tallies = selectors.tallies(selectors.assignments_visible(user), year)
     mine = next((t for t in tallies if t.assignment.user_id == user.pk), None)
+    policy = selectors.effective_policy(mine.assignment.department.organization, year) if mine else None
     provinces = [p for p in selectors.staff_provinces(user) if rules.can_manage(user, p)]
     roots = scope_roots(user)
     context = {
@@ -77,6 +78,8 @@ def _dashboard(user, year: int) -> dict:
             p.quarter: p for p in selectors.plans_visible(user).filter(assignment__user=user, assignment__year=year)
         },
         "quarters": range(1, 5),
+        "deadlines": {q: policy.plan_deadline(q) for q in range(1, 5)} if policy else {},
+        "today": timezone.localdate(),
         "plan_form": PlanCreateForm(initial={"year": year}),
         "departments": selectors.departments_managed(user),
         "department_plans": selectors.department_plans_visible(user).filter(year=year),
@@ -125,6 +128,7 @@ def plan_detail(request, pk):
             "can_edit": is_owner and plan.is_editable,
             "unit_codes": selectors.unit_suggestions(plan.assignment.department.organization) if is_owner else [],
             "total_days": sum(v.days for v in visits),
+            "deadline": services.plan_deadline(plan),
             "history": audit.history(plan)[:30],
         },
     )
@@ -157,6 +161,7 @@ def department(request, pk):
     year, quarter = _year(request), _quarter(request)
     plans = StaffPlan.objects.filter(assignment__department=dept, assignment__year=year, quarter=quarter)
     reports = QuarterReport.objects.filter(assignment__department=dept, assignment__year=year, quarter=quarter)
+    deadline = selectors.effective_policy(dept.organization, year).plan_deadline(quarter)
     return render(
         request,
         "fieldwork/department.html",
@@ -169,6 +174,9 @@ def department(request, pk):
                 "assignment__user__last_name"
             ),
             "reports": reports.select_related("assignment__user"),
+            "deadline": deadline,
+            "past_deadline": timezone.localdate() > deadline,
+            "unplanned": selectors.unplanned_staff([dept], year, quarter).select_related("user"),
             "consolidated": DepartmentQuarterReport.objects.filter(department=dept, year=year, quarter=quarter).first(),
             "department_plan": dept.plans.filter(year=year, quarter=quarter).first(),
             "is_head": rules.heads(request.user, dept),
@@ -276,9 +284,15 @@ def request_create(request):
 
 @login_required
 def requests(request):
+    """Step 4's waiting requests; one whose visit has begun is shown as expired, to refuse only."""
     visits = selectors.visits_visible(request.user).filter(status=PlannedVisit.Status.REQUESTED)
-    items = [(v, rules.is_standing_office(request.user, v.assignment.department.organization)) for v in visits]
-    return render(request, "fieldwork/requests.html", {"items": items, "form": DecisionForm()})
+    today = timezone.localdate()
+    items = []
+    for v in visits:
+        expired = not rules.consent_open(v, today)
+        form = DecisionForm(auto_id=f"id_%s_{v.pk}", refusal_only=expired)
+        items.append((v, rules.is_standing_office(request.user, v.assignment.department.organization), expired, form))
+    return render(request, "fieldwork/requests.html", {"items": items})
 
 
 @login_required
@@ -394,7 +408,11 @@ def _setup_forms(request, org, year):
     """The three set-up forms; only the one posted (``form`` field) is bound."""
     posted = request.POST.get("form") if request.method == "POST" else None
     policy = selectors.effective_policy(org, year)
-    initial = {"minimum_days": policy.minimum_days, "report_late_days": policy.report_late_days}
+    initial = {
+        "minimum_days": policy.minimum_days,
+        "report_late_days": policy.report_late_days,
+        "plan_deadline_days": policy.plan_deadline_days,
+    }
     initial.update({f"quota_{lv.code}": days for lv, days in policy.quotas.values()})
     levels = Level.objects.filter(rank__gt=org.level.rank)
     departments = Department.objects.filter(organization=org)
@@ -419,6 +437,7 @@ def _save_setup(request, posted, form, org, year):
             year=year,
             minimum_days=data["minimum_days"],
             report_late_days=data["report_late_days"],
+            plan_deadline_days=data["plan_deadline_days"],
             quotas=form.quotas(),
             note=data["note"],
             by=request.user,

@@ -51,3 +51,23 @@ def report(visit, days: int | None = None, *, after: int = 2):
         reported_on=visit.ends_on + timedelta(days=after),
         by=visit.assignment.user,
     )
+
+
+ASKED_TODAY = object()  # ``requested_on`` left to the service: the request is made today
+
+
+def request_visit(fw, target, *, starts_on: date, days: int = 1, requested_on=None, assignment=None, **fields):
+    """An unplanned visit asked for the Standing office's consent (by default three days ahead)."""
+    options = {} if requested_on is ASKED_TODAY else {"requested_on": requested_on or starts_on - timedelta(days=3)}
+    return services.visit_request(
+        assignment=assignment or fw.assignment,
+        target=target,
+        content=fields.pop("content", "activity"),
+        starts_on=starts_on,
+        ends_on=starts_on + timedelta(days=days - 1),
+        days=days,
+        purpose=fields.pop("purpose", "Đột xuất"),
+        by=fw.staff,
+        **options,
+        **fields,
+    )

@@ -1,5 +1,3 @@
-from datetime import timedelta
-
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 
@@ -7,20 +5,17 @@ from fieldwork import services
 from fieldwork.models import PlannedVisit
 from organizations import audit
 
-from .helpers import YEAR, add_visit, approved_visits, d, report
+from .helpers import ASKED_TODAY, YEAR, add_visit, approved_visits, d, report, request_visit
 
 
-def _request(fw, tree, start=None):
-    start = start or d(5, 4)
-    return services.visit_request(
-        assignment=fw.assignment,
-        target=tree.grassroots,
-        content="activity",
-        starts_on=start,
-        ends_on=start + timedelta(days=1),
+def _request(fw, tree, start=None, *, requested_on=None):
+    return request_visit(
+        fw,
+        tree.grassroots,
+        starts_on=start or d(5, 4),
         days=2,
+        requested_on=requested_on,
         purpose="Phối hợp tổ chức ngày hội thanh niên",
-        by=fw.staff,
     )
 
 
@@ -32,7 +27,7 @@ def test_an_unplanned_visit_waits_for_the_standing_office(fw, tree, users):
     for wrong in (fw.head, fw.org_head, fw.staff, users.district_approver):
         with pytest.raises(PermissionDenied):
             services.visit_request_decide(visit=visit, consent=True, by=wrong)
-    services.visit_request_decide(visit=visit, consent=True, by=users.province_approver)
+    services.visit_request_decide(visit=visit, consent=True, by=users.province_approver, decided_on=d(5, 3))
     assert report(visit).days_spent == 2
     assert [e.action for e in audit.history(visit)] == ["report", "consent", "request"]
 
@@ -51,6 +46,55 @@ def test_a_refusal_needs_a_reason_and_cannot_be_reported(fw, tree, users):
 def test_a_request_outside_the_year_is_refused(fw, tree):
     with pytest.raises(ValidationError, match="khoảng"):
         _request(fw, tree, start=d(12, 31))
+
+
+def test_a_request_after_the_visit_began_is_refused(fw, tree):
+    with pytest.raises(ValidationError, match="cần Thường trực đồng ý trước khi đi") as exc:
+        _request(fw, tree, start=d(5, 4), requested_on=d(5, 5))
+    assert f"04/05/{YEAR}" in exc.value.messages[0] and f"05/05/{YEAR}" in exc.value.messages[0]
+    assert not PlannedVisit.objects.exists()
+
+
+def test_a_request_on_the_first_day_still_asks_in_time(fw, tree):
+    assert _request(fw, tree, start=d(5, 4), requested_on=d(5, 4)).status == PlannedVisit.Status.REQUESTED
+
+
+def test_a_request_made_today_for_a_past_visit_is_refused(fw, tree):
+    with pytest.raises(ValidationError, match="trước ngày đề xuất"):
+        request_visit(fw, tree.grassroots, starts_on=d(5, 4), requested_on=ASKED_TODAY, purpose="Bổ sung sau")
+
+
+def test_consent_is_given_at_the_latest_on_the_visits_first_day(fw, tree, users):
+    visit = _request(fw, tree, start=d(5, 4))
+    done = services.visit_request_decide(visit=visit, consent=True, by=users.province_approver, decided_on=d(5, 4))
+    assert done.status == PlannedVisit.Status.CONSENTED
+
+
+def test_consent_after_the_visit_began_is_refused_with_the_dates(fw, tree, users):
+    visit = _request(fw, tree, start=d(5, 4))
+    with pytest.raises(ValidationError, match="Đã quá hạn đồng ý") as exc:
+        services.visit_request_decide(visit=visit, consent=True, by=users.province_approver, decided_on=d(5, 5))
+    assert f"04/05/{YEAR}" in exc.value.messages[0] and f"05/05/{YEAR}" in exc.value.messages[0]
+    assert "chọn “Không đồng ý”" in exc.value.messages[0]
+    visit.refresh_from_db()
+    assert visit.status == PlannedVisit.Status.REQUESTED and not audit.history(visit).filter(action="consent").exists()
+
+
+def test_consent_given_today_to_last_years_visit_is_refused(fw, tree, users):
+    """Without a date the decision is today's: long after last year's visit."""
+    visit = _request(fw, tree, start=d(5, 4))
+    with pytest.raises(ValidationError, match="Đã quá hạn đồng ý"):
+        services.visit_request_decide(visit=visit, consent=True, by=users.province_approver)
+
+
+def test_a_stale_request_may_still_be_refused(fw, tree, users):
+    visit = _request(fw, tree, start=d(5, 4))
+    with pytest.raises(ValidationError, match="lý do"):
+        services.visit_request_decide(visit=visit, consent=False, by=users.province_approver)
+    done = services.visit_request_decide(
+        visit=visit, consent=False, reason="Đã qua ngày đi", by=users.province_approver
+    )
+    assert done.status == PlannedVisit.Status.REFUSED and done.decision_reason == "Đã qua ngày đi"
 
 
 def test_a_planned_visit_is_reported_only_once_approved(fw, tree):
