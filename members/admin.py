@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from .models import CadreAgeLimit, Member, MemberEvent, MemberPosition, Transfer
+from .models import CadreAgeLimit, ImportJob, Member, MemberEvent, MemberPosition, Transfer
 
 
 @admin.register(Member)
@@ -44,3 +44,20 @@ class MemberPositionAdmin(admin.ModelAdmin):
     list_display = ("member", "title", "unit", "since", "until")
     list_filter = ("title",)
     raw_id_fields = ("member", "unit")
+
+
+@admin.register(ImportJob)
+class ImportJobAdmin(admin.ModelAdmin):
+    """For operators following a stuck or failed import; the steps themselves go through the page."""
+
+    list_display = ("pk", "kind", "file_name", "requested_by", "status", "rows_total", "error_count", "created_at")
+    list_filter = ("status", "kind")
+    search_fields = ("file_name", "requested_by__username")
+    raw_id_fields = ("requested_by",)
+    exclude = ("errors",)  # up to 10,000 rows of JSON: the job page lists them
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
