@@ -126,6 +126,9 @@ class RatingResource(ImportResource):
         existing = self.lookup.existing(period, subject_type, member, organization)
         if existing is not None and existing.status == Status.LOCKED:
             return None, ("code", "Kết quả đã khóa, không nhập đè được.")
+        if existing is not None and existing.status == Status.SUBMITTED:
+            # a batch waiting for its deciders: an import over it would leave the batch pending
+            return None, ("code", "Phiếu này đã được gửi và đang chờ duyệt trên DoanHub: hãy duyệt trên trang duyệt.")
         return Planned(period, subject_type, member, organization, unit, approving, existing), None
 
     def existing(self, row):
@@ -245,8 +248,11 @@ class _Lookup:
         self.grassroots_rank = rules.lowest_grassroots_rank()
         self.periods = list(RatingPeriod.objects.filter(year__in=years).select_related("root"))
         self.assessments = {}
-        for a in Assessment.objects.filter(period__in=self.periods).filter(
-            _subject_filter(self.members.values(), self.units.values())
+        # locked until the import's transaction ends, so no decision made meanwhile is overwritten
+        for a in (
+            Assessment.objects.select_for_update(of=("self",))
+            .filter(period__in=self.periods)
+            .filter(_subject_filter(self.members.values(), self.units.values()))
         ):
             a.before_label = a.get_final_level_display() if a.final_level else ""
             self.assessments[(a.period_id, a.subject_type, a.member_id or a.organization_id)] = a

@@ -225,7 +225,12 @@ class ImportResource(resources.ModelResource):
     def row_errors(self, outcome, dataset) -> list[RowError]:
         """import-export's per-row results as RowErrors naming the spreadsheet row and column."""
         numbers = dataset[ROW]
-        errors = [RowError(0, "", f"Lỗi hệ thống khi nhập: {e.error.__class__.__name__}.") for e in outcome.base_errors]
+        errors = []
+        for failed in outcome.base_errors:  # the file as a whole (loading what it refers to) failed
+            logger.error("import %s failed:\n%s", type(self).__name__, failed.traceback)
+            errors.append(
+                RowError(0, "", "Lỗi hệ thống khi nhập; không có dữ liệu nào được ghi. Hãy báo quản trị hệ thống.")
+            )
         for invalid in outcome.invalid_rows:
             number = numbers[invalid.number - 1]
             for name, messages in invalid.error_dict.items():

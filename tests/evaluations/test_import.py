@@ -126,3 +126,13 @@ def test_it_runs_through_the_command(tree, period, tmp_path, capsys):
         call_command(
             "import_xlsx", "ratings", xlsx(tmp_path, [[2026, "Đoàn viên", "000", "HTNV", ""]]), "--year", "2026"
         )
+
+
+def test_it_refuses_a_rating_waiting_in_a_submitted_batch(tree, users, period, tmp_path):
+    from .conftest import fill_and_submit
+
+    fill_and_submit(period, tree.branch, users.secretary, ["HTTNV", "HTTNV", "HTTNV"])
+    result = RatingImporter(user=None, year=2026).run(xlsx(tmp_path, good_rows(tree)[:1]))
+    assert [(e.row, e.column) for e in result.errors] == [(2, "Mã đối tượng")]
+    assert "đang chờ duyệt" in result.errors[0].message
+    assert Assessment.objects.get(member=tree.members[0]).status == Status.SUBMITTED

@@ -99,3 +99,14 @@ def test_a_unit_import_and_a_member_import_share_one_engine(tree, units_xlsx, me
     members = MemberImporter(user=None).run(str(members_xlsx(_rows(2, branch="T1-H1-CS1-CD9"))))
     assert members.ok and members.created == 2
     assert Member.objects.filter(branch__code="T1-H1-CS1-CD9").count() == 2
+
+
+def test_a_failure_loading_the_file_s_references_writes_nothing(tree, members_xlsx, monkeypatch, caplog):
+    def broken(self, dataset):
+        raise RuntimeError("database gone")
+
+    monkeypatch.setattr(MemberResource, "prepare", broken)
+    result = MemberImporter(user=None).run(str(members_xlsx(_rows(2))))
+    assert not result.ok and result.errors[0].row == 0
+    assert "database gone" not in str(result.errors[0]) and "database gone" in caplog.text
+    assert not Member.objects.filter(full_name__startswith="Đoàn Viên").exists()
