@@ -14,7 +14,7 @@ from import_export.fields import Field
 
 from members.importing import ImportResource, ResourceImporter, register
 from members.models import Member
-from members.widgets import TextWidget, WordsWidget, parse_text
+from members.widgets import TextWidget, WordsWidget, parse_text, peek_text
 from organizations.models import AuditEntry, Organization
 from organizations.scoping import in_scope
 from organizations.text import fold
@@ -80,7 +80,7 @@ class RatingResource(ImportResource):
             LEVEL_WORDS, dict(RatingLevel.choices), "“{value}” không phải mức xếp loại (HTXSNV, HTTNV, HTNV, KHTNV)."
         ),
     )
-    note = Field(attribute="note", column_name=NOTE, widget=TextWidget(blank=None), saves_null_values=False)
+    note = Field(attribute="note", column_name=NOTE, widget=TextWidget(), saves_null_values=False)
 
     class Meta:
         model = Assessment
@@ -89,7 +89,7 @@ class RatingResource(ImportResource):
     def prepare(self, dataset) -> None:
         wanted = self.options.get("year")
         years = {wanted} if wanted else {y for y in map(_year, dataset[YEAR]) if y}
-        self.lookup = _Lookup([parse_text(c) for c in dataset[CODE]], years)
+        self.lookup = _Lookup([peek_text(c) for c in dataset[CODE]], years)
         self.seen: dict[tuple, int] = {}
         self.plan, self.problem = None, None
 
@@ -101,12 +101,12 @@ class RatingResource(ImportResource):
         """The row's subject, period and approving unit, or the first reason it has none. Cells that
         do not parse are left to their widgets (their errors are reported by import-export)."""
         year, wanted = _year(row.get(YEAR)), self.options.get("year")
-        subject_type = KIND_WORDS.get(fold(parse_text(row.get(KIND))))
+        subject_type = KIND_WORDS.get(fold(peek_text(row.get(KIND))))
         if year is None or subject_type is None:
             return None, None
         if wanted and year != wanted:
             return None, ("year", f"Năm {year} khác năm đang nhập ({wanted}).")
-        code = parse_text(row.get(CODE))
+        code = peek_text(row.get(CODE))
         subject = self.lookup.subject(subject_type, code)
         if subject is None or not (self.user is None or in_scope(self.user, subject[1])):
             label = SubjectType(subject_type).label.lower()
@@ -166,7 +166,7 @@ class RatingResource(ImportResource):
         assessment.approving_unit, assessment.proposed_level = plan.approving_unit, assessment.final_level
         assessment.status, assessment.approved_by, assessment.approved_at = Status.APPROVED, self.user, now
         assessment.imported, assessment.updated_by = True, self.user
-        note = parse_text(row.get(NOTE))
+        note = peek_text(row.get(NOTE))
         assessment.audit = (before, f"Nhập từ Excel, dòng {self.number}" + (f": {note}" if note else ""))
 
     def write_created(self, fresh: list[Assessment]) -> None:
@@ -222,7 +222,7 @@ def _reload_ids(objs: list[Assessment]) -> None:
 
 
 def _year(value) -> int | None:
-    text = parse_text(value)
+    text = peek_text(value)
     return int(text) if text.isdigit() and 1990 <= int(text) <= 2100 else None
 
 

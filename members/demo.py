@@ -236,7 +236,8 @@ class _Builder:
                 rng.choice(GIVEN_F if female else GIVEN_M),
             ]
         )
-        birth = self.today - timedelta(days=rng.randint(16 * 365 + 5, 30 * 365 - 5))
+        # old enough that an admission a month ago still found them 16 (the validation rules hold)
+        birth = self.today - timedelta(days=rng.randint(16 * 365 + 40, 30 * 365 - 5))
         admitted = birth + timedelta(days=rng.randint(16 * 365 + 5, 18 * 365))
         admitted = min(admitted, self.today - timedelta(days=30))
         self.seq += 1
@@ -254,7 +255,7 @@ class _Builder:
             admitted_at=branch.name,
             phone=f"09{rng.randint(10000000, 99999999)}",
             is_party_member=party,
-            party_joined_on=admitted + timedelta(days=700) if party else None,
+            party_joined_on=min(admitted + timedelta(days=700), self.today) if party else None,
             status=Member.Status.ACTIVE,
             joined_branch_on=admitted,
             occupation=rng.choice(OCCUPATIONS),

@@ -11,7 +11,7 @@ from .importing import get_importer, kinds
 from .models import CadreTitle, Member
 from .selectors import AGE_BANDS, STATUS_CHOICES
 from .services import EDITABLE_FIELDS
-from .validation import field_errors
+from .validation import errors_for_changes, field_errors
 
 
 class MemberForm(forms.ModelForm):
@@ -29,8 +29,7 @@ class MemberForm(forms.ModelForm):
         data = super().clean()
         errors = field_errors(data)
         if self.instance.pk:  # an edit answers only for what it changes (see validation.check_member)
-            touched = set(self.changed_data) | ({"admitted_on"} if "birth_date" in self.changed_data else set())
-            errors = {k: v for k, v in errors.items() if k in touched}
+            errors = errors_for_changes(errors, set(self.changed_data))
         for name, message in errors.items():
             if name in self.fields and name not in self.errors:
                 self.add_error(name, message)

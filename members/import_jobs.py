@@ -8,17 +8,26 @@ The steps of an import job (members.ImportJob):
     run_write      (worker) → WRITING → IMPORTED, or CHECKED with the errors found now (the data
                    changed since the check: the importer validates again and writes nothing) | FAILED
     discard_import → DISCARDED, the file removed; a day-old upload never confirmed goes the same way
-    rerun_import   FAILED → the step that failed, again
+                   (``expire_stale``: on each upload, at the start of each worker step, and by the
+                   ``expire_imports`` command)
+    rerun_import   FAILED, or stuck CHECKING/WRITING → the step, again
 
 The worker steps are idempotent: each claims the job with a conditional UPDATE, and the write marks
 the job IMPORTED in the same transaction as the rows, one writer at a time per job, so a duplicate
-message or a redelivered one after a crash never writes the file twice.
+message or a redelivered one never writes the file twice.
+
+A worker can die in a step and leave the job CHECKING or WRITING (its transaction rolled back).
+When only its pool process died, Celery puts the message back (task_reject_on_worker_lost) and the
+step runs again. When the whole worker died, the filesystem broker has already dropped the message
+and Redis gives it back only after its visibility timeout; so a step running longer than
+DOANHUB_IMPORT_STUCK_MINUTES may be re-run by its uploader (a checking one may also be discarded).
 """
 
 import logging
 import time
 from collections.abc import Callable
 
+from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import connection, connections, transaction
 from django.db.models import QuerySet
@@ -140,27 +149,50 @@ def discard_import(*, job: ImportJob, by) -> ImportJob:
 
 @transaction.atomic
 def rerun_import(*, job: ImportJob, by) -> ImportJob:
-    """A failed job runs its step again: the write if the uploader had confirmed, else the check."""
+    """A failed job runs its step again: the write if the uploader had confirmed, else the check.
+
+    So does a job stuck in its step for DOANHUB_IMPORT_STUCK_MINUTES (its worker died, the message
+    is gone). Should that worker still be alive after all, nothing is written twice: the new write
+    waits for the old one's lock, then finds the job IMPORTED (``run_write``); a second check only
+    counts again."""
     job = _mine_locked(job, by)
-    if job.status != Status.FAILED:
-        raise ValidationError("Chỉ chạy lại được việc nhập bị lỗi.")
+    if not job.can_rerun:
+        raise ValidationError(
+            "Chỉ chạy lại được việc nhập bị lỗi. Việc đang kiểm tra hay đang ghi chỉ chạy lại được khi "
+            f"đã quá {settings.DOANHUB_IMPORT_STUCK_MINUTES} phút chưa xong (tiến trình nền có thể đã dừng)."
+        )
     if not job.stored:
         raise ValidationError(FILE_GONE)
+    before = job.status
+    if before != Status.FAILED:
+        log.warning("import job %s was stuck %s since %s; re-run by its uploader", job.pk, before, job.started_at)
     job.status = Status.WRITE_QUEUED if job.confirmed_at else Status.QUEUED
     job.queued_at, job.message, job.rows_done, job.rows_total = timezone.now(), "", 0, 0
     job.save(update_fields=["status", "queued_at", "message", "rows_done", "rows_total"])
+    audit.record(target=job, action="import_rerun", by=by, from_state=before, to_state=job.status)
     _enqueue("write_import" if job.confirmed_at else "check_import", job)
     return job
 
 
-def expire_stale() -> None:
+def expire_stale() -> int:
     """Files never confirmed are kept a day at most (they hold personal data). A file confirmed
-    within the day waits for its worker; nothing else (a check never takes a day) is spared."""
+    within the day waits for its worker; nothing else (a check never takes a day) is spared.
+    Returns how many jobs were expired; old files no job keeps are removed too."""
     cutoff = timezone.now() - uploads.MAX_AGE
     stale = ImportJob.objects.filter(created_at__lt=cutoff).exclude(stored="")
     stale = stale.exclude(status__in=(Status.WRITE_QUEUED, Status.WRITING), queued_at__gte=cutoff)
-    stale.update(status=Status.DISCARDED, stored="", message=EXPIRED)
+    expired = stale.update(status=Status.DISCARDED, stored="", message=EXPIRED)
     uploads.forget_stale(keep=set(ImportJob.objects.exclude(stored="").values_list("stored", flat=True)))
+    return expired
+
+
+def sweep() -> None:
+    """``expire_stale`` at the start of each worker step, so day-old uploads go even on a site with
+    no upload and no scheduler (Celery beat is not run). Housekeeping never fails the step."""
+    try:
+        expire_stale()
+    except Exception:  # noqa: BLE001
+        log.warning("could not expire stale import uploads", exc_info=True)
 
 
 # -- the worker's steps ---------------------------------------------------------------------------
@@ -212,8 +244,9 @@ class RowProgress:
 
 
 def _claim(job_id: int, waiting: str, running: str) -> bool:
-    """Take a job waiting for this step (or one left running by a worker that died: acks_late
-    redelivers its message). False when the step is not due (done, discarded, another step)."""
+    """Take a job waiting for this step, or one left running by a worker that died (its message
+    put back by Celery: task_reject_on_worker_lost, or Redis's visibility timeout). False when the
+    step is not due (done, discarded, another step)."""
     now = timezone.now()
     jobs = ImportJob.objects.filter(pk=job_id)
     if jobs.filter(status=waiting).update(status=running, started_at=now, finished_at=None, rows_done=0, rows_total=0):

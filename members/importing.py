@@ -255,9 +255,6 @@ class ResourceImporter(Importer):
         except FileProblem as exc:
             result.errors.append(RowError(exc.row, exc.column, str(exc)))
             return result
-        if not len(dataset):
-            result.errors.append(RowError(2, "", "Tệp không có dòng dữ liệu nào."))
-            return result
         resource = self.resource_class(user=self.user, options=self.options, progress=self.progress)
         outcome = resource.import_data(
             dataset, dry_run=dry_run, use_transactions=True, rollback_on_validation_errors=True

@@ -71,8 +71,8 @@ class Member(models.Model):
         self.name_folded = fold(self.full_name)
         if not self.citizen_id:
             self.citizen_id = None
-        if not self.card_number:
-            self.card_number = None
+        # one spelling of a card number, as the importer matches it ("dv 0001" is "DV0001")
+        self.card_number = "".join((self.card_number or "").split()).upper() or None
         super().save(*args, **kwargs)
 
     @property
@@ -317,3 +317,15 @@ class ImportJob(models.Model):
     @property
     def can_discard(self) -> bool:
         return self.status not in (self.Status.WRITING, self.Status.IMPORTED, self.Status.DISCARDED)
+
+    @property
+    def is_stuck(self) -> bool:
+        """Checking or writing for longer than DOANHUB_IMPORT_STUCK_MINUTES: its worker most likely
+        died with it (members.import_jobs.rerun_import lets the uploader run the step again)."""
+        if self.status not in (self.Status.CHECKING, self.Status.WRITING) or self.started_at is None:
+            return False
+        return timezone.now() - self.started_at > timedelta(minutes=settings.DOANHUB_IMPORT_STUCK_MINUTES)
+
+    @property
+    def can_rerun(self) -> bool:
+        return self.status == self.Status.FAILED or self.is_stuck

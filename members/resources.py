@@ -14,14 +14,14 @@ from import_export.results import RowResult
 
 from organizations import audit
 from organizations.models import Organization
-from organizations.services import rebuild_counts
+from organizations.services import add_to_counts
 from organizations.text import fold
 
-from .bulk import COPY_FIELDS, branch_member_counts, insert_members, update_members
+from .bulk import COPY_FIELDS, insert_members, update_members
 from .importing import ImportResource
 from .models import Member
 from .permissions import can_manage_members
-from .validation import field_errors
+from .validation import errors_for_changes, field_errors
 from .widgets import (
     DateWidget,
     EmailWidget,
@@ -29,7 +29,7 @@ from .widgets import (
     PhoneWidget,
     TextWidget,
     WordsWidget,
-    parse_text,
+    peek_text,
     yes_no_widget,
 )
 from .xlsxreader import ROW
@@ -37,63 +37,62 @@ from .xlsxreader import ROW
 _MAX = {f.name: f.max_length for f in Member._meta.fields if getattr(f, "max_length", None)}
 GENDER_WORDS = {"nam": Member.Gender.MALE, "nu": Member.Gender.FEMALE, "khac": Member.Gender.OTHER}
 ALWAYS_CHECKED = ("full_name", "birth_date", "gender")  # required whether or not their cell is filled
+ON_ROLL = (Member.Status.ACTIVE, Member.Status.TRANSFERRING)  # counted in the tree's totals
+SAVED_COLUMNS = ("pk", "branch_id", "citizen_id", "card_number")
 INSERTED = [f for f in COPY_FIELDS if f not in ("name_folded", "created_at", "updated_at")]
 BRANCH_AT = INSERTED.index("branch_id")
 
 
+def _field(header: str, name: str, widget) -> Field:
+    # An empty cell keeps the saved value on a re-import (the model's default for a new member):
+    # a blank in a secretary's sheet means "not filled in here", not "erase what is on file".
+    return Field(attribute=name, column_name=header, widget=widget, saves_null_values=False)
+
+
 def _text(header: str, name: str, **options) -> Field:
-    blank = options.pop("blank", "")
-    widget = TextWidget(max_length=options.pop("max_length", _MAX.get(name)), blank=blank, **options)
-    # a blank Dân tộc / Tôn giáo keeps the saved value (or the model's default for a new member)
-    return Field(attribute=name, column_name=header, widget=widget, saves_null_values=blank is not None)
+    options.setdefault("max_length", _MAX.get(name))
+    return _field(header, name, TextWidget(**options))
 
 
-def _date(header: str, name: str) -> Field:
-    return Field(attribute=name, column_name=header, widget=DateWidget())
+def _date(header: str, name: str, **options) -> Field:
+    return _field(header, name, DateWidget(**options))
 
 
 @dataclass
-class _Match:
+class _Saved:
+    """What matching needs of a saved member (no model instance: 10⁵ of them)."""
+
     pk: int
     branch_id: int
+    citizen_id: str | None
+    card_number: str | None
 
 
 class MemberResource(ImportResource):
     # the published template's minimum, in its order
-    full_name = _text("Họ và tên", "full_name")
-    birth_date = _date("Ngày sinh", "birth_date")
-    gender = Field(
-        attribute="gender",
-        column_name="Giới tính",
-        widget=WordsWidget(
-            GENDER_WORDS, dict(Member.Gender.choices), "“{value}” không phải giới tính (Nam, Nữ hoặc Khác)."
-        ),
+    full_name = _text("Họ và tên", "full_name", empty_message="Chưa nhập họ và tên.")
+    birth_date = _date("Ngày sinh", "birth_date", empty_message="Chưa nhập ngày sinh.")
+    gender = _field(
+        "Giới tính",
+        "gender",
+        WordsWidget(GENDER_WORDS, dict(Member.Gender.choices), "“{value}” không phải giới tính (Nam, Nữ hoặc Khác)."),
     )
-    citizen_id = Field(
-        attribute="citizen_id", column_name="Số CCCD", widget=TextWidget(digits=12, blank=None), saves_null_values=True
-    )
-    branch = Field(
-        attribute="branch", column_name="Mã chi đoàn", widget=LookupWidget(empty_message="Chưa nhập mã chi đoàn.")
-    )
+    citizen_id = _text("Số CCCD", "citizen_id", digits=12, compact=True, max_length=None)  # 12 digits: validation
+    branch = _field("Mã chi đoàn", "branch", LookupWidget(empty_message="Chưa nhập mã chi đoàn."))
     admitted_on = _date("Ngày vào Đoàn", "admitted_on")
-    card_number = Field(
-        attribute="card_number",
-        column_name="Số thẻ đoàn",
-        widget=TextWidget(max_length=_MAX["card_number"], blank=None),
-        saves_null_values=True,
-    )
-    ethnicity = _text("Dân tộc", "ethnicity", blank=None)
-    phone = Field(attribute="phone", column_name="Số điện thoại", widget=PhoneWidget(max_length=_MAX["phone"]))
+    card_number = _text("Số thẻ đoàn", "card_number", upper=True, compact=True)
+    ethnicity = _text("Dân tộc", "ethnicity")
+    phone = _field("Số điện thoại", "phone", PhoneWidget(max_length=_MAX["phone"]))
     # optional columns
-    religion = _text("Tôn giáo", "religion", blank=None)
+    religion = _text("Tôn giáo", "religion")
     admitted_at = _text("Nơi vào Đoàn", "admitted_at")
-    email = Field(attribute="email", column_name="Email", widget=EmailWidget(max_length=_MAX["email"]))
+    email = _field("Email", "email", EmailWidget(max_length=_MAX["email"]))
     address = _text("Địa chỉ", "address")
     education_level = _text("Trình độ học vấn", "education_level")
     qualification = _text("Trình độ chuyên môn", "qualification")
     political_theory = _text("Lý luận chính trị", "political_theory")
     occupation = _text("Nghề nghiệp", "occupation")
-    is_party_member = Field(attribute="is_party_member", column_name="Đảng viên", widget=yes_no_widget())
+    is_party_member = _field("Đảng viên", "is_party_member", yes_no_widget())
     party_joined_on = _date("Ngày vào Đảng", "party_joined_on")
     joined_branch_on = _date("Sinh hoạt tại chi đoàn từ", "joined_branch_on")
     # export only, for people reading the file (the importer does not read them back)
@@ -137,33 +136,35 @@ class MemberResource(ImportResource):
     def prepare(self, dataset) -> None:
         headers = dataset.headers
         self.branches = self._branch_table({parse_code(c) for c in dataset[self.fields["branch"].column_name]})
-        self.touched: set[int] = set()
         records = (dict(zip(headers, values, strict=True)) for values in dataset)  # one at a time: 10⁵ rows
         keys = {r[ROW]: self._identity(r) for r in records}
         self.matches, self.conflicts = _matches(keys)
         self.duplicates = _in_file_duplicates(keys)
         self.claimed = _claimed(self.matches, self.conflicts)
         self.written = self._written_fields()
+        wanted = {"id", "status", *self.written}  # in the model's field order, as Model.from_db reads them
+        self.loaded = [f.attname for f in Member._meta.concrete_fields if f.attname in wanted]
         self.saved = self._saved_values([m.pk for m in self.matches.values()])
         known = {o.pk: o for o in self.branches.values() if isinstance(o, Organization)}
         elsewhere = {m.branch_id for m in self.matches.values()} - set(known)
         known |= {o.pk: o for o in Organization.objects.filter(pk__in=elsewhere).select_related("level")}
-        self.current = known
+        self.units_by_id = known
+        self.before: dict | None = None
+        self.counts: list[tuple[str, int, int, int]] = []  # (path, members, 0, 0) changes to apply
 
     def _written_fields(self) -> list[str]:
         """Attribute names a re-import writes: the file's columns, the search key's source, the
-        chi đoàn and who changed it."""
+        chi đoàn (with the date the member joined it) and who changed it."""
         names = [f.attribute for f in self.fields.values() if f.column_name in self.present and not f.readonly]
-        names = dict.fromkeys([*names, "full_name", "branch", "updated_by"])
+        names = dict.fromkeys([*names, "full_name", "branch", "joined_branch_on", "updated_by"])
         return [Member._meta.get_field(n).attname for n in names]
 
     def _saved_values(self, pks: list[int]) -> dict[int, tuple]:
         """The saved values of the columns a re-import writes, for every matched member: tuples, not
         instances (an instance is built per row in ``existing``, the other fields deferred)."""
-        columns = ["id", *self.written]
         saved = {}
         for chunk in _chunks(pks):
-            for values in Member.objects.filter(pk__in=chunk).values_list(*columns):
+            for values in Member.objects.filter(pk__in=chunk).values_list(*self.loaded):
                 saved[values[0]] = values
         return saved
 
@@ -192,45 +193,51 @@ class MemberResource(ImportResource):
         card = _quiet(self.fields["card_number"].widget.clean, self._cell(record, "card_number"))
         branch = self.branches.get(fold(parse_code(self._cell(record, "branch"))))
         birth = _quiet(DateWidget().clean, self._cell(record, "birth_date"))
-        name = fold(parse_text(self._cell(record, "full_name")))
-        anonymous = None
-        if not cid and not card and isinstance(branch, Organization):
-            anonymous = (name, birth, branch.pk)
-        return cid, card, anonymous
+        name = fold(peek_text(self._cell(record, "full_name")))
+        person = (name, birth, branch.pk) if isinstance(branch, Organization) and name and birth else None
+        return cid, card, person
 
     # -- per row ------------------------------------------------------------------------------------
     def existing(self, row):
         match = self.matches.get(self.number)
         if match is None or self.number in self.conflicts:
+            self.before = None
             return None
-        return Member.from_db(None, ["id", *self.written], self.saved[match.pk])
+        values = self.saved[match.pk]
+        self.before = dict(zip(self.loaded, values, strict=True))
+        return Member.from_db(None, self.loaded, values)
 
     def init_instance(self, row=None):
         return Member(status=Member.Status.ACTIVE)
 
     def check_row(self, instance, broken: set[str]) -> list[tuple[str, str]]:
-        present = {f.attribute for f in self.fields.values() if f.column_name in self.present}
+        present = {f.attribute for f in self.fields.values() if f.column_name in self.present and not f.readonly}
         values = {name: getattr(instance, name) for name in present - broken}
-        errors = [
-            (name, message)
-            for name, message in field_errors(values).items()
-            if name not in broken and (name in present or name in ALWAYS_CHECKED)
-        ]
+        errors = field_errors(values)
+        if self.before is None:  # a new member: every rule on what the file gives
+            errors = {k: v for k, v in errors.items() if k in present or k in ALWAYS_CHECKED}
+        else:  # a re-import answers only for what it changes (like an edit on the page)
+            errors = errors_for_changes(errors, {name for name in values if self._changed(instance, name)})
+        errors = [(name, message) for name, message in errors.items() if name not in broken]
         if errors or broken:
             return errors
         return self._cross_row_errors(instance)
 
+    def _changed(self, instance, name: str) -> bool:
+        attname = Member._meta.get_field(name).attname
+        return getattr(instance, attname) != self.before.get(attname)
+
     def _cross_row_errors(self, instance) -> list[tuple[str, str]]:
         number = self.number
         if number in self.conflicts:
-            return [("card_number", "Số thẻ đoàn này thuộc về một đoàn viên khác với số CCCD của dòng.")]
+            return [("card_number", self.conflicts[number])]
         if number in self.duplicates:
             name, value, first = self.duplicates[number]
             return [(name, f"“{value}” trùng với dòng {first}.")]
         if number in self.claimed:
             return [("full_name", f"Cùng một đoàn viên với dòng {self.claimed[number]}.")]
         match = self.matches.get(number)
-        current = self.current.get(match.branch_id) if match else None
+        current = self.units_by_id.get(match.branch_id) if match else None
         if current is not None and current.pk != instance.branch.pk and not can_manage_members(self.user, current):
             return [
                 (
@@ -243,8 +250,16 @@ class MemberResource(ImportResource):
 
     def before_save_instance(self, instance, row, **kwargs):
         instance.updated_by_id = self.user.pk if self.user else None
-        if instance.pk is None and not instance.joined_branch_on:
-            instance.joined_branch_on = instance.admitted_on or date.today()
+        if self.before is None:
+            instance.joined_branch_on = instance.joined_branch_on or instance.admitted_on or date.today()
+            self.counts.append((instance.branch.path, 1, 0, 0))
+            return
+        moved_from = self.before["branch_id"]
+        if instance.branch_id != moved_from:
+            if not self._changed(instance, "joined_branch_on"):
+                instance.joined_branch_on = date.today()  # in the new chi đoàn from today
+            if self.before["status"] in ON_ROLL:
+                self.counts += [(self.units_by_id[moved_from].path, -1, 0, 0), (instance.branch.path, 1, 0, 0)]
 
     # -- writing, once, when every row is valid -------------------------------------------------------
     def pack(self, member: Member, is_create: bool) -> tuple:
@@ -252,18 +267,15 @@ class MemberResource(ImportResource):
 
     def write_created(self, rows: list[tuple]) -> None:
         insert_members(dict(zip(INSERTED, row, strict=True)) for row in rows)
-        self.touched |= {row[BRANCH_AT] for row in rows}
 
     def write_updated(self, rows: list[tuple]) -> None:
         columns = ["id", *self.written]
         update_members((dict(zip(columns, row, strict=True)) for row in rows), self.written)
-        branch_at = columns.index("branch_id")
-        self.touched |= {row[branch_at] for row in rows}
 
     def finish(self, result) -> None:
-        units = [o for o in self.branches.values() if isinstance(o, Organization) and o.pk in self.touched]
+        units = [o for o in self.branches.values() if isinstance(o, Organization)]
         reason = os.path.basename(str(self.options.get("filename") or ""))
-        finish_tree_import(self, result, units, action="import_members", reason=reason)
+        finish_tree_import(self, result, units, self.counts, action="import_members", reason=reason)
 
     # -- export -------------------------------------------------------------------------------------
     def rows(self, queryset):
@@ -274,7 +286,7 @@ class MemberResource(ImportResource):
 
 
 def parse_code(value) -> str:
-    return str(value or "").strip().upper()
+    return peek_text(value).upper()
 
 
 def _quiet(clean, value):
@@ -290,37 +302,42 @@ def _chunks(items: list, size: int = 5000):
         yield items[start : start + size]
 
 
-def _load_by(name: str, values: set[str]) -> dict[str, _Match]:
+def _load_by(name: str, values: set[str]) -> dict[str, _Saved]:
     found = {}
     for chunk in _chunks(sorted(values)):
-        for value, pk, branch_id in Member.objects.filter(**{f"{name}__in": chunk}).values_list(
-            name, "pk", "branch_id"
-        ):
-            found[value] = _Match(pk, branch_id)
+        for row in Member.objects.filter(**{f"{name}__in": chunk}).values_list(*SAVED_COLUMNS):
+            found[getattr(_Saved(*row), name)] = _Saved(*row)
     return found
 
 
-def _matches(keys: dict[int, tuple]) -> tuple[dict[int, _Match], set[int]]:
-    """Row number -> the saved member it updates (CCCD, else card number, else name + birth date +
-    chi đoàn), and the rows whose CCCD and card number point at two different members.
-    A few bulk queries of three columns each: no model instance, even for 10⁵ rows."""
+def _matches(keys: dict[int, tuple]) -> tuple[dict[int, _Saved], dict[int, str]]:
+    """Row number -> the saved member it updates, and row number -> why its identifiers conflict.
+
+    By CCCD, else card number, else name + birth date + chi đoàn — the last only for a saved member
+    who lacks the identifiers the row gives (a CCCD filled in later must not create a second
+    record; a different CCCD on file means a different person). A card number already held by a
+    member with another CCCD is a conflict, never an overwrite. A few bulk queries of four
+    columns each: no model instance, even for 10⁵ rows."""
     by_cid = _load_by("citizen_id", {k[0] for k in keys.values() if k[0]})
     by_card = _load_by("card_number", {k[1] for k in keys.values() if k[1]})
-    by_name: dict[tuple, _Match] = {}
-    branch_ids = sorted({k[2][2] for k in keys.values() if k[2]})
-    for chunk in _chunks(branch_ids, 1000):
-        rows = Member.objects.filter(branch_id__in=chunk).values_list("name_folded", "birth_date", "branch_id", "pk")
-        for name, birth, branch_id, pk in rows:
-            by_name.setdefault((name, birth, branch_id), _Match(pk, branch_id))
-    matches, conflicts = {}, set()
-    for number, (cid, card, anonymous) in keys.items():
-        found, other = by_cid.get(cid), by_card.get(card)
-        if found is not None and other is not None and other.pk != found.pk:
-            conflicts.add(number)
-            continue
-        found = found or other or (by_name.get(anonymous) if anonymous else None)
-        if found is not None:
-            matches[number] = found
+    by_person: dict[tuple, _Saved] = {}
+    for chunk in _chunks(sorted({k[2][2] for k in keys.values() if k[2]}), 1000):
+        rows = Member.objects.filter(branch_id__in=chunk).values_list("name_folded", "birth_date", *SAVED_COLUMNS)
+        for name, birth, *saved in rows:
+            by_person.setdefault((name, birth, saved[1]), _Saved(*saved))
+    matches, conflicts = {}, {}
+    for number, (cid, card, person) in keys.items():
+        by_id, by_number = by_cid.get(cid), by_card.get(card)
+        if by_id and by_number and by_id.pk != by_number.pk:
+            conflicts[number] = "Số thẻ đoàn này thuộc về một đoàn viên khác với số CCCD của dòng."
+        elif by_number and not by_id and cid and by_number.citizen_id:
+            conflicts[number] = "Số thẻ đoàn này đang thuộc về một đoàn viên có số CCCD khác."
+        elif by_id or by_number:
+            matches[number] = by_id or by_number
+        elif person in by_person:
+            saved = by_person[person]
+            if not (cid and saved.citizen_id) and not (card and saved.card_number):
+                matches[number] = saved
     return matches, conflicts
 
 
@@ -338,7 +355,7 @@ def _in_file_duplicates(keys: dict[int, tuple]) -> dict[int, tuple[str, str, int
     return duplicates
 
 
-def _claimed(matches: dict[int, _Match], conflicts: set[int]) -> dict[int, int]:
+def _claimed(matches: dict[int, _Saved], conflicts: dict[int, str]) -> dict[int, int]:
     """Row number -> the earlier row that already updates the same member."""
     first: dict[int, int] = {}
     claimed = {}
@@ -362,10 +379,11 @@ def common_ancestor(units: list[Organization]) -> Organization | None:
     return Organization.objects.filter(path=prefix).first() if prefix else None
 
 
-def finish_tree_import(resource: ImportResource, result, units: list[Organization], *, action: str, reason=""):
-    """After an import that changed members or units: the tree's summary counts, then one audit
-    entry at the deepest unit holding everything the file wrote."""
-    rebuild_counts(branch_member_counts())
+def finish_tree_import(resource: ImportResource, result, units: list[Organization], counts, *, action, reason=""):
+    """After an import that changed members or units: its changes to the tree's summary counts
+    (increments, so an admission committed meanwhile is kept), then one audit entry at the deepest
+    unit holding everything the file wrote."""
+    add_to_counts(counts)
     where = common_ancestor(units)
     if where is not None:
         created, updated = result.totals[RowResult.IMPORT_TYPE_NEW], result.totals[RowResult.IMPORT_TYPE_UPDATE]

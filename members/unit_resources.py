@@ -17,7 +17,7 @@ from organizations.text import fold
 
 from .importing import ImportResource
 from .resources import finish_tree_import, parse_code
-from .widgets import LookupWidget, TextWidget, parse_text
+from .widgets import LookupWidget, TextWidget, peek_text
 from .xlsxreader import ROW
 
 
@@ -27,11 +27,14 @@ def _lookup(rows, *attrs) -> dict:
 
 
 class UnitResource(ImportResource):
-    code = Field(attribute="code", column_name="Mã đơn vị", widget=TextWidget(max_length=40, upper=True, blank=None))
-    name = Field(attribute="name", column_name="Tên đơn vị", widget=TextWidget(max_length=255, blank=None))
+    code = Field(attribute="code", column_name="Mã đơn vị", widget=TextWidget(max_length=40, upper=True))
+    name = Field(attribute="name", column_name="Tên đơn vị", widget=TextWidget(max_length=255))
     level = Field(attribute="level", column_name="Cấp", widget=LookupWidget(render_attr="code"))
     parent_code = Field(attribute="parent_code", column_name="Mã đơn vị cấp trên", widget=TextWidget(upper=True))
-    kind = Field(attribute="kind", column_name="Loại hình", widget=LookupWidget(render_attr="name"))
+    # a blank Loại hình keeps the saved kind (an export of units leaves it out where unknown)
+    kind = Field(
+        attribute="kind", column_name="Loại hình", widget=LookupWidget(render_attr="name"), saves_null_values=False
+    )
 
     class Meta:
         model = Organization
@@ -48,7 +51,7 @@ class UnitResource(ImportResource):
         self.repeated: dict[int, int] = {}
         for record in records:
             code = parse_code(record.get("Mã đơn vị"))
-            level = levels.table.get(fold(parse_text(record.get("Cấp"))))
+            level = levels.table.get(fold(peek_text(record.get("Cấp"))))
             if code in self.in_file:
                 self.repeated[record[ROW]] = self.in_file[code]["number"]
             elif code:
@@ -62,6 +65,7 @@ class UnitResource(ImportResource):
         self.saved_levels = {code: unit.level for code, unit in self.saved.items()}  # rows overwrite .level
         self.parents = _parents_of(self.saved.values())
         self.touched: list[Organization] = []
+        self.counts: list[tuple[str, int, int, int]] = []
 
     def existing(self, row):
         return self.saved.get(parse_code(row.get("Mã đơn vị")))
@@ -97,7 +101,7 @@ class UnitResource(ImportResource):
             return "code", f"Đơn vị “{unit.code}” nằm ngoài phạm vi quản lý của bạn."
         if unit.level_id != saved_level.pk:
             return "level", f"Đơn vị “{unit.code}” đang là {saved_level.name}: không đổi cấp qua nhập tệp."
-        if (parent.code if parent else "") != unit.parent_code:
+        if (parent.code if parent else "") != (unit.parent_code or ""):
             return "parent_code", (
                 f"Đơn vị “{unit.code}” đang trực thuộc “{parent.code if parent else ''}”: "
                 "hãy dùng chức năng chuyển đơn vị."
@@ -147,13 +151,17 @@ class UnitResource(ImportResource):
             Organization.objects.filter(path=parent_path).update(numchild=F("numchild") + n)
         Organization.objects.bulk_create(units, batch_size=2000)
         self.touched += units
+        for unit in units:  # the summary counts: a unit more above it, a chi đoàn more for it and above
+            self.counts.append((unit.path[: -Organization.steplen], 0, 1, 0))
+            if unit.level.is_branch:
+                self.counts.append((unit.path, 0, 0, 1))
 
     def write_updated(self, units: list[Organization]) -> None:
         Organization.objects.bulk_update(units, ["name", "kind", "name_folded"], batch_size=2000)
         self.touched += units
 
     def finish(self, result) -> None:
-        finish_tree_import(self, result, self.touched, action="import_units")
+        finish_tree_import(self, result, self.touched, self.counts, action="import_units")
 
 
 def _parents_of(units) -> dict[int, Organization]:

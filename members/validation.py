@@ -65,6 +65,14 @@ def field_errors(values: dict, *, today: date | None = None) -> dict[str, str]:
     return errors
 
 
+def errors_for_changes(errors: dict[str, str], changed: set[str]) -> dict[str, str]:
+    """Only the broken rules that touch ``changed`` fields (an edit, a re-import): a record saved
+    years ago with an old mistake must not block correcting its phone number. The age at
+    admission depends on the birth date too."""
+    touched = set(changed) | ({"admitted_on"} if "birth_date" in changed else set())
+    return {name: message for name, message in errors.items() if name in touched}
+
+
 def duplicate_ids(*, citizen_id: str | None, card_number: str | None, exclude_pk: int | None = None) -> dict[str, str]:
     """CCCD and card number are unique across the whole country, not only inside a scope."""
     errors = {}
@@ -83,8 +91,7 @@ def check_member(values: dict, *, exclude_pk: int | None = None, changed: set[st
     years ago with an old mistake must not block correcting its phone number."""
     errors = field_errors(values)
     if changed is not None:
-        touched = changed | ({"admitted_on"} if "birth_date" in changed else set())
-        errors = {name: message for name, message in errors.items() if name in touched}
+        errors = errors_for_changes(errors, changed)
     for name, message in duplicate_ids(
         citizen_id=values.get("citizen_id"), card_number=values.get("card_number"), exclude_pk=exclude_pk
     ).items():

@@ -12,21 +12,41 @@ from import_export import widgets
 
 from organizations.text import fold
 
+from .xlsxreader import CellError
+
+# A cell holding the error a failed formula left (#N/A, #REF!) is refused at its column.
+ERROR_CELL = "Ô có lỗi công thức “{value}”: hãy nhập giá trị thay cho công thức."
+EXACT_FLOAT = 2**53  # beyond this a float holds no exact integer: it reads as Excel shows it (1e+20)
+
 
 def parse_text(value, *, digits: int = 0) -> str:
     """Text of a cell; a number typed into a text column loses Excel's float form (and, for
-    fixed-length codes such as CCCD, the leading zeros Excel dropped are restored)."""
+    fixed-length codes such as CCCD, the leading zeros Excel dropped are restored). An error cell
+    left by a failed formula is refused, never read as text."""
     if value is None:
         return ""
-    if isinstance(value, float) and value.is_integer():
+    if isinstance(value, CellError):
+        raise ValueError(ERROR_CELL.format(value=value))
+    if isinstance(value, float) and value.is_integer() and abs(value) < EXACT_FLOAT:
         value = int(value)
     if isinstance(value, int) and not isinstance(value, bool) and digits:
         return str(value).zfill(digits)
     return str(value).strip()
 
 
+def peek_text(value) -> str:
+    """A cell's text for looking things up before its row is checked (matching, loading what the
+    file refers to): a cell that does not parse reads as blank here; its widget reports it."""
+    try:
+        return parse_text(value)
+    except ValueError:
+        return ""
+
+
 def parse_date(value) -> date | None:
     """A date cell, or text written dd/mm/yyyy (also dd-mm-yyyy and yyyy-mm-dd)."""
+    if isinstance(value, CellError):
+        raise ValueError(ERROR_CELL.format(value=value))
     if value is None or value == "":
         return None
     if isinstance(value, datetime):
@@ -39,23 +59,30 @@ def parse_date(value) -> date | None:
                 return datetime.strptime(value.strip(), fmt).date()
             except ValueError:
                 continue
-    raise ValueError(f"“{value}” không phải là ngày (viết theo dạng dd/mm/yyyy).")
+    # parse_text: a number shows as Excel shows it (3000000, not 3000000.0)
+    raise ValueError(f"“{parse_text(value)}” không phải là ngày (viết theo dạng dd/mm/yyyy).")
 
 
 class TextWidget(widgets.Widget):
-    """Plain text, trimmed; ``digits`` restores leading zeros of numeric codes, ``upper`` for codes;
-    ``blank`` is what an empty cell means (None keeps the model's value or default)."""
+    """Plain text, trimmed; ``digits`` restores leading zeros of numeric codes, ``upper`` and
+    ``compact`` (no spaces) for codes. An empty cell is None (the saved value or the model's
+    default is kept), or an error when ``empty_message`` says the column is required."""
 
-    def __init__(self, *, max_length: int | None = None, digits: int = 0, upper: bool = False, blank=""):
+    def __init__(self, *, max_length=None, digits=0, upper=False, compact=False, empty_message=None):
         super().__init__(coerce_to_string=True)
-        self.max_length, self.digits, self.upper, self.blank = max_length, digits, upper, blank
+        self.max_length, self.digits, self.upper, self.compact = max_length, digits, upper, compact
+        self.empty_message = empty_message
 
     def clean(self, value, row=None, **kwargs):
         text = parse_text(value, digits=self.digits)
         if self.upper:
             text = text.upper()
+        if self.compact:
+            text = "".join(text.split())
         if not text:
-            return self.blank
+            if self.empty_message:
+                raise ValueError(self.empty_message)
+            return None
         if self.max_length and len(text) > self.max_length:
             raise ValueError(f"Dài quá {self.max_length} ký tự.")
         return text
@@ -84,11 +111,15 @@ class EmailWidget(TextWidget):
 
 
 class DateWidget(widgets.Widget):
-    def __init__(self):
+    def __init__(self, *, empty_message: str | None = None):
         super().__init__(coerce_to_string=True)
+        self.empty_message = empty_message
 
     def clean(self, value, row=None, **kwargs):
-        return parse_date(value)
+        day = parse_date(value)
+        if day is None and self.empty_message:
+            raise ValueError(self.empty_message)
+        return day
 
     def render(self, value, obj=None, **kwargs):
         return value.strftime("%d/%m/%Y") if value else ""  # what ``clean`` reads back
@@ -98,14 +129,14 @@ class WordsWidget(widgets.Widget):
     """One of a few words, typed with or without diacritics ("Nữ", "nu", "NỮ"): ``words`` maps the
     folded word to the value; ``labels`` maps a value back to the word an export writes."""
 
-    def __init__(self, words: dict, labels: dict, message: str, *, blank=None):
+    def __init__(self, words: dict, labels: dict, message: str, *, required: bool = True):
         super().__init__(coerce_to_string=True)
-        self.words, self.labels, self.message, self.blank = words, labels, message, blank
+        self.words, self.labels, self.message, self.required = words, labels, message, required
 
     def clean(self, value, row=None, **kwargs):
         folded = fold(parse_text(value))
-        if not folded and self.blank is not None:
-            return self.blank
+        if not folded and not self.required:
+            return None  # keeps the saved value (or the model's default)
         if folded not in self.words:
             raise ValueError(self.message.format(value=parse_text(value)))
         return self.words[folded]
@@ -120,7 +151,7 @@ NO = {"khong", "0", "false"}
 
 def yes_no_widget() -> WordsWidget:
     words = dict.fromkeys(YES, True) | dict.fromkeys(NO, False)
-    return WordsWidget(words, {True: "Có", False: "Không"}, "“{value}” phải là “Có” hoặc “Không”.", blank=False)
+    return WordsWidget(words, {True: "Có", False: "Không"}, "“{value}” phải là “Có” hoặc “Không”.", required=False)
 
 
 class LookupWidget(widgets.Widget):

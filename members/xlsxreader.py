@@ -2,19 +2,33 @@
 
 django-import-export reads xlsx through openpyxl's cell objects; at 100,000 rows that alone cost
 more than the whole import, so the sheet's XML is read here (with the workbook's own shared
-strings, date styles and epoch) and handed to import-export as a ``tablib.Dataset``. The two
-commonest mistakes (a 0-byte file, a file that is not an xlsx) and wrong headers become a
-``FileProblem`` with a Vietnamese message."""
+strings, date styles and epoch) and handed to import-export as a ``tablib.Dataset``.
+
+What a real roster looks like is taken as it comes: a title row or two above the headers (the
+header row is looked for among the first rows), headers typed in another letter case, in a Mac's
+decomposed Unicode or without diacritics; the Dataset always carries the importer's own header
+names. What cannot be read as an import at all (a 0-byte file, a file that is not an xlsx, a
+missing or repeated header, a cell beyond Excel's last column) becomes a ``FileProblem`` with a
+Vietnamese message. Odd cells never do: an error left by a failed formula (#N/A) is a
+``CellError`` the widgets refuse by row and column, and a number too big for a date stays a number."""
 
 import io
+import math
 import os
+import unicodedata
 import zipfile
+from collections import Counter
 from collections.abc import Iterator
 from datetime import datetime
+from functools import lru_cache
 
 import tablib
 
+from organizations.text import fold
+
 ROW = "__dong__"  # the column carrying each row's number in the spreadsheet, as the user sees it
+HEADER_SEARCH_ROWS = 10  # the header row may sit under a title: it is looked for in these rows
+MAX_COLUMNS = 16_384  # Excel's last column is XFD
 
 
 class FileProblem(Exception):
@@ -23,6 +37,13 @@ class FileProblem(Exception):
     def __init__(self, message: str, *, row: int = 0, column: str = ""):
         super().__init__(message)
         self.row, self.column = row, column
+
+
+class CellError(str):
+    """An Excel error value (#N/A, #REF!, #VALUE!…) cached by a failed formula. It is not text the
+    user typed: ``members.widgets`` refuses it, so the row is reported at that column."""
+
+    __slots__ = ()
 
 
 ET_ERRORS = (SyntaxError, ValueError, KeyError, IndexError)  # ElementTree's ParseError is a SyntaxError
@@ -48,7 +69,7 @@ def _open(file):
 
 
 def _clean(value):
-    if isinstance(value, str):
+    if isinstance(value, str) and not isinstance(value, CellError):  # strip() would drop the marker
         value = value.strip()
         return value or None
     return value
@@ -56,15 +77,50 @@ def _clean(value):
 
 _NS = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
 _ROW, _CELL, _VALUE, _INLINE, _TEXT = (f"{_NS}{t}" for t in ("row", "c", "v", "is", "t"))
+_DIGITS = "0123456789"
 
 
-def _column_index(ref: str) -> int:
+@lru_cache(maxsize=1024)
+def _letters_index(letters: str) -> int:
+    """ "A" → 0, "XFD" → 16383. Capped: a crafted "ZZZZZZZZZZ1" would otherwise make a row as wide
+    as its number (the header row is laid out column by column)."""
     index = 0
-    for ch in ref:
-        if ch.isdigit():
-            break
+    for ch in letters.upper():
+        if not "A" <= ch <= "Z":
+            raise ValueError(letters)
         index = index * 26 + ord(ch) - 64
+        if index > MAX_COLUMNS:
+            raise OverflowError(letters)
+    if not index:
+        raise ValueError(letters)
     return index - 1
+
+
+def _number(text: str):
+    """A number cell's value; text that is not a finite number (a generator's "inf") stays text,
+    and NaN (how some tools write a missing value) is a blank."""
+    try:
+        return float(text) if any(ch in text for ch in ".eE") else int(text)
+    except ValueError:
+        pass
+    try:
+        number = float(text)
+    except ValueError:
+        return text
+    if math.isnan(number):
+        return None
+    return text.strip() if math.isinf(number) else number
+
+
+def _date(number, epoch):
+    """A number in a date-formatted cell; one no calendar holds (3e6, 1e20) stays a number, which
+    the date widget then reports by row and column."""
+    from openpyxl.utils.datetime import from_excel
+
+    try:
+        return from_excel(number, epoch)
+    except (OverflowError, ValueError):
+        return number
 
 
 def _cell_value(cell, shared: list, dates: set, epoch):
@@ -73,22 +129,25 @@ def _cell_value(cell, shared: list, dates: set, epoch):
         node = cell.find(_INLINE)
         return "".join(t.text or "" for t in node.iter(_TEXT)) if node is not None else None
     text = cell.findtext(_VALUE)
-    if text is None:
+    if not text:  # no value, or a formula saved without its result (<v/>): a blank cell
         return None
     if kind == "s":
         return shared[int(text)]
     if kind == "b":
         return text == "1"
-    if kind in ("str", "e"):
+    if kind == "str":
         return text
+    if kind == "e":
+        return CellError(text)
     if kind == "d":
-        return datetime.fromisoformat(text)
-    number = float(text) if any(ch in text for ch in ".eE") else int(text)
+        try:
+            return datetime.fromisoformat(text)
+        except ValueError:
+            return text
+    number = _number(text)
     style = cell.get("s")
-    if style and int(style) in dates:
-        from openpyxl.utils.datetime import from_excel
-
-        return from_excel(number, epoch)
+    if style and int(style) in dates and isinstance(number, int | float):
+        return _date(number, epoch)
     return number
 
 
@@ -111,39 +170,121 @@ def _rows(worksheet) -> Iterator[tuple[int, dict[int, object]]]:
             values, position = {}, 0
             for cell in element.iter(_CELL):
                 ref = cell.get("r")
-                position = _column_index(ref) if ref else position
+                try:
+                    position = _letters_index(ref.rstrip(_DIGITS)) if ref else position
+                except OverflowError:
+                    raise FileProblem(
+                        f"Ô “{ref[:20]}” nằm ngoài cột cuối cùng của Excel (XFD): tệp bị hỏng hoặc không do "
+                        "Excel tạo ra. Hãy mở bằng Excel, lưu lại với định dạng .xlsx rồi tải lên.",
+                        row=number,
+                    ) from None
+                if position >= MAX_COLUMNS:  # cells without a reference, one after another
+                    raise FileProblem(NOT_XLSX, row=number)
                 values[position] = _cell_value(cell, shared, dates, epoch)
                 position += 1
             element.clear()
             yield number, values
 
 
-def read_sheet(file, required: list[str], optional: list[str] = ()) -> tuple[list[str], Iterator[tuple[int, dict]]]:
-    """The headers found and an iterator of (row number, {header: value}) for non-empty rows."""
+# -- the header row ---------------------------------------------------------------------------------
+
+
+def _header_key(text: str) -> str:
+    """Headers compare in one Unicode form (a Mac writes "ọ" as "o" plus two marks), in any letter
+    case ("Họ và Tên") and spacing."""
+    return " ".join(unicodedata.normalize("NFC", unicodedata.normalize("NFC", text).casefold()).split())
+
+
+class _Headers:
+    """The importer's headers, and which of them a header cell names.
+
+    Diacritics count ("Nam" is not "Năm"), except in a cell typed with none at all: that one is
+    read as the one known header it folds to ("Ngay sinh" → "Ngày sinh"), if exactly one does. A
+    header row is matched against a short closed list, and typing without diacritics is common."""
+
+    def __init__(self, required: list[str], optional: list[str]):
+        self.required = list(required)
+        known = [*required, *optional]
+        self.exact = {_header_key(h): h for h in known}
+        folds = Counter(fold(h) for h in known)
+        self.unmarked = {fold(h): h for h in known if folds[fold(h)] == 1}
+
+    def name(self, cell) -> str | None:
+        if cell is None or isinstance(cell, CellError):
+            return None
+        key = _header_key(str(cell))
+        if key in self.exact:
+            return self.exact[key]
+        return self.unmarked.get(key) if fold(key) == key else None
+
+    def columns(self, values: dict) -> dict[int, str]:
+        """{column index: the importer's header} for the known headers of a row."""
+        named = ((i, self.name(v)) for i, v in sorted(values.items()))
+        return {i: h for i, h in named if h}
+
+
+def _blank(values: dict) -> bool:
+    return all(v is None or not str(v).strip() for v in values.values())
+
+
+def _find_header(rows, headers: _Headers) -> tuple[int, dict[int, str]]:
+    """The first of the first rows naming every required header, as {column index: header}; rows
+    above it (a title, a blank line) are skipped. Without one, the row closest to it is named."""
+    best, first, further = None, None, False
+    for number, values in rows:
+        if number > HEADER_SEARCH_ROWS:
+            further = True
+            break
+        if _blank(values):
+            continue
+        columns = headers.columns(values)
+        if set(headers.required) <= set(columns.values()):
+            _refuse_repeated(columns, number)
+            return number, columns
+        first = first or number
+        if columns and (best is None or len(set(columns.values())) > len(set(best[1].values()))):
+            best = (number, columns)
+    if first is None and not further:
+        raise FileProblem("Tệp trống: không có dòng tiêu đề. Hãy dùng tệp mẫu.", row=1)
+    number, columns = best or (first or 1, {})
+    missing = [h for h in headers.required if h not in columns.values()]
+    names = ", ".join(f"“{h}”" for h in missing)
+    raise FileProblem(
+        f"Thiếu cột {names}. Dòng {number} phải có đủ các cột của tệp mẫu "
+        f"(dòng tiêu đề cần nằm trong {HEADER_SEARCH_ROWS} dòng đầu của trang tính thứ nhất).",
+        row=number,
+        column=missing[0],
+    )
+
+
+def _refuse_repeated(columns: dict[int, str], number: int) -> None:
+    """Two columns for one header: which one holds the data is anyone's guess (an empty second
+    "Số điện thoại" would clear every phone), so the file is refused."""
+    for header, count in Counter(columns.values()).items():
+        if count > 1:
+            times = "hai lần" if count == 2 else f"{count} lần"
+            raise FileProblem(f"Cột “{header}” xuất hiện {times} ở dòng {number}.", row=number, column=header)
+
+
+# -- the sheet --------------------------------------------------------------------------------------
+
+
+def _read(file, required: list[str], optional: list[str]) -> tuple[int, dict[int, str], Iterator]:
+    """The header's row number, {column index: header} and an iterator of the rows under it."""
     from openpyxl import load_workbook
 
     handle = _open(file)
+    workbook = None
     try:
         workbook = load_workbook(handle, read_only=True, data_only=True)
         rows = _rows(workbook.worksheets[0])
-        header_number, header_row = next(rows, (1, {}))
-    except Exception as exc:  # openpyxl and the XML parser raise many kinds for a foreign zip
-        raise FileProblem(NOT_XLSX) from exc
-    width = max(header_row, default=-1) + 1
-    headers = [str(header_row[i]).strip() if header_row.get(i) is not None else "" for i in range(width)]
-    if not any(headers):
-        workbook.close()
-        raise FileProblem("Tệp trống: không có dòng tiêu đề. Hãy dùng tệp mẫu.", row=1)
-    missing = [h for h in required if h not in headers]
-    if missing:
-        workbook.close()
-        names = ", ".join(f"“{h}”" for h in missing)
-        raise FileProblem(
-            f"Thiếu cột {names}. Dòng {header_number} phải có đủ các cột của tệp mẫu.",
-            row=header_number,
-            column=missing[0],
-        )
-    wanted = {i: h for i, h in enumerate(headers) if h in set(required) | set(optional)}
+        header_number, wanted = _find_header(rows, _Headers(required, optional))
+    except Exception as exc:
+        if workbook is not None:
+            workbook.close()
+        if isinstance(exc, FileProblem):
+            raise
+        raise FileProblem(NOT_XLSX) from exc  # openpyxl and the XML parser raise many kinds for a foreign zip
 
     def data():
         try:
@@ -156,14 +297,24 @@ def read_sheet(file, required: list[str], optional: list[str] = ()) -> tuple[lis
         finally:
             workbook.close()
 
-    return [h for h in headers if h in wanted.values()], data()
+    return header_number, wanted, data()
+
+
+def read_sheet(file, required: list[str], optional: list[str] = ()) -> tuple[list[str], Iterator[tuple[int, dict]]]:
+    """The headers found (the importer's own names, in the sheet's order) and an iterator of
+    (row number, {header: value}) for the non-empty rows under the header row."""
+    _, wanted, rows = _read(file, required, optional)
+    return list(wanted.values()), rows
 
 
 def read_dataset(file, required: list[str], optional: list[str] = ()) -> tablib.Dataset:
     """The sheet's known columns as a Dataset, plus ``ROW`` (each row's spreadsheet number, so
-    errors name the row the user sees even when blank rows were skipped)."""
-    headers, rows = read_sheet(file, required, optional)
+    errors name the row the user sees even when blank rows or a title were skipped)."""
+    header_number, wanted, rows = _read(file, required, optional)
+    headers = list(wanted.values())
     dataset = tablib.Dataset(headers=[*headers, ROW])
     for number, record in rows:
         dataset.append([*(record.get(h) for h in headers), number])
+    if not len(dataset):
+        raise FileProblem("Tệp không có dòng dữ liệu nào.", row=header_number + 1)
     return dataset

@@ -1,5 +1,7 @@
 """Factories shared by every app's tests: units, users with posts, members."""
 
+import re
+import zipfile
 from datetime import date, timedelta
 
 import factory
@@ -53,3 +55,23 @@ class MemberFactory(factory.django.DjangoModelFactory):
     )
     joined_branch_on = factory.LazyAttribute(lambda m: m.admitted_on)
     status = Member.Status.ACTIVE
+
+
+def patched(path, cells: dict[str, str], *, after: dict[str, str] | None = None):
+    """The workbook with some cells' XML replaced (``cells``) or added at the end of a row
+    (``after``: row number → XML): what Excel or a crafted file writes and openpyxl will not."""
+    out = path.with_name(f"patched-{path.name}")
+    with zipfile.ZipFile(path) as source, zipfile.ZipFile(out, "w") as target:
+        for item in source.infolist():
+            data = source.read(item.filename)
+            if item.filename == "xl/worksheets/sheet1.xml":
+                text = data.decode()
+                for ref, xml in cells.items():
+                    text, found = re.subn(rf'<c r="{ref}"[^>]*?(/>|>.*?</c>)', xml, text)
+                    assert found == 1, ref
+                for row, xml in (after or {}).items():
+                    text, found = re.subn(rf'(<row r="{row}"[^>]*>.*?)</row>', rf"\1{xml}</row>", text)
+                    assert found == 1, row
+                data = text.encode()
+            target.writestr(item, data)
+    return out

@@ -136,3 +136,17 @@ def test_it_refuses_a_rating_waiting_in_a_submitted_batch(tree, users, period, t
     assert [(e.row, e.column) for e in result.errors] == [(2, "Mã đối tượng")]
     assert "đang chờ duyệt" in result.errors[0].message
     assert Assessment.objects.get(member=tree.members[0]).status == Status.SUBMITTED
+
+
+@pytest.mark.parametrize("column", [0, 1, 2, 3])
+def test_a_formula_error_is_refused_at_its_column(tree, users, period, tmp_path, column):
+    from pathlib import Path
+
+    from tests.factories import patched
+
+    letter = "ABCD"[column]
+    path = patched(Path(xlsx(tmp_path, good_rows(tree)[:1])), {f"{letter}2": f'<c r="{letter}2" t="e"><v>#N/A</v></c>'})
+    result = RatingImporter(user=None, year=2026).run(str(path))
+    assert [(e.row, e.column) for e in result.errors] == [(2, HEADERS[column])]
+    assert "#N/A" in result.errors[0].message
+    assert not Assessment.objects.exists()

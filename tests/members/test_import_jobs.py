@@ -252,3 +252,161 @@ def test_stored_names_cannot_leave_the_folder():
     with pytest.raises(FileNotFoundError):
         uploads.path_of("../../etc/passwd")
     uploads.remove("../x.xlsx")  # ignored, no error
+
+
+# -- a step left running by a worker that died -------------------------------------------------------
+
+
+def _stuck(job, status, minutes):
+    """The job as a worker left it when it died ``minutes`` ago in the middle of ``status``."""
+    started = timezone.now() - timedelta(minutes=minutes)
+    ImportJob.objects.filter(pk=job.pk).update(status=status, started_at=started)
+    job.refresh_from_db()
+    return job
+
+
+@pytest.fixture
+def confirmed(users, two_new):
+    job = checked_job(users.secretary, two_new)
+    return import_jobs.confirm_import(job=job, by=users.secretary)
+
+
+def test_a_write_stuck_past_the_limit_can_be_rerun_and_writes_once(
+    users, confirmed, settings, django_capture_on_commit_callbacks
+):
+    settings.DOANHUB_IMPORT_STUCK_MINUTES = 30
+    job = _stuck(confirmed, Status.WRITING, minutes=31)
+    assert job.is_stuck and job.can_rerun and not job.can_discard
+    with django_capture_on_commit_callbacks() as queued:
+        assert import_jobs.rerun_import(job=job, by=users.secretary).status == Status.WRITE_QUEUED
+    assert len(queued) == 1
+    assert tasks.write_import(job.pk) == Status.IMPORTED  # what the queued message runs
+    job.refresh_from_db()
+    assert job.status == Status.IMPORTED and job.created_count == 2
+    assert Member.objects.filter(citizen_id__in=["079200000001", "079200000002"]).count() == 2
+
+
+@pytest.mark.parametrize("status", [Status.WRITING, Status.CHECKING])
+def test_a_step_running_for_less_than_the_limit_is_not_rerun(users, confirmed, settings, status):
+    settings.DOANHUB_IMPORT_STUCK_MINUTES = 30
+    job = _stuck(confirmed, status, minutes=29)
+    assert not job.is_stuck
+    with pytest.raises(ValidationError, match="đã quá 30 phút chưa xong"):
+        import_jobs.rerun_import(job=job, by=users.secretary)
+
+
+def test_the_limit_is_a_setting(users, confirmed, settings):
+    settings.DOANHUB_IMPORT_STUCK_MINUTES = 5
+    assert _stuck(confirmed, Status.WRITING, minutes=6).can_rerun
+
+
+def test_a_stuck_write_stays_undiscardable(users, confirmed):
+    """A writer thought dead may still be at it: only a re-run (which waits for its lock) is safe."""
+    job = _stuck(confirmed, Status.WRITING, minutes=600)
+    with pytest.raises(ValidationError, match="Không hủy được"):
+        import_jobs.discard_import(job=job, by=users.secretary)
+
+
+def test_a_stuck_check_can_be_rerun_or_discarded(users, two_new):
+    job = _stuck(start_job(users.secretary, two_new), Status.CHECKING, minutes=45)
+    assert import_jobs.rerun_import(job=job, by=users.secretary).status == Status.QUEUED
+    assert tasks.check_import(job.pk) == Status.CHECKED
+    other = _stuck(start_job(users.secretary, two_new), Status.CHECKING, minutes=45)
+    assert import_jobs.discard_import(job=other, by=users.secretary).status == Status.DISCARDED
+
+
+def test_a_rerun_is_audited(users, confirmed):
+    from organizations.models import AuditEntry
+
+    job = _stuck(confirmed, Status.WRITING, minutes=60)
+    import_jobs.rerun_import(job=job, by=users.secretary)
+    entry = AuditEntry.objects.filter(object_id=job.pk, action="import_rerun").get()
+    assert (entry.by, entry.from_state, entry.to_state) == (users.secretary, Status.WRITING, Status.WRITE_QUEUED)
+
+
+def test_a_rerun_after_the_old_writer_finished_after_all_writes_nothing(users, confirmed, recording):
+    job = _stuck(confirmed, Status.WRITING, minutes=60)
+    import_jobs.rerun_import(job=job, by=users.secretary)
+    ImportJob.objects.filter(pk=job.pk).update(status=Status.IMPORTED)  # the old writer commits meanwhile
+    assert tasks.write_import(job.pk) == Status.IMPORTED
+    assert [c["dry_run"] for c in recording.calls] == []
+
+
+# -- day-old uploads go without an upload ------------------------------------------------------------
+
+
+def test_each_worker_step_expires_day_old_uploads(users, two_new):
+    old = checked_job(users.secretary, two_new)
+    fresh = start_job(users.secretary, two_new)
+    _age(old, 25)  # after the upload, which sweeps too
+    path = uploads.path_of(old.stored)
+    tasks.check_import(fresh.pk)
+    old.refresh_from_db()
+    assert (old.status, old.stored, old.message) == (Status.DISCARDED, "", import_jobs.EXPIRED)
+    assert not path.exists()
+
+
+def test_housekeeping_never_fails_a_step(users, two_new, monkeypatch, caplog):
+    def broken():
+        raise OSError("disk gone")
+
+    job = start_job(users.secretary, two_new)
+    monkeypatch.setattr(import_jobs, "expire_stale", broken)
+    assert tasks.check_import(job.pk) == Status.CHECKED
+    assert "could not expire stale import uploads" in caplog.text
+
+
+def test_the_expire_imports_command(users, two_new):
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    old, fresh = checked_job(users.secretary, two_new), checked_job(users.secretary, two_new)
+    _age(old, 25)
+    path = uploads.path_of(old.stored)
+    out = StringIO()
+    call_command("expire_imports", stdout=out)
+    assert "Đã hủy 1 việc nhập quá một ngày chưa xác nhận" in out.getvalue()
+    old.refresh_from_db()
+    fresh.refresh_from_db()
+    assert (old.status, fresh.status) == (Status.DISCARDED, Status.CHECKED) and not path.exists()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_rerun_while_the_old_writer_is_in_fact_alive_writes_once(users, two_new, monkeypatch):
+    import threading
+
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        pytest.skip("two writers at once need PostgreSQL (SQLite writes wait on one lock)")
+    job = import_jobs.confirm_import(job=checked_job(users.secretary, two_new), by=users.secretary)
+    writes = []
+
+    class Slow:
+        def __init__(self, *, user, progress=None, **options):
+            pass
+
+        def run(self, file, *, dry_run=False):
+            writes.append(threading.get_ident())
+            time.sleep(1)  # thought dead meanwhile, re-run, and the new write starts
+            return ImportResult(created=2)
+
+    monkeypatch.setattr(import_jobs, "get_importer", lambda kind: Slow)
+    outcomes = []
+
+    def old_worker():
+        try:
+            outcomes.append(tasks.write_import(job.pk))
+        finally:
+            connection.close()
+
+    old = threading.Thread(target=old_worker)
+    old.start()
+    while not writes:
+        time.sleep(0.02)
+    _stuck(job, Status.WRITING, minutes=120)
+    assert import_jobs.rerun_import(job=job, by=users.secretary).status == Status.WRITE_QUEUED
+    outcomes.append(tasks.write_import(job.pk))  # waits for the old writer's lock
+    old.join(10)
+    assert len(writes) == 1 and outcomes == [Status.IMPORTED, Status.IMPORTED]

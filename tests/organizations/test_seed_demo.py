@@ -49,6 +49,19 @@ def test_it_builds_a_realistic_tree_with_logins(db):
     assert over_age_cadres(root).exists()
 
 
+def test_every_demo_member_passes_the_member_rules(db):
+    """Demo rosters are exported and re-imported by people trying the app: they must be valid."""
+    from members.validation import field_errors
+
+    _seed("--members", "3000", "--seed", "11")
+    fields = ["full_name", "birth_date", "gender", "citizen_id", "admitted_on", "phone"]
+    fields += ["is_party_member", "party_joined_on", "joined_branch_on"]
+    broken = {}
+    for values in Member.objects.values(*fields):
+        broken.update(field_errors(values))
+    assert broken == {}
+
+
 @pytest.mark.django_db(transaction=True)  # --reset truncates, which PostgreSQL refuses mid-transaction
 def test_it_is_deterministic_for_a_seed():
     _seed("--members", "400", "--seed", "3")
