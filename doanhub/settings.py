@@ -150,16 +150,16 @@ if CELERY_BROKER_URL.startswith("filesystem://"):
     for _sub in ("queue", "processed", "control"):
         (_broker_dir / _sub).mkdir(parents=True, exist_ok=True)
 CELERY_TASK_ACKS_LATE = True
-# With acks_late alone, a task whose pool process is killed (OOM, SIGKILL) is acked as failed; this
-# puts it back on the queue instead. The jobs are idempotent (members.import_jobs, reports).
-CELERY_TASK_REJECT_ON_WORKER_LOST = True
+# A task whose pool process is killed (OOM, SIGKILL) is acked, not requeued (Celery's default:
+# requeueing would loop forever on a file that always kills the worker). Its job row stays
+# running; after DOANHUB_JOB_STUCK_MINUTES the person who asked for it may run it again.
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_ALWAYS_EAGER = env_bool("CELERY_TASK_ALWAYS_EAGER", False)
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_TIMEZONE = TIME_ZONE
 # An import still checking or writing after this long is taken for orphaned by a dead worker (a
 # whole worker killed loses its message on the filesystem broker): its uploader may re-run it.
-DOANHUB_IMPORT_STUCK_MINUTES = int(os.environ.get("DOANHUB_IMPORT_STUCK_MINUTES", "30"))
+DOANHUB_JOB_STUCK_MINUTES = int(os.environ.get("DOANHUB_JOB_STUCK_MINUTES", "30"))
 
 # Production hardening, on whenever DEBUG is off (python manage.py check --deploy is clean).
 if not DEBUG:

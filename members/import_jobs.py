@@ -17,10 +17,10 @@ the job IMPORTED in the same transaction as the rows, one writer at a time per j
 message or a redelivered one never writes the file twice.
 
 A worker can die in a step and leave the job CHECKING or WRITING (its transaction rolled back).
-When only its pool process died, Celery puts the message back (task_reject_on_worker_lost) and the
-step runs again. When the whole worker died, the filesystem broker has already dropped the message
-and Redis gives it back only after its visibility timeout; so a step running longer than
-DOANHUB_IMPORT_STUCK_MINUTES may be re-run by its uploader (a checking one may also be discarded).
+Celery does not requeue a task whose process was killed (a file that always exhausts memory would
+loop), and Redis gives an unacked message back only after its visibility timeout; so a step
+running longer than DOANHUB_JOB_STUCK_MINUTES may be re-run by its uploader (a checking one may
+also be discarded).
 """
 
 import logging
@@ -151,7 +151,7 @@ def discard_import(*, job: ImportJob, by) -> ImportJob:
 def rerun_import(*, job: ImportJob, by) -> ImportJob:
     """A failed job runs its step again: the write if the uploader had confirmed, else the check.
 
-    So does a job stuck in its step for DOANHUB_IMPORT_STUCK_MINUTES (its worker died, the message
+    So does a job stuck in its step for DOANHUB_JOB_STUCK_MINUTES (its worker died, the message
     is gone). Should that worker still be alive after all, nothing is written twice: the new write
     waits for the old one's lock, then finds the job IMPORTED (``run_write``); a second check only
     counts again."""
@@ -159,7 +159,7 @@ def rerun_import(*, job: ImportJob, by) -> ImportJob:
     if not job.can_rerun:
         raise ValidationError(
             "Chỉ chạy lại được việc nhập bị lỗi. Việc đang kiểm tra hay đang ghi chỉ chạy lại được khi "
-            f"đã quá {settings.DOANHUB_IMPORT_STUCK_MINUTES} phút chưa xong (tiến trình nền có thể đã dừng)."
+            f"đã quá {settings.DOANHUB_JOB_STUCK_MINUTES} phút chưa xong (tiến trình nền có thể đã dừng)."
         )
     if not job.stored:
         raise ValidationError(FILE_GONE)
@@ -245,8 +245,8 @@ class RowProgress:
 
 def _claim(job_id: int, waiting: str, running: str) -> bool:
     """Take a job waiting for this step, or one left running by a worker that died (its message
-    put back by Celery: task_reject_on_worker_lost, or Redis's visibility timeout). False when the
-    step is not due (done, discarded, another step)."""
+    given back by Redis after the visibility timeout). False when the step is not due (done,
+    discarded, another step)."""
     now = timezone.now()
     jobs = ImportJob.objects.filter(pk=job_id)
     if jobs.filter(status=waiting).update(status=running, started_at=now, finished_at=None, rows_done=0, rows_total=0):

@@ -320,11 +320,11 @@ class ImportJob(models.Model):
 
     @property
     def is_stuck(self) -> bool:
-        """Checking or writing for longer than DOANHUB_IMPORT_STUCK_MINUTES: its worker most likely
+        """Checking or writing for longer than DOANHUB_JOB_STUCK_MINUTES: its worker most likely
         died with it (members.import_jobs.rerun_import lets the uploader run the step again)."""
         if self.status not in (self.Status.CHECKING, self.Status.WRITING) or self.started_at is None:
             return False
-        return timezone.now() - self.started_at > timedelta(minutes=settings.DOANHUB_IMPORT_STUCK_MINUTES)
+        return timezone.now() - self.started_at > timedelta(minutes=settings.DOANHUB_JOB_STUCK_MINUTES)
 
     @property
     def can_rerun(self) -> bool:

@@ -1,7 +1,10 @@
 """Report jobs: a report is built by a Celery worker and kept as a row with its result and file."""
 
+from datetime import timedelta
+
 from django.conf import settings
 from django.db import models
+from django.utils import timezone
 
 from organizations.models import Organization
 
@@ -66,3 +69,15 @@ class ReportJob(models.Model):
     @property
     def is_finished(self) -> bool:
         return self.status in self.FINISHED
+
+    @property
+    def is_stuck(self) -> bool:
+        """Running for longer than DOANHUB_JOB_STUCK_MINUTES: its worker most likely died with it
+        (a killed task is not requeued), so it may be run again."""
+        if self.status != self.Status.RUNNING or self.started_at is None:
+            return False
+        return timezone.now() - self.started_at > timedelta(minutes=settings.DOANHUB_JOB_STUCK_MINUTES)
+
+    @property
+    def can_rerun(self) -> bool:
+        return self.is_finished or self.is_stuck

@@ -77,7 +77,7 @@ def rerun(*, job: ReportJob, by) -> ReportJob:
     job = ReportJob.objects.select_for_update().get(pk=job.pk)
     if not in_scope(by, job.root):
         raise PermissionDenied("Đơn vị không thuộc phạm vi của bạn.")
-    if job.status in (Status.QUEUED, Status.RUNNING):
+    if not job.can_rerun:
         raise ValidationError("Báo cáo đang chờ hoặc đang chạy; chưa thể chạy lại.")
     before = job.status
     job.status, job.progress, job.error = Status.QUEUED, 0, ""

@@ -274,7 +274,7 @@ def confirmed(users, two_new):
 def test_a_write_stuck_past_the_limit_can_be_rerun_and_writes_once(
     users, confirmed, settings, django_capture_on_commit_callbacks
 ):
-    settings.DOANHUB_IMPORT_STUCK_MINUTES = 30
+    settings.DOANHUB_JOB_STUCK_MINUTES = 30
     job = _stuck(confirmed, Status.WRITING, minutes=31)
     assert job.is_stuck and job.can_rerun and not job.can_discard
     with django_capture_on_commit_callbacks() as queued:
@@ -288,7 +288,7 @@ def test_a_write_stuck_past_the_limit_can_be_rerun_and_writes_once(
 
 @pytest.mark.parametrize("status", [Status.WRITING, Status.CHECKING])
 def test_a_step_running_for_less_than_the_limit_is_not_rerun(users, confirmed, settings, status):
-    settings.DOANHUB_IMPORT_STUCK_MINUTES = 30
+    settings.DOANHUB_JOB_STUCK_MINUTES = 30
     job = _stuck(confirmed, status, minutes=29)
     assert not job.is_stuck
     with pytest.raises(ValidationError, match="đã quá 30 phút chưa xong"):
@@ -296,7 +296,7 @@ def test_a_step_running_for_less_than_the_limit_is_not_rerun(users, confirmed, s
 
 
 def test_the_limit_is_a_setting(users, confirmed, settings):
-    settings.DOANHUB_IMPORT_STUCK_MINUTES = 5
+    settings.DOANHUB_JOB_STUCK_MINUTES = 5
     assert _stuck(confirmed, Status.WRITING, minutes=6).can_rerun
 
 

@@ -21,7 +21,7 @@ def url(job, name="members:import_job"):
 @pytest.fixture
 def stuck(users, members_xlsx, settings):
     """``stuck(status, minutes)``: the secretary's confirmed job, left in ``status`` that long ago."""
-    settings.DOANHUB_IMPORT_STUCK_MINUTES = 30
+    settings.DOANHUB_JOB_STUCK_MINUTES = 30
 
     def _make(status=Status.WRITING, minutes=45):
         job = checked_job(users.secretary, members_xlsx([member_row()]))

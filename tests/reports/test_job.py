@@ -72,3 +72,17 @@ def test_opening_a_finished_job_marks_it_seen(done_job, users, login):
 @pytest.mark.parametrize("name", ["reports:job", "reports:progress", "reports:download"])
 def test_it_rejects_post_on_read_pages(done_job, users, login, name):
     assert login(users.province_staff).post(_url(done_job, name)).status_code == 405
+
+
+def test_a_stuck_job_says_so_and_offers_a_rerun(done_job, users, login, settings):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    settings.DOANHUB_JOB_STUCK_MINUTES = 30
+    ReportJob.objects.filter(pk=done_job.pk).update(status="running", started_at=timezone.now() - timedelta(hours=1))
+    page = login(users.province_staff).get(_url(done_job)).content.decode()
+    assert 'data-testid="job-stuck"' in page and _url(done_job, "reports:rerun") in page
+    ReportJob.objects.filter(pk=done_job.pk).update(started_at=timezone.now())
+    page = login(users.province_staff).get(_url(done_job)).content.decode()
+    assert 'data-testid="job-stuck"' not in page and _url(done_job, "reports:rerun") not in page

@@ -112,3 +112,17 @@ def test_progress_is_visible_to_the_page_while_the_build_runs(ratings, users, mo
     monkeypatch.setattr(kinds, "builder", lambda kind: slow_builder)
     services.run_job(job_id=job.pk)
     assert seen == [(42, "running")]
+
+
+def test_a_job_left_running_by_a_dead_worker_may_be_run_again(done_job, users, settings):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    settings.DOANHUB_JOB_STUCK_MINUTES = 30
+    running = ReportJob.objects.filter(pk=done_job.pk)
+    running.update(status=Status.RUNNING, started_at=timezone.now() - timedelta(minutes=10))
+    with pytest.raises(ValidationError, match="đang chạy"):
+        services.rerun(job=running.get(), by=users.province_staff)
+    running.update(started_at=timezone.now() - timedelta(minutes=31))
+    assert services.rerun(job=running.get(), by=users.province_staff).status == Status.QUEUED
