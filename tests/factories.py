@@ -75,3 +75,25 @@ def patched(path, cells: dict[str, str], *, after: dict[str, str] | None = None)
                 data = text.encode()
             target.writestr(item, data)
     return out
+
+
+def wait_until(job, finished, timeout: float = 60):
+    """Poll a job row a real worker is running until ``finished(job)``; its last state if so."""
+    import time
+
+    from django.db import OperationalError
+
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        try:
+            job.refresh_from_db()
+        except OperationalError as exc:
+            # SQLite's in-memory test database (shared cache) locks a table the worker thread is
+            # writing instead of waiting: look again (a file database, as in production, waits)
+            if "locked" not in str(exc):
+                raise
+        else:
+            if finished(job):
+                return job
+        time.sleep(0.2)
+    raise AssertionError(f"job still {job.status} after {timeout} s")

@@ -1,13 +1,12 @@
 """A real Celery worker (celery.contrib.testing) checks and writes a file uploaded through the page."""
 
-import time
-
 import pytest
 from celery.contrib.testing.worker import start_worker
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from members.models import ImportJob, Member
+from tests.factories import wait_until
 
 from .conftest import member_row
 
@@ -15,15 +14,10 @@ pytestmark = [pytest.mark.worker, pytest.mark.django_db(transaction=True)]
 Status = ImportJob.Status
 
 
-def _wait_for(job: ImportJob, status: str, timeout: float = 60) -> ImportJob:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        job.refresh_from_db()
-        if not job.is_busy:
-            assert job.status == status, job.message
-            return job
-        time.sleep(0.2)
-    raise AssertionError(f"job still {job.status} after {timeout} s")
+def _wait_for(job: ImportJob, status: str) -> ImportJob:
+    job = wait_until(job, lambda j: not j.is_busy)
+    assert job.status == status, job.message
+    return job
 
 
 def test_a_worker_checks_then_writes_an_upload(celery_app, tree, users, client, members_xlsx):

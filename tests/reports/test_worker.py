@@ -1,24 +1,17 @@
 """A real Celery worker (celery.contrib.testing) runs a report job end to end (DESIGN.md)."""
 
-import time
-
 import pytest
 from celery.contrib.testing.worker import start_worker
 
 from reports.models import ReportJob
 from reports.services import request_job
+from tests.factories import wait_until
 
 pytestmark = [pytest.mark.worker, pytest.mark.django_db(transaction=True)]
 
 
-def _wait_finished(job: ReportJob, timeout: float = 60) -> ReportJob:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        job.refresh_from_db()
-        if job.is_finished:
-            return job
-        time.sleep(0.2)
-    raise AssertionError(f"job still {job.status} after {timeout} s")
+def _wait_finished(job: ReportJob) -> ReportJob:
+    return wait_until(job, lambda j: j.is_finished)
 
 
 def test_a_worker_builds_the_requested_report(celery_app, ratings, users):
