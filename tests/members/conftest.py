@@ -88,3 +88,41 @@ def checked_job(user, path, **options):
     tasks.check_import(job.pk)
     job.refresh_from_db()
     return job
+
+
+def slow_importer(writes: list, seconds: float, created: int):
+    """An importer class whose write takes ``seconds`` and notes the thread that ran it."""
+    import threading
+    import time
+
+    from members.importing import ImportResult
+
+    class Slow:
+        def __init__(self, *, user, progress=None, **options):
+            pass
+
+        def run(self, file, *, dry_run=False):
+            writes.append(threading.get_ident())
+            time.sleep(seconds)
+            return ImportResult(created=created)
+
+    return Slow
+
+
+def write_in_thread(job_id: int, outcomes: list):
+    """A worker's write of the job, started in a thread with its own connection."""
+    import threading
+
+    from django.db import connection
+
+    from members import tasks
+
+    def deliver():
+        try:
+            outcomes.append(tasks.write_import(job_id))
+        finally:
+            connection.close()
+
+    thread = threading.Thread(target=deliver)
+    thread.start()
+    return thread

@@ -13,7 +13,7 @@ from members.importing import ImportResult, RowError
 from members.models import ImportJob, Member
 
 from ..factories import make_user
-from .conftest import checked_job, member_row, start_job
+from .conftest import checked_job, member_row, slow_importer, start_job, write_in_thread
 
 Status = ImportJob.Status
 
@@ -374,7 +374,6 @@ def test_the_expire_imports_command(users, two_new):
 
 @pytest.mark.django_db(transaction=True)
 def test_a_rerun_while_the_old_writer_is_in_fact_alive_writes_once(users, two_new, monkeypatch):
-    import threading
 
     from django.db import connection
 
@@ -383,26 +382,10 @@ def test_a_rerun_while_the_old_writer_is_in_fact_alive_writes_once(users, two_ne
     job = import_jobs.confirm_import(job=checked_job(users.secretary, two_new), by=users.secretary)
     writes = []
 
-    class Slow:
-        def __init__(self, *, user, progress=None, **options):
-            pass
-
-        def run(self, file, *, dry_run=False):
-            writes.append(threading.get_ident())
-            time.sleep(1)  # thought dead meanwhile, re-run, and the new write starts
-            return ImportResult(created=2)
-
-    monkeypatch.setattr(import_jobs, "get_importer", lambda kind: Slow)
+    # the old write is thought dead meanwhile, re-run, and the new write starts
+    monkeypatch.setattr(import_jobs, "get_importer", lambda kind: slow_importer(writes, 1, 2))
     outcomes = []
-
-    def old_worker():
-        try:
-            outcomes.append(tasks.write_import(job.pk))
-        finally:
-            connection.close()
-
-    old = threading.Thread(target=old_worker)
-    old.start()
+    old = write_in_thread(job.pk, outcomes)
     while not writes:
         time.sleep(0.02)
     _stuck(job, Status.WRITING, minutes=120)

@@ -1,7 +1,6 @@
 """The write step against committed rows (PostgreSQL): progress is seen by the page while the
 import's transaction is open, and two messages for one job write it once."""
 
-import threading
 import time
 
 import pytest
@@ -11,7 +10,7 @@ from members import import_jobs, tasks
 from members.importing import ImportResult
 from members.models import ImportJob
 
-from .conftest import checked_job, member_row
+from .conftest import checked_job, member_row, slow_importer, write_in_thread
 
 pytestmark = pytest.mark.django_db(transaction=True)
 Status = ImportJob.Status
@@ -66,27 +65,12 @@ def test_progress_of_the_write_is_seen_while_its_transaction_is_open(confirmed, 
 def test_two_messages_for_one_job_write_it_once(confirmed, monkeypatch):
     writes = []
 
-    class Slow:
-        def __init__(self, *, user, progress=None, **options):
-            pass
-
-        def run(self, file, *, dry_run=False):
-            writes.append(threading.get_ident())
-            time.sleep(0.5)  # the twin arrives meanwhile and waits for the lock
-            return ImportResult(created=1)
-
-    monkeypatch.setattr(import_jobs, "get_importer", lambda kind: Slow)
+    # the twin message arrives while the first write runs, and waits for the lock
+    monkeypatch.setattr(import_jobs, "get_importer", lambda kind: slow_importer(writes, 0.5, 1))
     outcomes = []
-
-    def deliver():
-        try:
-            outcomes.append(tasks.write_import(confirmed.pk))
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=deliver) for _ in range(2)]
-    for thread in threads:
-        thread.start()
+    threads = []
+    for _ in range(2):
+        threads.append(write_in_thread(confirmed.pk, outcomes))
         time.sleep(0.1)
     for thread in threads:
         thread.join(10)
