@@ -9,6 +9,11 @@ from django.utils import timezone
 from organizations.models import Organization
 
 
+def normalize_card(value: str | None) -> str | None:
+    """One spelling of a card number, as the importer matches it: "dv 0001" is "DV0001"."""
+    return "".join((value or "").split()).upper() or None
+
+
 class Member(models.Model):
     class Gender(models.TextChoices):
         MALE = "nam", "Nam"
@@ -71,8 +76,7 @@ class Member(models.Model):
         self.name_folded = fold(self.full_name)
         if not self.citizen_id:
             self.citizen_id = None
-        # one spelling of a card number, as the importer matches it ("dv 0001" is "DV0001")
-        self.card_number = "".join((self.card_number or "").split()).upper() or None
+        self.card_number = normalize_card(self.card_number)
         super().save(*args, **kwargs)
 
     @property

@@ -8,7 +8,7 @@ from datetime import date
 
 from django.core.exceptions import ValidationError
 
-from .models import Member
+from .models import Member, normalize_card
 
 MIN_ADMISSION_AGE, MAX_ADMISSION_AGE = 16, 30  # Điều lệ Đoàn: 16–30 tuổi khi vào Đoàn
 MATURITY_AGE, MAX_KEEP_AGE = 30, 35  # trưởng thành sau 30; giữ lại tối đa đến 35
@@ -76,6 +76,7 @@ def errors_for_changes(errors: dict[str, str], changed: set[str]) -> dict[str, s
 def duplicate_ids(*, citizen_id: str | None, card_number: str | None, exclude_pk: int | None = None) -> dict[str, str]:
     """CCCD and card number are unique across the whole country, not only inside a scope."""
     errors = {}
+    card_number = normalize_card(card_number)  # as it will be saved
     others = Member.objects.exclude(pk=exclude_pk) if exclude_pk else Member.objects.all()
     if citizen_id and others.filter(citizen_id=citizen_id).exists():
         errors["citizen_id"] = f"Số CCCD {citizen_id} đã thuộc về một đoàn viên khác."

@@ -113,6 +113,20 @@ def test_the_admission_form_shows_field_errors_in_vietnamese(tree, users, login)
     assert Member.objects.count() == 7
 
 
+def test_a_card_number_typed_in_another_spelling_is_still_a_duplicate(tree, users, login):
+    data = {
+        "full_name": "Lò Thị Mai",
+        "birth_date": "10/02/2004",
+        "gender": "nu",
+        "ethnicity": "Thái",
+        "card_number": " " + tree.members[1].card_number.lower(),
+        "admitted_on": "26/03/2021",
+    }
+    response = login(users.secretary).post(url("admit", tree.branch.code), data)
+    assert response.status_code == 200 and "đã thuộc về một đoàn viên khác" in response.content.decode()
+    assert Member.objects.count() == 7
+
+
 def test_edit_through_the_page(tree, users, login):
     member = tree.members[0]
     client = login(users.grassroots_approver)
