@@ -248,12 +248,15 @@ class _Lookup:
         self.grassroots_rank = rules.lowest_grassroots_rank()
         self.periods = list(RatingPeriod.objects.filter(year__in=years).select_related("root"))
         self.assessments = {}
-        # locked until the import's transaction ends, so no decision made meanwhile is overwritten
-        for a in (
-            Assessment.objects.select_for_update(of=("self",))
-            .filter(period__in=self.periods)
-            .filter(_subject_filter(self.members.values(), self.units.values()))
-        ):
+        saved = Assessment.objects.filter(period__in=self.periods).filter(
+            _subject_filter(self.members.values(), self.units.values())
+        )
+        # Ratings waiting in a submitted batch are refused, not written: read, never locked (the
+        # deciders keep working on them). The others are locked in pk order, as the rating's
+        # services lock them, until the import's transaction ends, so no decision made meanwhile
+        # is overwritten.
+        waiting = saved.filter(status=Status.SUBMITTED)
+        for a in [*waiting, *saved.exclude(status=Status.SUBMITTED).select_for_update(of=("self",)).order_by("pk")]:
             a.before_label = a.get_final_level_display() if a.final_level else ""
             self.assessments[(a.period_id, a.subject_type, a.member_id or a.organization_id)] = a
 
