@@ -163,6 +163,8 @@ def rerun_import(*, job: ImportJob, by) -> ImportJob:
         )
     if not job.stored:
         raise ValidationError(FILE_GONE)
+    if not job.confirmed_at and job.created_at < timezone.now() - uploads.MAX_AGE:
+        raise ValidationError(EXPIRED)  # the check would find it swept away: say so now
     before = job.status
     if before != Status.FAILED:
         log.warning("import job %s was stuck %s since %s; re-run by its uploader", job.pk, before, job.started_at)

@@ -393,3 +393,20 @@ def test_a_rerun_while_the_old_writer_is_in_fact_alive_writes_once(users, two_ne
     outcomes.append(tasks.write_import(job.pk))  # waits for the old writer's lock
     old.join(10)
     assert len(writes) == 1 and outcomes == [Status.IMPORTED, Status.IMPORTED]
+
+
+def test_a_failed_check_older_than_a_day_is_not_rerun_but_said_expired(tree, users, members_xlsx):
+    from datetime import timedelta
+
+    from django.core.exceptions import ValidationError
+    from django.utils import timezone
+
+    from members.import_jobs import EXPIRED, rerun_import
+
+    job = start_job(users.secretary, members_xlsx([member_row()]))
+    ImportJob.objects.filter(pk=job.pk).update(
+        status=ImportJob.Status.FAILED, created_at=timezone.now() - timedelta(days=2)
+    )
+    with pytest.raises(ValidationError) as refused:
+        rerun_import(job=ImportJob.objects.get(pk=job.pk), by=users.secretary)
+    assert refused.value.messages == [EXPIRED]
