@@ -11,7 +11,8 @@ Row locks: a chi đoàn under an intermediate unit has two deciders of one batch
 unit its own rating, the đoàn cơ sở its members), who may act at the same moment. Every service
 takes its locks in one order, so they wait for each other and never deadlock:
 
-    Submission (by pk) → Assessment (by pk) → QuotaLock (by approving unit path, subject type)
+    RatingPeriod (``period_lock`` only) → Submission (by pk) → Assessment (by pk)
+    → QuotaLock (by approving unit path, subject type)
 
 A decision locks the batch first (``_lock_batches``), so the second decider waits for the first to
 commit and then sees its decisions: the batch is settled once (``_settle_submissions``), and a
@@ -162,23 +163,32 @@ def get_or_start(
             raise ValidationError(f"{member.full_name} không thuộc diện xếp loại: {verdict.reason}.")
         if verdict.transferred_in:
             subject["previous_unit_comment"] = _previous_unit_comment(member)
-    submission = _submission_for(period=period, unit=unit)
+    # Lock the batch before reading its status: a submit of it (which holds this lock) either
+    # commits first, and the batch is seen sent, or waits and then takes the new rating into it.
+    submission = _submission_for(period=period, unit=unit, lock=True)
     if not submission.is_editable:
         raise ValidationError(f"Hồ sơ của {unit.name} đã gửi; không thêm phiếu được.")
+    found = Assessment.objects.filter(period=period, **lookup).first()  # started meanwhile, by a second save
+    if found is not None:
+        return found
     assessment = Assessment.objects.create(period=period, submission=submission, updated_by=by, **subject)
     audit.record(target=assessment, action="start", by=by, organization=assessment.unit, to_state=Status.DRAFT)
     return assessment
 
 
-def _submission_for(*, period: RatingPeriod, unit: Organization) -> Submission:
+def _submission_for(*, period: RatingPeriod, unit: Organization, lock: bool = False) -> Submission:
+    """The unit's batch of the period, created on first use; ``lock`` holds its row (lock order)."""
     approving = rules.member_approving_unit(unit) if unit.level.is_branch else rules.org_approving_unit(unit)
     submission, _ = Submission.objects.get_or_create(period=period, unit=unit, defaults={"approving_unit": approving})
-    return submission
+    return Submission.objects.select_for_update().get(pk=submission.pk) if lock else submission
 
 
 @transaction.atomic
 def assessment_save_draft(*, assessment: Assessment, by, data: dict) -> Assessment:
-    """Autosave of one subject's self-review, marks, participation and proposed level (draft step)."""
+    """Autosave of one subject's self-review, marks, participation and proposed level (draft step).
+    The batch is locked before the rating (lock order): a submit of it waits, or is waited for, and
+    never sends a rating whose proposal changes after it checked it."""
+    _lock_batches([assessment.pk])
     assessment = (
         Assessment.objects.select_for_update(of=("self",)).select_related("unit", "period").get(pk=assessment.pk)
     )
@@ -294,8 +304,7 @@ def submission_submit(*, period: RatingPeriod, unit: Organization, by, minutes: 
     _require(rules.can_enter(by, unit))
     _require_open(period)
     rules.require_covered(period, unit)
-    submission = _submission_for(period=period, unit=unit)
-    submission = Submission.objects.select_for_update().get(pk=submission.pk)
+    submission = _submission_for(period=period, unit=unit, lock=True)
     if not submission.is_editable:
         raise ValidationError(f"Hồ sơ của {unit.name} đã gửi ({submission.get_status_display()}).")
     _check_minutes(minutes)
@@ -543,8 +552,19 @@ def submission_return(*, submission: Submission, by, reason: str) -> Submission:
     submission.save()
     for assessment in waiting:
         _transition(assessment, Status.RETURNED, by=by, action="return", reason=reason.strip())
-        assessment.save(update_fields=["status", "updated_at"])
+        _clear_decision(assessment)
+        assessment.save(update_fields=["status", *DECISION_FIELDS, "updated_at"])
     return submission
+
+
+# What the decider wrote on a rating (a changed level, or a reopened approval's decision). A
+# returned rating goes back to the unit's meeting, whose new proposal is what is decided next.
+DECISION_FIELDS = ("final_level", "decision_number", "decision_on", "approved_by", "approved_at")
+
+
+def _clear_decision(assessment: Assessment) -> None:
+    assessment.final_level, assessment.decision_number, assessment.decision_on = "", "", None
+    assessment.approved_by, assessment.approved_at = None, None
 
 
 def _returning_unit(submission: Submission, by) -> Organization:
@@ -649,9 +669,17 @@ def frame_save(*, frame: CriteriaFrame, by, criteria: list[Criterion], removed: 
 def period_lock(*, period: RatingPeriod, by) -> int:
     """Khóa kết quả: every approved result becomes locked; nothing changes after."""
     _require(rules.can_administer(by, period.root))
+    # The lock order (module docstring): the period, every batch of it, then its approved ratings,
+    # all by pk, before any update. A reopen holding a batch is waited for (and its rating, back
+    # in review, is not locked); one that comes after waits here and then finds the period locked.
+    period.is_locked = RatingPeriod.objects.select_for_update().values_list("is_locked", flat=True).get(pk=period.pk)
     if period.is_locked:
         raise ValidationError(f"{period} đã khóa.")
-    count = Assessment.objects.filter(period=period, status=Status.APPROVED).update(status=Status.LOCKED)
+    batches = Submission.objects.select_for_update().filter(period=period).order_by("pk")
+    list(batches.values_list("pk", flat=True))
+    approved = Assessment.objects.filter(period=period, status=Status.APPROVED)
+    list(approved.select_for_update().order_by("pk").values_list("pk", flat=True))
+    count = approved.update(status=Status.LOCKED)
     Submission.objects.filter(period=period, status=Status.APPROVED).update(status=Status.LOCKED)
     period.is_locked = True
     period.save(update_fields=["is_locked"])

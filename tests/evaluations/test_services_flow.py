@@ -124,6 +124,36 @@ def test_it_returns_a_batch_with_a_reason_and_lets_the_unit_correct_it(tree, use
     assert Submission.objects.get(pk=submission.pk).status == Status.SUBMITTED
 
 
+def test_a_level_changed_before_a_return_gives_way_to_the_units_new_proposal(tree, users, period):
+    """A return sends the batch back to the unit's meeting: the decider's changed level goes with
+    it, so the proposal made after it is what "approve all" decides."""
+    submission = fill_and_submit(period, tree.branch, users.secretary, ["HTTNV"] * 3)
+    assessment = Assessment.objects.get(member=tree.members[0])
+    services.assessment_change_level(assessment=assessment, by=users.grassroots_approver, level="KHTNV", reason="x")
+    services.submission_return(submission=submission, by=users.grassroots_approver, reason="Họp lại")
+    assessment.refresh_from_db()
+    assert (assessment.status, assessment.proposed_level, assessment.final_level) == (Status.RETURNED, "HTTNV", "")
+    services.assessment_save_draft(assessment=assessment, by=users.secretary, data={"proposed_level": "HTNV"})
+    services.submission_submit(period=period, unit=tree.branch, by=users.secretary, minutes=MINUTES)
+    services.submission_approve(submission=submission, by=users.grassroots_approver)
+    assessment.refresh_from_db()
+    assert (assessment.status, assessment.final_level) == (Status.APPROVED, "HTNV")
+
+
+def test_a_return_after_a_reopen_clears_the_old_decision(tree, users, period):
+    submission = fill_and_submit(period, tree.branch, users.secretary, ["HTTNV"] * 3)
+    services.submission_approve(submission=submission, by=users.grassroots_approver, decision_number="12/QĐ")
+    assessment = Assessment.objects.get(member=tree.members[0])
+    services.assessment_reopen(assessment=assessment, by=users.grassroots_approver, reason="Khiếu nại")
+    services.submission_return(submission=submission, by=users.grassroots_approver, reason="Họp lại")
+    assessment.refresh_from_db()
+    assert assessment.status == Status.RETURNED
+    assert (assessment.final_level, assessment.decision_number, assessment.decision_on) == ("", "", None)
+    assert (assessment.approved_by, assessment.approved_at) == (None, None)
+    kept = Assessment.objects.get(member=tree.members[1])  # decided and not reopened: stays decided
+    assert (kept.status, kept.final_level, kept.decision_number) == (Status.APPROVED, "HTTNV", "12/QĐ")
+
+
 def test_it_reopens_only_with_a_decider_and_a_reason_and_audits_it(tree, users, period):
     submission = fill_and_submit(period, tree.branch, users.secretary, ["HTTNV"] * 3)
     services.submission_approve(submission=submission, by=users.grassroots_approver)
