@@ -51,6 +51,11 @@ def _migration_rows(request):
 
 @pytest.fixture
 def tree(db):
+    return build_tree()
+
+
+def build_tree():
+    """The tree drawn above (a plain function: module-scoped browser tests build it once)."""
     t = SimpleNamespace()
     t.root = make_unit(None, "TW", "Trung ương Đoàn", "tw")
     t.province = make_unit(t.root, "T1", "Tỉnh đoàn Thái Nguyên", "tinh")
@@ -78,6 +83,10 @@ def tree(db):
 
 @pytest.fixture
 def users(tree):
+    return build_users(tree)
+
+
+def build_users(tree):
     """One user per role, keyed by name; each has password ``PASSWORD``."""
     u = SimpleNamespace()
     u.secretary = make_user("bithu", Role.SECRETARY, tree.branch)

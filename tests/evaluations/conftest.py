@@ -15,6 +15,10 @@ MINUTES = services.Minutes(
 
 @pytest.fixture
 def period(tree):
+    return make_period(tree)
+
+
+def make_period(tree):
     p = RatingPeriod.objects.create(
         year=2026,
         root=tree.province,

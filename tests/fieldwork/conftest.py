@@ -23,6 +23,10 @@ Role = Post.Role
 
 @pytest.fixture
 def fw(tree, users):
+    return make_fw(tree, users)
+
+
+def make_fw(tree, users):
     ns = SimpleNamespace(year=YEAR)
     by = users.province_approver
     ns.org_head = make_user("truongban.xdd", Role.STAFF, tree.province, first_name="Nguyễn Văn", last_name="Xây")
