@@ -16,7 +16,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from organizations import audit
 from organizations.models import Level
 from organizations.scoping import get_org_or_404, scope_roots
-from organizations.views_helpers import paginate, require, run_service
+from organizations.views_helpers import paginate, require, run_action, run_service
 
 from . import reporting, rules, selectors, services
 from .forms import (
@@ -42,17 +42,6 @@ def _year(request) -> int:
 def _quarter(request) -> int:
     raw = request.GET.get("quy", "")
     return int(raw) if raw in ("1", "2", "3", "4") else (timezone.localdate().month - 1) // 3 + 1
-
-
-def _act(request, call, done: str, **kwargs) -> bool:
-    """Run a service from a button; a broken rule becomes an error message, not a crash."""
-    try:
-        call(by=request.user, **kwargs)
-    except ValidationError as exc:
-        messages.error(request, " ".join(exc.messages))
-        return False
-    messages.success(request, done)
-    return True
 
 
 @login_required
@@ -143,7 +132,7 @@ def _visit_data(form) -> dict:
 @require_POST
 def plan_submit(request, pk):
     plan = get_object_or_404(selectors.plans_visible(request.user), pk=pk)
-    _act(request, services.plan_submit, "Đã đăng ký kế hoạch với trưởng ban.", plan=plan)
+    run_action(request, services.plan_submit, "Đã đăng ký kế hoạch với trưởng ban.", plan=plan)
     return redirect("fieldwork:plan", pk=plan.pk)
 
 
@@ -151,7 +140,7 @@ def plan_submit(request, pk):
 @require_POST
 def visit_remove(request, pk):
     visit = get_object_or_404(selectors.visits_visible(request.user), pk=pk, plan__isnull=False)
-    _act(request, services.visit_remove, "Đã bỏ chuyến đi khỏi kế hoạch.", visit=visit)
+    run_action(request, services.visit_remove, "Đã bỏ chuyến đi khỏi kế hoạch.", visit=visit)
     return redirect("fieldwork:plan", pk=visit.plan_id)
 
 
@@ -208,7 +197,7 @@ def department_consolidate(request, pk):
     form = QuarterForm(request.POST)
     require(form.is_valid())
     data = form.cleaned_data
-    _act(
+    run_action(
         request,
         services.department_report_consolidate,
         "Đã tổng hợp báo cáo quý của ban.",
@@ -242,7 +231,7 @@ def department_plan(request, pk):
 
 def _department_plan_action(request, pk, call, done, **kwargs):
     plan = get_object_or_404(selectors.department_plans_visible(request.user), pk=pk)
-    _act(request, call, done, plan=plan, **kwargs)
+    run_action(request, call, done, plan=plan, **kwargs)
     return redirect("fieldwork:department_plan", pk=plan.pk)
 
 
@@ -302,7 +291,7 @@ def request_decide(request, pk):
     form = DecisionForm(request.POST)
     require(form.is_valid())
     done = "Đã đồng ý chuyến đi." if form.cleaned_data["consent"] else "Đã không đồng ý chuyến đi."
-    _act(request, services.visit_request_decide, done, visit=visit, **form.cleaned_data)
+    run_action(request, services.visit_request_decide, done, visit=visit, **form.cleaned_data)
     return redirect("fieldwork:requests")
 
 

@@ -10,7 +10,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from organizations.scoping import get_org_or_404, scope_roots
 from organizations.selectors import breadcrumbs
-from organizations.views_helpers import paginate, require, run_service
+from organizations.views_helpers import paginate, require, run_action, run_service
 
 from . import exporting, import_jobs, selectors, services
 from .forms import (
@@ -346,12 +346,7 @@ def _job_step(request, pk, service, done: str):
     """Confirm, discard or re-run one of the user's jobs; a refused step is a message, not a crash."""
     require(may_import(request.user))
     job = import_jobs.job_for(request.user, pk, with_errors=False)
-    try:
-        service(job=job, by=request.user)
-    except ValidationError as exc:
-        messages.error(request, " ".join(exc.messages))
-    else:
-        messages.success(request, done)
+    run_action(request, service, done, job=job)
     return redirect("members:import_job", pk=job.pk)
 
 

@@ -1,5 +1,6 @@
 """Small helpers shared by the views of every app."""
 
+from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.forms import Form
@@ -15,6 +16,19 @@ def run_service(form: Form, call, *args, **kwargs):
         for message in exc.messages:
             form.add_error(None, message)
     return None
+
+
+def run_action(request, call, done: str = "", **kwargs) -> bool:
+    """Run a service from a button, for the user: a rule it refuses becomes an error message, not
+    a crash; ``done`` is the message when it succeeded. Returns whether it did."""
+    try:
+        call(by=request.user, **kwargs)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+        return False
+    if done:
+        messages.success(request, done)
+    return True
 
 
 def require(allowed: bool) -> None:

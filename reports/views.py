@@ -1,11 +1,10 @@
-from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from organizations.scoping import scope_roots
-from organizations.views_helpers import paginate, require, run_service
+from organizations.views_helpers import paginate, require, run_action, run_service
 
 from . import selectors, services
 from .charts import render_chart
@@ -62,10 +61,7 @@ def job_progress(request, pk):
 def job_rerun(request, pk):
     job = selectors.get_job_or_404(request.user, pk)
     require(job.requested_by_id == request.user.pk or request.user.is_superuser)
-    try:
-        services.rerun(job=job, by=request.user)
-    except services.ValidationError as exc:
-        messages.error(request, " ".join(exc.messages))
+    run_action(request, services.rerun, job=job)
     return redirect("reports:job", pk=job.pk)
 
 
