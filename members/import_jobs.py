@@ -29,12 +29,13 @@ from collections.abc import Callable
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import connection, connections, transaction
+from django.db import connection, transaction
 from django.db.models import QuerySet
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
 from organizations import audit
+from organizations.progress import VisibleUpdate
 
 from . import uploads
 from .importing import get_importer
@@ -201,18 +202,15 @@ def sweep() -> None:
 
 
 class RowProgress:
-    """``progress(done, total)`` from the importer → the job row, at most twice a second.
-
-    The importer may call it inside its transaction (the write, or a dry run it rolls back), where
-    a write on the task's own connection would not be seen by the page until the end; so it
-    writes on a second connection on PostgreSQL, and not at all on SQLite (a second writer would
-    wait on the import's lock). Progress is cosmetic: a failed write is logged, never fatal. The
-    last figures are kept and saved with the result, whichever way they were written."""
+    """``progress(done, total)`` from the importer → the job row, at most twice a second, seen by
+    the page even while the importer's transaction runs (``organizations.progress.VisibleUpdate``;
+    nothing on SQLite there). The last figures are kept and saved with the result."""
 
     INTERVAL = 0.5
 
     def __init__(self, job_id: int):
-        self.job_id, self.done, self.total, self._last, self._side = job_id, 0, 0, 0.0, None
+        self.done, self.total, self._last = 0, 0, 0.0
+        self.write = VisibleUpdate(ImportJob, job_id)
 
     def __call__(self, done: int, total: int) -> None:
         self.done, self.total = max(0, int(done)), max(0, int(total))
@@ -220,26 +218,10 @@ class RowProgress:
         if now - self._last < self.INTERVAL and self.done < self.total:
             return
         self._last = now
-        try:
-            self._write()
-        except Exception:  # noqa: BLE001 - progress must never fail an import
-            log.warning("could not write progress of import job %s", self.job_id, exc_info=True)
-
-    def _write(self) -> None:
-        if not connection.in_atomic_block:
-            ImportJob.objects.filter(pk=self.job_id).update(rows_done=self.done, rows_total=self.total)
-        elif connection.vendor == "postgresql":
-            if self._side is None:
-                self._side = connections.create_connection("default")
-            with self._side.cursor() as cursor:
-                cursor.execute(
-                    f"UPDATE {ImportJob._meta.db_table} SET rows_done = %s, rows_total = %s WHERE id = %s",
-                    [self.done, self.total, self.job_id],
-                )
+        self.write(rows_done=self.done, rows_total=self.total)
 
     def close(self) -> None:
-        if self._side is not None:
-            self._side.close()
+        self.write.close()
 
     def figures(self) -> dict:
         return {"rows_done": self.total, "rows_total": self.total} if self.total else {}

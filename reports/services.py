@@ -13,11 +13,12 @@ from datetime import timedelta
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.base import ContentFile
-from django.db import connection, connections, transaction
+from django.db import connection, transaction
 from django.utils import timezone
 
 from organizations import audit
 from organizations.models import Organization
+from organizations.progress import VisibleUpdate
 from organizations.reporting import ReportData
 from organizations.scoping import in_scope
 
@@ -115,33 +116,20 @@ def snapshot() -> Iterator[None]:
 
 
 class ProgressWriter:
-    """Writes progress on a second connection: the build's own transaction is not visible to
-    the page until it ends, so the bar would not move otherwise. Progress is cosmetic: a failed
-    write is logged, never fatal. Only on PostgreSQL (SQLite writes wait on the reader's lock)."""
+    """The build's percentage on the job row, seen by the page while the build's own snapshot
+    transaction runs (``organizations.progress.VisibleUpdate``); only forward moves are written."""
 
     def __init__(self, job_id: int):
-        self.job_id, self.last = job_id, -1
-        self.side = connections.create_connection("default") if connection.vendor == "postgresql" else None
+        self.last, self.write = -1, VisibleUpdate(ReportJob, job_id)
 
     def __call__(self, pct: int) -> None:
         pct = max(0, min(int(pct), 100))
-        if pct <= self.last:
-            return
-        self.last = pct
-        try:
-            if self.side is not None:
-                with self.side.cursor() as cursor:
-                    cursor.execute(
-                        f"UPDATE {ReportJob._meta.db_table} SET progress = %s WHERE id = %s", [pct, self.job_id]
-                    )
-            elif not connection.in_atomic_block:
-                ReportJob.objects.filter(pk=self.job_id).update(progress=pct)
-        except Exception:  # noqa: BLE001 - progress must never fail a report
-            log.warning("could not write progress of report job %s", self.job_id, exc_info=True)
+        if pct > self.last:
+            self.last = pct
+            self.write(progress=pct)
 
     def close(self) -> None:
-        if self.side is not None:
-            self.side.close()
+        self.write.close()
 
 
 def build_data(

@@ -11,6 +11,7 @@ from django.utils import timezone
 from members import import_jobs, tasks, uploads
 from members.importing import ImportResult, RowError
 from members.models import ImportJob, Member
+from organizations.progress import VisibleUpdate
 
 from ..factories import make_user
 from .conftest import checked_job, member_row, slow_importer, start_job, write_in_thread
@@ -81,8 +82,8 @@ def test_an_importer_that_never_reports_progress_still_finishes(users, two_new, 
 def test_progress_is_written_at_most_twice_a_second_and_always_at_the_end(users, two_new, monkeypatch):
     job = start_job(users.secretary, two_new)
     writes = []
-    monkeypatch.setattr(import_jobs.RowProgress, "_write", lambda self: writes.append((self.done, self.total)))
     progress = import_jobs.RowProgress(job.pk)
+    progress.write = lambda **row: writes.append((row["rows_done"], row["rows_total"]))
     for done in range(0, 100_001, 2000):
         progress(done, 100_000)
     assert writes == [(0, 100_000), (100_000, 100_000)]
@@ -97,10 +98,10 @@ def test_progress_outside_a_transaction_goes_straight_to_the_row():
 
 
 def test_a_failing_progress_write_never_fails_the_import(users, two_new, recording, monkeypatch):
-    def broken(self):
+    def broken(self, fields):
         raise RuntimeError("database gone")
 
-    monkeypatch.setattr(import_jobs.RowProgress, "_write", broken)
+    monkeypatch.setattr(VisibleUpdate, "_write", broken)
     job = start_job(users.secretary, two_new)
     assert tasks.check_import(job.pk) == Status.CHECKED
 
