@@ -1,51 +1,39 @@
-"""Django admin for inspection. Workflow changes go through the app's pages (services); the
-assessment and submission admins are read-only so nobody sets a status by hand."""
+"""Django admin for inspection only: periods, policies, frames, assessments and submissions
+change through the app's pages (services), which check the rules and write the audit."""
 
 from django.contrib import admin
+
+from organizations.admin_readonly import ReadOnlyAdmin, ReadOnlyTabularInline
 
 from .models import Assessment, CriteriaFrame, Criterion, RatingDeadline, RatingPeriod, RatingPolicy, Submission
 
 
-class DeadlineInline(admin.TabularInline):
+class DeadlineInline(ReadOnlyTabularInline):
     model = RatingDeadline
-    extra = 0
 
 
 @admin.register(RatingPeriod)
-class RatingPeriodAdmin(admin.ModelAdmin):
+class RatingPeriodAdmin(ReadOnlyAdmin):
     list_display = ["__str__", "year", "root", "opens_on", "locks_on", "is_locked"]
     list_filter = ["year", "is_locked"]
-    readonly_fields = ["is_locked"]
     inlines = [DeadlineInline]
 
 
-class CriterionInline(admin.TabularInline):
+class CriterionInline(ReadOnlyTabularInline):
     model = Criterion
-    extra = 0
 
 
 @admin.register(CriteriaFrame)
-class CriteriaFrameAdmin(admin.ModelAdmin):
+class CriteriaFrameAdmin(ReadOnlyAdmin):
     list_display = ["name", "policy"]
     inlines = [CriterionInline]
 
 
 @admin.register(RatingPolicy)
-class RatingPolicyAdmin(admin.ModelAdmin):
+class RatingPolicyAdmin(ReadOnlyAdmin):
     list_display = ["__str__", "subject_type", "quota_percent", "quota_basis", "min_months_in_branch"]
     list_filter = ["period__year", "subject_type"]
     raw_id_fields = ["organization"]
-
-
-class ReadOnlyAdmin(admin.ModelAdmin):
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(Assessment)

@@ -3,6 +3,8 @@
 
 from django.contrib import admin
 
+from organizations.admin_readonly import ReadOnlyAdmin, ReadOnlyTabularInline
+
 from .models import (
     Department,
     DepartmentPlan,
@@ -15,27 +17,8 @@ from .models import (
 )
 
 
-class ReadOnlyAdmin(admin.ModelAdmin):
-    def has_add_permission(self, request):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-
-class LevelQuotaInline(admin.TabularInline):
+class LevelQuotaInline(ReadOnlyTabularInline):
     model = LevelQuota
-    extra = 0
-    can_delete = False
-
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(FieldworkPolicy)

@@ -1,63 +1,56 @@
+"""Member rows change only through members.services (the pages and import_xlsx), which keep the
+tree's summary counts and write the history and the audit: here they are read-only. The cadre age
+table is policy data and stays editable (every applicable row is checked, so a row can only
+tighten the limit for its subtree)."""
+
 from django.contrib import admin
+
+from organizations.admin_readonly import ReadOnlyAdmin
 
 from .models import CadreAgeLimit, ImportJob, Member, MemberEvent, MemberPosition, Transfer
 
 
 @admin.register(Member)
-class MemberAdmin(admin.ModelAdmin):
+class MemberAdmin(ReadOnlyAdmin):
     list_display = ("full_name", "birth_date", "gender", "branch", "status")
     search_fields = ("name_folded", "citizen_id", "card_number")
     list_filter = ("status", "gender")
-    raw_id_fields = ("branch", "updated_by")
+    list_select_related = ("branch",)
 
 
 @admin.register(CadreAgeLimit)
 class CadreAgeLimitAdmin(admin.ModelAdmin):
-    """The cadre statute's age table is policy data, edited here (lower levels may only tighten)."""
-
     list_display = ("title", "level", "organization", "max_age_first", "max_age_holding", "source")
     list_filter = ("level", "title")
     raw_id_fields = ("organization",)
 
 
 @admin.register(MemberEvent)
-class MemberEventAdmin(admin.ModelAdmin):
+class MemberEventAdmin(ReadOnlyAdmin):
     list_display = ("member", "kind", "date", "by")
     list_filter = ("kind",)
-    raw_id_fields = ("member", "from_branch", "to_branch", "by")
+    list_select_related = ("member", "by")
 
 
 @admin.register(Transfer)
-class TransferAdmin(admin.ModelAdmin):
-    """Read-mostly: decisions go through the pages (services), which keep the counts right."""
-
+class TransferAdmin(ReadOnlyAdmin):
     list_display = ("member", "from_branch", "to_branch", "status", "requested_at")
     list_filter = ("status",)
-    raw_id_fields = ("member", "from_branch", "to_branch", "requested_by", "accepted_by")
-
-    def has_change_permission(self, request, obj=None):
-        return False
+    list_select_related = ("member", "from_branch", "to_branch")
 
 
 @admin.register(MemberPosition)
-class MemberPositionAdmin(admin.ModelAdmin):
+class MemberPositionAdmin(ReadOnlyAdmin):
     list_display = ("member", "title", "unit", "since", "until")
     list_filter = ("title",)
-    raw_id_fields = ("member", "unit")
+    list_select_related = ("member", "unit")
 
 
 @admin.register(ImportJob)
-class ImportJobAdmin(admin.ModelAdmin):
+class ImportJobAdmin(ReadOnlyAdmin):
     """For operators following a stuck or failed import; the steps themselves go through the page."""
 
     list_display = ("pk", "kind", "file_name", "requested_by", "status", "rows_total", "error_count", "created_at")
     list_filter = ("status", "kind")
     search_fields = ("file_name", "requested_by__username")
-    raw_id_fields = ("requested_by",)
     exclude = ("errors",)  # up to 10,000 rows of JSON: the job page lists them
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False

@@ -393,9 +393,9 @@ def reset_demo_data() -> None:
             model.objects.all().delete()
     Member.objects.all().delete()
     Post.objects.all().delete()
-    from organizations.models import AuditEntry
+    from organizations import audit
 
-    AuditEntry.objects.all().delete()
+    audit.erase_everything_for_demo_reset()
     demo_users.delete()
     Organization.objects.all().delete()
 

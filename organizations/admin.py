@@ -1,39 +1,67 @@
-from django.contrib import admin
-from treebeard.admin import TreeAdmin
-from treebeard.forms import movenodeform_factory
+"""The tree, posts, users and the audit trail are read-only here: they change through
+organizations.services (the pages), which check the level rules, keep the summary counts and
+write the audit. Levels and kinds are lookup data an operator may add and rename."""
 
+from django.contrib import admin
+from django.contrib.auth import get_user_model
+from django.contrib.auth.admin import UserAdmin
+from treebeard.admin import TreeAdmin
+
+from .admin_readonly import ReadOnlyAdmin, ReadOnlyMixin
 from .models import AuditEntry, Level, Organization, Post, UnitKind
 
 
+class LookupAdmin(admin.ModelAdmin):
+    """Add and edit, never delete: units, policies and cadre limits point at these rows."""
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
 @admin.register(Level)
-class LevelAdmin(admin.ModelAdmin):
+class LevelAdmin(LookupAdmin):
     list_display = ("code", "name", "rank", "is_branch", "is_grassroots")
     filter_horizontal = ("allowed_parents",)
 
+    def get_readonly_fields(self, request, obj=None):
+        # A saved level's flags decide the tree's branch counts and who approves member ratings:
+        # flipping one would leave the counts and the open ratings wrong, so only a new level sets them.
+        return ("code", "is_branch", "is_grassroots") if obj else ()
+
 
 @admin.register(UnitKind)
-class UnitKindAdmin(admin.ModelAdmin):
+class UnitKindAdmin(LookupAdmin):
     list_display = ("code", "name")
 
 
 @admin.register(Organization)
-class OrganizationAdmin(TreeAdmin):
-    form = movenodeform_factory(Organization, exclude=("members_total", "units_total", "branches_total"))
-    list_display = ("name", "code", "level", "status")
+class OrganizationAdmin(ReadOnlyMixin, TreeAdmin):
+    list_display = ("name", "code", "level", "status", "members_total")
     search_fields = ("code", "name_folded")
     list_filter = ("level", "status")
     list_select_related = ("level",)
 
 
 @admin.register(Post)
-class PostAdmin(admin.ModelAdmin):
+class PostAdmin(ReadOnlyAdmin):
     list_display = ("user", "role", "organization", "started_on", "ended_on")
     list_filter = ("role",)
-    raw_id_fields = ("user", "organization")
+    list_select_related = ("user", "organization")
 
 
 @admin.register(AuditEntry)
-class AuditEntryAdmin(admin.ModelAdmin):
+class AuditEntryAdmin(ReadOnlyAdmin):
     list_display = ("at", "by", "action", "content_type", "object_id", "from_state", "to_state")
     list_filter = ("action", "content_type")
-    readonly_fields = [f.name for f in AuditEntry._meta.fields]
+    list_select_related = ("by", "content_type")
+
+
+# Accounts are created with their first post and locked through the users page (audited);
+# operators use `createsuperuser` / `changepassword` for the first administrator.
+User = get_user_model()
+admin.site.unregister(User)
+
+
+@admin.register(User)
+class ReadOnlyUserAdmin(ReadOnlyMixin, UserAdmin):
+    pass

@@ -141,21 +141,40 @@ class Post(models.Model):
         return f"{self.get_role_display()} — {self.organization}"
 
 
+class AuditTrailIsPermanent(Exception):
+    """Raised on any attempt to change or remove an audit entry."""
+
+
+PERMANENT = "Nhật ký thao tác không thể sửa hay xóa: mỗi dòng là bằng chứng ai đã làm gì, khi nào."
+
+
+class AuditEntryQuerySet(models.QuerySet):
+    # The trail answers "who changed this, when, why" long after the fact (DESIGN.md "Audit"): a
+    # bulk delete would erase that answer, from the admin, a shell or a bug alike. (Bulk update
+    # stays: deleting a user or unit sets ``by``/``organization`` to NULL through it.)
+    def delete(self):
+        raise AuditTrailIsPermanent(PERMANENT)
+
+
 class AuditEntry(models.Model):
-    """Who, when, from, to and why, for every workflow transition in every app."""
+    """Who, when, from, to and why, for every workflow transition in every app. Rows are only
+    ever added (``audit.record``); deleting one, or saving one again, raises ``AuditTrailIsPermanent``."""
 
     at = models.DateTimeField("thời điểm", auto_now_add=True, db_index=True)
     by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, verbose_name="người thực hiện"
     )
     organization = models.ForeignKey(Organization, on_delete=models.SET_NULL, null=True, related_name="+")
-    content_type = models.ForeignKey(ContentType, on_delete=models.CASCADE)
+    # PROTECT: removing a stale content type must not take its audit entries with it.
+    content_type = models.ForeignKey(ContentType, on_delete=models.PROTECT)
     object_id = models.PositiveBigIntegerField()
     target = GenericForeignKey("content_type", "object_id")
     action = models.CharField("thao tác", max_length=50)
     from_state = models.CharField("từ", max_length=255, blank=True)
     to_state = models.CharField("thành", max_length=255, blank=True)
     reason = models.TextField("lý do", blank=True)
+
+    objects = AuditEntryQuerySet.as_manager()
 
     class Meta:
         ordering = ["-at", "-id"]
@@ -165,3 +184,11 @@ class AuditEntry(models.Model):
 
     def __str__(self):
         return f"{self.at:%d/%m/%Y %H:%M} {self.action}"
+
+    def save(self, *args, **kwargs):
+        if not self._state.adding:
+            raise AuditTrailIsPermanent(PERMANENT)
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise AuditTrailIsPermanent(PERMANENT)

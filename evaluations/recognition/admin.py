@@ -1,47 +1,43 @@
-"""Read-mostly admin: workflow states change only through services (DESIGN.md), so status
-fields are read-only here."""
+"""Read-only admin: campaigns, registrations, decisions, flags and reports change only through
+recognition.services (the pages), which check the deadlines and roles and write the audit."""
 
 from django.contrib import admin
+
+from organizations.admin_readonly import ReadOnlyAdmin, ReadOnlyTabularInline
 
 from .models import Campaign, CampaignCriterion, Decision, Flag, Registration, RegistrationReport
 
 
-class CriterionInline(admin.TabularInline):
+class CriterionInline(ReadOnlyTabularInline):
     model = CampaignCriterion
-    extra = 0
 
 
 @admin.register(Campaign)
-class CampaignAdmin(admin.ModelAdmin):
+class CampaignAdmin(ReadOnlyAdmin):
     list_display = ("name", "year", "province", "registration_deadline", "report_deadline")
     list_filter = ("year",)
-    raw_id_fields = ("province", "created_by")
     inlines = [CriterionInline]
 
 
 @admin.register(Registration)
-class RegistrationAdmin(admin.ModelAdmin):
+class RegistrationAdmin(ReadOnlyAdmin):
     list_display = ("organization", "campaign", "status", "is_late", "submitted_at", "cadre")
     list_filter = ("status", "is_late", "campaign__year")
     list_select_related = ("organization", "campaign", "cadre")
-    readonly_fields = ("status", "submitted_at", "is_late", "decision", "decision_reason")
-    raw_id_fields = ("organization", "receiving_unit", "cadre", "campaign")
 
 
 @admin.register(Decision)
-class DecisionAdmin(admin.ModelAdmin):
+class DecisionAdmin(ReadOnlyAdmin):
     list_display = ("number", "signed_on", "issued_by", "signer", "campaign")
-    raw_id_fields = ("issued_by", "created_by", "campaign")
+    list_select_related = ("issued_by", "campaign")
 
 
 @admin.register(Flag)
-class FlagAdmin(admin.ModelAdmin):
+class FlagAdmin(ReadOnlyAdmin):
     list_display = ("decision", "raised_at", "is_resolved")
-    readonly_fields = ("is_resolved", "resolved_by", "resolved_at")
-    raw_id_fields = ("decision", "raised_by")
 
 
 @admin.register(RegistrationReport)
-class RegistrationReportAdmin(admin.ModelAdmin):
+class RegistrationReportAdmin(ReadOnlyAdmin):
     list_display = ("unit", "campaign", "sent_at", "is_late", "registrant_count")
-    raw_id_fields = ("unit", "campaign", "sent_by")
+    list_select_related = ("unit", "campaign")
