@@ -4,10 +4,11 @@ VENV := .venv
 BIN := $(VENV)/bin
 PORT ?= 8000
 DEMO_MEMBERS ?= 5000
+BEAT_SCHEDULE ?= $(or $(DOANHUB_VAR_DIR),var)/celerybeat-schedule
 # PostgreSQL is used for tests when it answers on 127.0.0.1:5432; SQLite otherwise.
 TEST_DATABASE_URL ?= $(shell $(PY) -c "import socket; s=socket.socket(); s.settimeout(0.5); print('postgres://postgres@127.0.0.1:5432/doanhub' if s.connect_ex(('127.0.0.1',5432))==0 else '')")
 
-.PHONY: install install-dev run web worker migrate demo test lint format bench clean
+.PHONY: install install-dev run web worker beat migrate demo test smoke lint format bench clean
 
 $(BIN)/.installed: requirements.txt
 	test -x $(BIN)/python || $(PY) -m venv $(VENV)
@@ -31,16 +32,20 @@ demo: migrate
 	$(BIN)/python manage.py demo_fieldwork
 	$(BIN)/python manage.py demo_recognition
 
-# The site on http://127.0.0.1:$(PORT) and a real Celery worker beside it (filesystem broker
-# unless CELERY_BROKER_URL is set). Ctrl-C stops both.
+# The site on http://127.0.0.1:$(PORT), a real Celery worker and Celery beat (the scheduled
+# housekeeping) beside it; filesystem broker unless CELERY_BROKER_URL is set. Ctrl-C stops all.
 run: demo
 	@echo "DoanHub: http://127.0.0.1:$(PORT)  (Ctrl-C để dừng)"
 	@trap 'kill 0' INT TERM EXIT; \
 	$(BIN)/celery -A doanhub worker --loglevel=WARNING --concurrency=2 & \
+	$(BIN)/celery -A doanhub beat --loglevel=WARNING -s "$(BEAT_SCHEDULE)" & \
 	$(BIN)/python manage.py runserver 127.0.0.1:$(PORT)
 
 worker: install
 	$(BIN)/celery -A doanhub worker --loglevel=INFO
+
+beat: install
+	$(BIN)/celery -A doanhub beat --loglevel=INFO -s "$(BEAT_SCHEDULE)"
 
 test: install-dev
 	$(BIN)/python manage.py compilemessages -v0 --ignore=.venv 2>/dev/null || true
@@ -53,6 +58,10 @@ lint: install-dev
 format: install-dev
 	$(BIN)/ruff format .
 	$(BIN)/ruff check --fix .
+
+# The production path from requirements.txt alone (deploy/smoke.sh): PostgreSQL and Redis needed.
+smoke:
+	bash deploy/smoke.sh
 
 bench: install-dev
 	$(BIN)/python bench/run.py
