@@ -1,16 +1,23 @@
-"""``import_xlsx ratings FILE --year Y``: decided ratings of units that did not use the app.
+"""``import_xlsx ratings FILE --year Y [--reopen --reason R]``: decided ratings of units that did
+not use the app.
 
 A django-import-export resource run by the shared engine (``members.importing``): every row is
 checked first (subject found in the user's scope, a period for the year, a valid level, no
-duplicate); nothing is written unless every row is valid, then all rows are written in one
-transaction as decided (approved) results, each with an audit entry.
+duplicate), then the whole file's result is checked by the rating's rules (``engine.check``,
+the approval page's own: who decides, open period, state, eligibility, HTXSNV conditions, the
+quota of each unit as it will be after the import). Nothing is written unless every row passes;
+then all rows are written in one transaction as decided (approved) results, each with an audit
+entry. An approved result is overwritten only when the import asks to reopen it (``reopen`` and
+``reason`` options), under the reopen's rule, with a reopen audit entry per rating.
 """
 
 from dataclasses import dataclass
 
 from django.contrib.contenttypes.models import ContentType
+from django.core.exceptions import ValidationError
 from django.utils import timezone
 from import_export.fields import Field
+from import_export.results import RowResult
 
 from members.importing import ImportResource, ResourceImporter, register
 from members.models import Member
@@ -19,7 +26,8 @@ from organizations.models import AuditEntry, Organization
 from organizations.scoping import in_scope
 from organizations.text import fold
 
-from . import rules
+from . import engine, rules
+from .engine import Decision, Step
 from .models import Assessment, RatingLevel, RatingPeriod, Status, SubjectType
 
 YEAR, KIND, CODE, LEVEL, NOTE = "Năm", "Loại đối tượng", "Mã đối tượng", "Xếp loại", "Ghi chú"
@@ -38,6 +46,8 @@ KIND_WORDS = {
 LEVEL_WORDS = {code.lower(): code for code in RatingLevel.values} | {
     fold(label): code for code, label in RatingLevel.choices
 }
+# The resource's field that an engine problem is reported at (``Problem.about``).
+FIELD_OF_PROBLEM = {"subject": "code", "level": "level", "period": "year"}
 
 
 class YearWidget(TextWidget):
@@ -92,9 +102,13 @@ class RatingResource(ImportResource):
         self.lookup = _Lookup([peek_text(c) for c in dataset[CODE]], years)
         self.seen: dict[tuple, int] = {}
         self.plan, self.problem = None, None
+        self.decisions: list[Decision] = []
+        reason = (self.options.get("reason") or "").strip()
+        self.reopen_reason = reason if self.options.get("reopen") else None
 
     def before_import_row(self, row, **kwargs):
         super().before_import_row(row, **kwargs)
+        self.index = kwargs["row_number"]  # the dataset's row, as import-export files errors
         self.plan, self.problem = self._resolve(row)
 
     def _resolve(self, row) -> tuple[Planned | None, tuple[str, str] | None]:
@@ -115,20 +129,11 @@ class RatingResource(ImportResource):
         period = self.lookup.period(unit, year)
         if period is None:
             return None, ("year", f"Chưa có đợt xếp loại năm {year} cho {unit.name}.")
-        if period.is_locked:
-            return None, ("year", f"{period} đã khóa.")
         approving = self.lookup.approving_unit(unit, member_subject=member is not None)
         if approving is None:
             return None, ("code", f"“{unit.name}” không có đơn vị cấp trên để công nhận.")
-        if self.user is not None and not rules.can_decide(self.user, approving):
-            return None, ("code", f"Bạn không có quyền công nhận xếp loại của {approving.name}.")
         organization = None if member else unit
         existing = self.lookup.existing(period, subject_type, member, organization)
-        if existing is not None and existing.status == Status.LOCKED:
-            return None, ("code", "Kết quả đã khóa, không nhập đè được.")
-        if existing is not None and existing.status == Status.SUBMITTED:
-            # a batch waiting for its deciders: an import over it would leave the batch pending
-            return None, ("code", "Phiếu này đã được gửi và đang chờ duyệt trên DoanHub: hãy duyệt trên trang duyệt.")
         return Planned(period, subject_type, member, organization, unit, approving, existing), None
 
     def existing(self, row):
@@ -144,6 +149,7 @@ class RatingResource(ImportResource):
             member=plan.member,
             organization=plan.organization,
             unit=plan.unit,
+            approving_unit=plan.approving_unit,
         )
 
     def check_row(self, assessment, broken: set[str]) -> list[tuple[str, str]]:
@@ -161,38 +167,92 @@ class RatingResource(ImportResource):
         return []
 
     def before_save_instance(self, assessment, row, **kwargs):
-        plan, now = self.plan, timezone.now()
-        before = plan.existing.before_label if plan.existing else ""
-        assessment.approving_unit, assessment.proposed_level = plan.approving_unit, assessment.final_level
-        assessment.status, assessment.approved_by, assessment.approved_at = Status.APPROVED, self.user, now
-        assessment.imported, assessment.updated_by = True, self.user
+        """The row is a planned decision; the rating's rules check the file's plan as a whole
+        (``bulk_create``) before anything is written."""
+        plan = self.plan
+        self.decisions.append(Decision(assessment, assessment.final_level, plan.approving_unit, row=self.index))
         note = peek_text(row.get(NOTE))
+        before = plan.existing.before_label if plan.existing else ""
         assessment.audit = (before, f"Nhập từ Excel, dòng {self.number}" + (f": {note}" if note else ""))
+        assessment.import_row, assessment.import_unit = self.number, plan.approving_unit
+
+    def bulk_create(self, using_transactions, dry_run, raise_errors, batch_size=None, result=None):
+        # import-export calls this first of the writes, once every row is checked: the moment
+        # the file's whole result is known and nothing is written yet.
+        self._check_plan(result)
+        super().bulk_create(using_transactions, dry_run, raise_errors, batch_size, result)
+
+    def _check_plan(self, result) -> None:
+        """Each problem of the plan becomes its row's error; the row no longer counts as valid."""
+        problems = engine.check(self.decisions, by=self.user, step=Step.IMPORT, reopen_reason=self.reopen_reason)
+        by_row: dict[Decision, dict[str, list[str]]] = {}
+        for problem in problems:
+            message = problem.message
+            if problem.shared:
+                message = f"{problem.decision.assessment.subject_name}: {message[0].lower()}{message[1:]}"
+            errors = by_row.setdefault(problem.decision, {})
+            errors.setdefault(FIELD_OF_PROBLEM[problem.about], []).append(message)
+        for decision, errors in by_row.items():
+            result.append_invalid_row(decision.row, {}, ValidationError(errors))
+            was = RowResult.IMPORT_TYPE_NEW if decision.assessment.pk is None else RowResult.IMPORT_TYPE_UPDATE
+            result.totals[was] -= 1
+            result.totals[RowResult.IMPORT_TYPE_INVALID] += 1
 
     def write_created(self, fresh: list[Assessment]) -> None:
+        self._decide(fresh)
         Assessment.objects.bulk_create(fresh, batch_size=2000)
         if connection_needs_ids(fresh):
             _reload_ids(fresh)
         self._audit(fresh)
 
     def write_updated(self, changed: list[Assessment]) -> None:
+        reopened = [a for a in changed if a.status == Status.APPROVED]  # the check allowed each reopen
+        self._audit_reopened(reopened)
+        self._decide(changed)
         fields = ["approving_unit", "proposed_level", "final_level", "status", "approved_by", "approved_at"]
-        Assessment.objects.bulk_update(changed, [*fields, "imported", "updated_by", "note"], batch_size=2000)
+        extra = ["imported", "updated_by", "note", "reopened_count"]
+        Assessment.objects.bulk_update(changed, [*fields, *extra], batch_size=2000)
         self._audit(changed)
 
+    def _decide(self, assessments: list[Assessment]) -> None:
+        now = timezone.now()
+        for a in assessments:
+            a.approving_unit, a.proposed_level = a.import_unit, a.final_level
+            a.status, a.approved_by, a.approved_at = Status.APPROVED, self.user, now
+            a.imported, a.updated_by = True, self.user
+
+    def _audit_reopened(self, assessments: list[Assessment]) -> None:
+        """What ``assessment_reopen`` records, one entry per rating the import reopens."""
+        for a in assessments:
+            a.reopened_count += 1
+        self._entries(
+            assessments,
+            action="reopen",
+            states=lambda a: (Status.APPROVED.label, Status.SUBMITTED.label),
+            reason=lambda a: f"{self.reopen_reason} (nhập từ Excel, dòng {a.import_row})",
+        )
+
     def _audit(self, assessments: list[Assessment]) -> None:
+        self._entries(
+            assessments,
+            action="import",
+            states=lambda a: (a.audit[0], f"Đã công nhận: {RatingLevel(a.final_level).label}"),
+            reason=lambda a: a.audit[1],
+        )
+
+    def _entries(self, assessments: list[Assessment], *, action: str, states, reason) -> None:
         content_type = ContentType.objects.get_for_model(Assessment)
         AuditEntry.objects.bulk_create(
             [
                 AuditEntry(
                     content_type=content_type,
                     object_id=a.pk,
-                    action="import",
+                    action=action,
                     by=self.user,
                     organization=a.approving_unit,
-                    from_state=a.audit[0],
-                    to_state=f"Đã công nhận: {RatingLevel(a.final_level).label}",
-                    reason=a.audit[1],
+                    from_state=states(a)[0],
+                    to_state=states(a)[1],
+                    reason=reason(a),
                 )
                 for a in assessments
             ],
@@ -206,6 +266,7 @@ class RatingImporter(ResourceImporter):
     resource_class = RatingResource
     headers = [YEAR, KIND, CODE, LEVEL]
     optional_headers = [NOTE]
+    reopens = True  # options ``reopen`` and ``reason``: overwrite approved results by reopening them
 
 
 def connection_needs_ids(objs) -> bool:
@@ -247,6 +308,7 @@ class _Lookup:
         }
         self.grassroots_rank = rules.lowest_grassroots_rank()
         self.periods = list(RatingPeriod.objects.filter(year__in=years).select_related("root"))
+        self._lock_periods(years)
         self.assessments = {}
         saved = Assessment.objects.filter(period__in=self.periods).filter(
             _subject_filter(self.members.values(), self.units.values())
@@ -259,6 +321,17 @@ class _Lookup:
         for a in [*waiting, *saved.exclude(status=Status.SUBMITTED).select_for_update(of=("self",)).order_by("pk")]:
             a.before_label = a.get_final_level_display() if a.final_level else ""
             self.assessments[(a.period_id, a.subject_type, a.member_id or a.organization_id)] = a
+
+    def _lock_periods(self, years: set[int]) -> None:
+        """Hold the periods the file's subjects fall in, first of the lock order (services
+        docstring), and read whether they are locked now: a period lock committed meanwhile is
+        seen, one started meanwhile waits for the import, so no result lands in a locked period."""
+        units = [m.branch for m in self.members.values()] + list(self.units.values())
+        covering = {p.pk for unit in units for year in years if (p := self.period(unit, year))}
+        held = RatingPeriod.objects.select_for_update().filter(pk__in=covering).order_by("pk")
+        locked = dict(held.values_list("pk", "is_locked"))
+        for period in self.periods:
+            period.is_locked = locked.get(period.pk, period.is_locked)
 
     def subject(self, subject_type: str, code: str):
         if subject_type == SubjectType.MEMBER:

@@ -88,8 +88,13 @@ def _has_frame(policy: RatingPolicy) -> bool:
 
 def policies_along(period: RatingPeriod, org: Organization, subject_type: str, *, include_self: bool = True):
     paths = org.ancestor_paths() + ([org.path] if include_self else [])
-    return list(
-        RatingPolicy.objects.filter(period=period, subject_type=subject_type, organization__path__in=paths)
+    return list(_policy_rows(period, subject_type).filter(organization__path__in=paths))
+
+
+def _policy_rows(period: RatingPeriod, subject_type: str):
+    """A period's policies for one subject type, root first, with what ``merge`` reads."""
+    return (
+        RatingPolicy.objects.filter(period=period, subject_type=subject_type)
         .select_related("organization", "frame")
         .prefetch_related("frame__criteria")
         .order_by("organization__depth")
@@ -99,6 +104,29 @@ def policies_along(period: RatingPeriod, org: Organization, subject_type: str, *
 def effective_policy(period: RatingPeriod, org: Organization, subject_type: str) -> EffectivePolicy:
     """The rules that apply to ``subject_type`` subjects at ``org`` (3 queries)."""
     return merge(policies_along(period, org, subject_type))
+
+
+class PolicyBook:
+    """Effective policies of many units, each period's policies loaded once (3 queries per period
+    and subject type): a plan of 10⁵ ratings must not cost three queries a rating."""
+
+    def __init__(self):
+        self.loaded: dict[tuple, list[RatingPolicy]] = {}
+        self.merged: dict[tuple, EffectivePolicy] = {}
+
+    def effective(self, period: RatingPeriod, org: Organization, subject_type: str) -> EffectivePolicy:
+        key = (period.pk, org.path, subject_type)
+        if key not in self.merged:
+            paths = {*org.ancestor_paths(), org.path}
+            along = [p for p in self._policies(period, subject_type) if p.organization.path in paths]
+            self.merged[key] = merge(along)
+        return self.merged[key]
+
+    def _policies(self, period: RatingPeriod, subject_type: str) -> list[RatingPolicy]:
+        key = (period.pk, subject_type)
+        if key not in self.loaded:
+            self.loaded[key] = list(_policy_rows(period, subject_type))
+        return self.loaded[key]
 
 
 def tightening_errors(policy: RatingPolicy) -> dict[str, str]:

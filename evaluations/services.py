@@ -30,14 +30,13 @@ from django.utils import timezone
 from members.models import Member
 from organizations import audit
 from organizations.models import Organization
-from organizations.numbers import vn_rate
 
-from . import rules
+from . import engine, rules
+from .engine import Decision, Step
 from .models import (
     Assessment,
     CriteriaFrame,
     Criterion,
-    QuotaLock,
     RatingLevel,
     RatingPeriod,
     RatingPolicy,
@@ -46,7 +45,7 @@ from .models import (
     Submission,
 )
 from .policies import EffectivePolicy, effective_policy, frame_errors
-from .selectors import quota_meter, roster
+from .selectors import roster
 
 
 def _require(allowed: bool, message: str = "Bạn không có quyền thực hiện thao tác này.") -> None:
@@ -56,7 +55,7 @@ def _require(allowed: bool, message: str = "Bạn không có quyền thực hi�
 
 def _require_open(period: RatingPeriod) -> None:
     if period.is_locked:
-        raise ValidationError(f"{period} đã khóa; không thể thay đổi kết quả.")
+        raise ValidationError(engine.locked_message(period))
 
 
 def _level_label(code: str) -> str:
@@ -153,14 +152,9 @@ def get_or_start(
         subject["subject_type"] = SubjectType.COLLECTIVE
     if member is not None:
         eff = effective_policy(period, member.branch, SubjectType.MEMBER)
-        verdict = rules.eligibility(
-            member,
-            on=period.opens_on,
-            min_months=eff.min_months_in_branch,
-            exclude_party_members=eff.exclude_party_members,
-        )
+        verdict = engine.eligibility(member, period, eff)
         if not verdict.eligible:
-            raise ValidationError(f"{member.full_name} không thuộc diện xếp loại: {verdict.reason}.")
+            raise ValidationError(engine.ineligible_message(member, verdict))
         if verdict.transferred_in:
             subject["previous_unit_comment"] = _previous_unit_comment(member)
     # Lock the batch before reading its status: a submit of it (which holds this lock) either
@@ -243,33 +237,6 @@ def assessment_autosave(
     return assessment_save_draft(assessment=assessment, by=by, data=data)
 
 
-def excellent_problems(assessment: Assessment, level: str, eff: EffectivePolicy) -> list[str]:
-    """Why ``level`` HTXSNV cannot be given to this subject under the policy (empty when it can)."""
-    if level != RatingLevel.HTXSNV:
-        return []
-    problems = []
-    floor = eff.min_participation_excellent
-    if floor is not None and (assessment.participation_percent is None or assessment.participation_percent < floor):
-        problems.append(f"{assessment.subject_name}: HTXSNV cần tham gia sinh hoạt từ {vn_rate(floor, 100)} trở lên.")
-    if eff.excellent_min_points is not None and (
-        assessment.points is None or assessment.points < eff.excellent_min_points
-    ):
-        problems.append(f"{assessment.subject_name}: HTXSNV cần từ {eff.excellent_min_points.normalize():f} điểm.")
-    if eff.require_recognition_for_excellent and assessment.subject_type == SubjectType.GRASSROOTS:
-        if not _recognised(assessment):
-            problems.append(
-                f"{assessment.subject_name}: HTXSNV cần được công nhận “3 chủ động” năm {assessment.period.year}."
-            )
-    return problems
-
-
-def _recognised(assessment: Assessment) -> bool:
-    """ "3 chủ động" recognition of the đoàn cơ sở for the year (the recognition sub-app decides it)."""
-    from .recognition.selectors import is_recognised
-
-    return is_recognised(assessment.organization, assessment.period.year)
-
-
 # --- Submitting -------------------------------------------------------------------------
 
 
@@ -349,34 +316,11 @@ def _transition(obj, to: str, *, by, action: str, reason: str = "", organization
     )
 
 
-# --- Quota ------------------------------------------------------------------------------
-
-
-def _check_quota(*, period, approving_unit, subject_type, pending: dict[int, str]) -> None:
-    """Lock the approving unit's quota row, then count: a second approver waits for the first
-    to commit and counts its approvals, so two approvals at once cannot both pass the cap. The
-    last lock of the order (module docstring): callers already hold their batches and subjects."""
-    if RatingLevel.HTXSNV not in pending.values():
-        return
-    QuotaLock.objects.get_or_create(period=period, approving_unit=approving_unit, subject_type=subject_type)
-    QuotaLock.objects.select_for_update().get(period=period, approving_unit=approving_unit, subject_type=subject_type)
-    meter = quota_meter(period=period, approving_unit=approving_unit, subject_type=subject_type, pending=pending)
-    if meter.over and not meter.allow_over:
-        raise ValidationError(
-            f"Vượt chỉ tiêu HTXSNV ({SubjectType(subject_type).label.lower()}) của {approving_unit.name}: "
-            f"sẽ có {meter.used} HTXSNV trên {meter.base} ({meter.rate}), vượt mức tối đa {vn_rate(meter.percent, 100)} "
-            f"({meter.basis_label.lower()}) = {meter.allowed}."
-        )
-
-
 # --- Deciding ---------------------------------------------------------------------------
 
 
 def _decision_level(assessment: Assessment, levels: dict[int, str]) -> str:
-    level = levels.get(assessment.pk) or assessment.final_level or assessment.proposed_level
-    if not level:
-        raise ValidationError(f"{assessment.subject_name}: chưa có mức xếp loại.")
-    return level
+    return levels.get(assessment.pk) or assessment.final_level or assessment.proposed_level
 
 
 @transaction.atomic
@@ -395,31 +339,13 @@ def assessments_approve(
     )
     if not chosen:
         raise ValidationError("Chưa chọn phiếu nào để công nhận.")
-    for assessment in chosen:
-        _require(rules.can_decide(by, assessment.approving_unit))
-        _require_open(assessment.period)
-        if assessment.status != Status.SUBMITTED:
-            raise ValidationError(
-                f"{assessment.subject_name}: phiếu đang ở trạng thái “{assessment.get_status_display()}”, không công nhận được."
-            )
-    groups: dict[tuple, dict[int, str]] = {}
-    for assessment in chosen:
-        level = _decision_level(assessment, levels)
-        eff = effective_policy(assessment.period, assessment.unit, assessment.subject_type)
-        problems = excellent_problems(assessment, level, eff)
-        if problems:
-            raise ValidationError(problems)
-        groups.setdefault((assessment.period, assessment.approving_unit, assessment.subject_type), {})[
-            assessment.pk
-        ] = level
-    for (period, approving_unit, subject_type), pending in sorted(
-        groups.items(), key=lambda g: (g[0][1].path, g[0][2])
-    ):
-        _check_quota(period=period, approving_unit=approving_unit, subject_type=subject_type, pending=pending)
+    decisions = [Decision(a, _decision_level(a, levels)) for a in chosen]
+    engine.enforce(engine.check(decisions, by=by, step=Step.APPROVE))
     now = timezone.now()
-    for assessment in chosen:
-        level = groups[(assessment.period, assessment.approving_unit, assessment.subject_type)][assessment.pk]
-        _approve_one(assessment, level=level, by=by, now=now, decision_number=decision_number, decision_on=decision_on)
+    for d in decisions:
+        _approve_one(
+            d.assessment, level=d.level, by=by, now=now, decision_number=decision_number, decision_on=decision_on
+        )
     _settle_submissions({a.submission_id for a in chosen if a.submission_id}, by=by)
     return len(chosen)
 
@@ -480,26 +406,10 @@ def assessment_change_level(*, assessment: Assessment, by, level: str, reason: s
         .select_related("approving_unit", "period", "unit")
         .get(pk=assessment.pk)
     )
-    _require(rules.can_decide(by, assessment.approving_unit))
-    _require_open(assessment.period)
-    if level not in RatingLevel.values:
-        raise ValidationError(f"Mức xếp loại “{level}” không hợp lệ.")
+    engine.enforce(engine.check([Decision(assessment, level)], by=by, step=Step.CHANGE))
     if not (reason or "").strip():
         raise ValidationError("Cần ghi lý do khi đổi mức xếp loại.")
-    if assessment.status not in (Status.SUBMITTED, Status.APPROVED):
-        raise ValidationError(f"Phiếu đang “{assessment.get_status_display()}”; không đổi mức được.")
     before = assessment.final_level or assessment.proposed_level
-    if assessment.status == Status.APPROVED:
-        eff = effective_policy(assessment.period, assessment.unit, assessment.subject_type)
-        problems = excellent_problems(assessment, level, eff)
-        if problems:
-            raise ValidationError(problems)
-        _check_quota(
-            period=assessment.period,
-            approving_unit=assessment.approving_unit,
-            subject_type=assessment.subject_type,
-            pending={assessment.pk: level},
-        )
     assessment.final_level = level
     assessment.save(update_fields=["final_level", "updated_at"])
     audit.record(
@@ -584,12 +494,7 @@ def assessment_reopen(*, assessment: Assessment, by, reason: str) -> Assessment:
         .select_related("approving_unit", "period", "unit")
         .get(pk=assessment.pk)
     )
-    _require(rules.can_decide(by, assessment.approving_unit), "Chỉ cấp công nhận mới được mở lại kết quả.")
-    _require_open(assessment.period)
-    if not (reason or "").strip():
-        raise ValidationError("Cần ghi lý do mở lại kết quả.")
-    if assessment.status != Status.APPROVED:
-        raise ValidationError(f"Chỉ mở lại kết quả đã công nhận (đang “{assessment.get_status_display()}”).")
+    engine.enforce(engine.reopen_problems(assessment, by=by, reason=reason))
     _transition(
         assessment,
         Status.SUBMITTED,

@@ -102,7 +102,7 @@ def test_it_checks_without_writing_on_dry_run(tree, users, period, tmp_path):
 
 def test_it_updates_an_existing_rating_and_needs_a_period(tree, users, period, tmp_path):
     RatingImporter(user=None, year=2026).run(xlsx(tmp_path, good_rows(tree)))
-    again = RatingImporter(user=None, year=2026).run(
+    again = RatingImporter(user=None, year=2026, reopen=True, reason="Chi đoàn báo cáo lại").run(
         xlsx(tmp_path, [[2026, "Đoàn viên", tree.members[0].citizen_id, "HTNV", ""]])
     )
     assert (again.created, again.updated) == (0, 1)

@@ -16,14 +16,20 @@ class Command(BaseCommand):
         parser.add_argument("--dry-run", action="store_true", help="chỉ kiểm tra, không ghi")
         parser.add_argument("--user", help="nhập với phạm vi và quyền của tài khoản này")
         parser.add_argument("--year", type=int, help="năm (cho các loại dữ liệu theo năm, ví dụ xếp loại)")
+        parser.add_argument(
+            "--reopen",
+            action="store_true",
+            help="mở lại để nhập đè kết quả đã công nhận (cho loại có kết quả được công nhận, ví dụ xếp loại)",
+        )
+        parser.add_argument("--reason", default="", help="lý do mở lại, ghi vào nhật ký của từng kết quả")
 
-    def handle(self, *args, kind, file, dry_run, user, year, **options):
+    def handle(self, *args, kind, file, dry_run, user, year, reopen, reason, **options):
         try:
             importer_class = get_importer(kind)
         except KeyError as exc:
             raise CommandError(exc.args[0]) from None
         acting = self._user(user)
-        extra = {"filename": file} | ({"year": year} if year is not None else {})
+        extra = {"filename": file} | ({"year": year} if year is not None else {}) | self._reopen(kind, reopen, reason)
         try:
             result = importer_class(user=acting, **extra).run(file, dry_run=dry_run)
         except FileNotFoundError:
@@ -34,6 +40,17 @@ class Command(BaseCommand):
             raise CommandError(f"Không ghi gì: {len(result.errors)} lỗi.")
         verb = "Kiểm tra xong (không ghi)" if dry_run else "Đã nhập"
         self.stdout.write(self.style.SUCCESS(f"{verb}: {result.created} mới, {result.updated} cập nhật."))
+
+    @staticmethod
+    def _reopen(kind: str, reopen: bool, reason: str) -> dict:
+        """The reopen request, passed to a kind that declares it reopens decided results."""
+        if not reopen:
+            return {}
+        if not getattr(get_importer(kind), "reopens", False):
+            raise CommandError(f"Loại “{kind}” không có kết quả được công nhận để mở lại; bỏ --reopen.")
+        if not reason.strip():
+            raise CommandError("--reopen cần --reason “lý do mở lại”, ghi vào nhật ký của từng kết quả.")
+        return {"reopen": True, "reason": reason.strip()}
 
     def _user(self, username):
         if not username:
