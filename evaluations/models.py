@@ -350,3 +350,23 @@ class QuotaLock(models.Model):
 
     def __str__(self):
         return f"{self.approving_unit_id}/{self.subject_type}/{self.period_id}"
+
+
+class FlagDismissal(models.Model):
+    """An approver's "bỏ qua" of one integrity flag on one batch (``evaluations.integrity``): the
+    flag never blocks a decision; a dismissed one stays shown, as dismissed, with who and why."""
+
+    submission = models.ForeignKey(Submission, on_delete=models.CASCADE, related_name="flag_dismissals")
+    code = models.CharField("dấu hiệu", max_length=30)
+    message = models.TextField("nội dung lúc bỏ qua")  # the numbers the approver saw
+    reason = models.TextField("lý do bỏ qua")
+    by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
+    at = models.DateTimeField("lúc", auto_now_add=True)
+
+    class Meta:
+        verbose_name = "dấu hiệu đã bỏ qua"
+        verbose_name_plural = "các dấu hiệu đã bỏ qua"
+        constraints = [models.UniqueConstraint(fields=["submission", "code"], name="one_dismissal_per_flag")]
+
+    def __str__(self):
+        return f"{self.submission_id}/{self.code}"

@@ -21,6 +21,7 @@ urlpatterns = [
     path("ho-so/<int:pk>/", views.review, name="review"),
     path("ho-so/<int:pk>/cong-nhan/", views.approve, name="approve"),
     path("ho-so/<int:pk>/tra-lai/", views.return_submission, name="return"),
+    path("ho-so/<int:pk>/dau-hieu/<slug:code>/bo-qua/", views.dismiss_flag, name="dismiss_flag"),
     path("ho-so/<int:pk>/phieu/<int:assessment_id>/doi-muc/", views.review_change_level, name="review_change_level"),
     path("phieu/<int:pk>/", views.subject, name="subject"),
     path("phieu/<int:pk>/doi-muc/", views.change_level, name="change_level"),

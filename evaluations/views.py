@@ -11,7 +11,7 @@ from members.models import Member
 from organizations.scoping import get_org_or_404, get_scoped_or_404, scope_roots
 from organizations.views_helpers import require, run_service
 
-from . import rules, selectors, services
+from . import integrity, rules, selectors, services
 from .forms import (
     ApproveForm,
     ChangeLevelForm,
@@ -147,13 +147,30 @@ def submit(request, period_id, code):
 
 @login_required
 def queue(request, period_id):
+    """Waiting batches, each with its integrity flags (the queue lists only batches the user
+    decides, so the flags and their dismiss forms are theirs to see)."""
     period = _period_or_404(request.user, period_id)
-    context = {
-        "period": period,
-        "queue": selectors.queue(request.user, period)[:200],
-        "late": selectors.late_units(request.user, period),
-    }
+    batches = list(selectors.queue(request.user, period)[:200])
+    flags = integrity.batch_flags(batches)
+    for batch in batches:
+        batch.flags = flags.get(batch.pk, [])
+    context = {"period": period, "queue": batches, "late": selectors.late_units(request.user, period)}
     return render(request, "evaluations/queue.html", context)
+
+
+@login_required
+@require_POST
+def dismiss_flag(request, pk, code):
+    """Bỏ qua one flag of a batch, with a reason (audited); the flag stays shown as dismissed."""
+    submission = selectors.visible_submission(request.user, pk)
+    require(rules.can_review(request.user, submission))
+    form = ReasonForm(request.POST)
+    if form.is_valid() and run_service(
+        form, integrity.dismiss_flag, submission=submission, code=code, by=request.user, **form.cleaned_data
+    ):
+        messages.success(request, f"Đã bỏ qua dấu hiệu “{integrity.LABELS[code]}” của {submission.unit.name}.")
+    _flash_errors(request, form)
+    return redirect("evaluations:queue", period_id=submission.period_id)
 
 
 def _review_rows(user, submission, *, forms=False):

@@ -24,6 +24,7 @@ from dataclasses import dataclass, field
 from django.db import connection
 from django.db.models import Count, Q
 
+from evaluations import integrity
 from evaluations.models import LEVEL_ORDER, Assessment, RatingLevel, RatingPeriod, SubjectType
 from members.models import Member
 from organizations.models import Level, Organization
@@ -362,6 +363,24 @@ def _trend_chart(roll: Rollup, years: list[int]) -> Chart | None:
     )
 
 
+def _flags_table(root: Organization, year: int) -> Table | None:
+    """The batches that look unreviewed (evaluations.integrity), one row per flag, with the
+    approver's dismissal where there is one; absent when nothing is flagged."""
+    body = [
+        [u.unit.code, u.unit.name, f.label, f.message, f.status_text]
+        for u in integrity.subtree_flags(root=root, year=year)
+        for f in u.flags
+    ]
+    if not body:
+        return None
+    return Table(
+        title=f"Dấu hiệu cần xem lại, năm {year}",
+        columns=["Mã đơn vị", "Đơn vị", "Dấu hiệu", "Chi tiết", "Trạng thái"],
+        rows=body,
+        sheet="Dấu hiệu cần xem lại",
+    )
+
+
 def _fraction(n: int, t: Tally) -> str:
     return f"{vn_int(n)}/{vn_int(t.total)}"
 
@@ -429,7 +448,7 @@ def build(
         table = _child_table(roll, rows, year, subject)
         if table:
             tables.append(table)
-    tables += [t for t in (_level_table(roll, levels, year), _years_table(roll, shown)) if t]
+    tables += [t for t in (_level_table(roll, levels, year), _years_table(roll, shown), _flags_table(root, year)) if t]
     charts = [c for c in (_distribution_chart(roll, rows, year), _trend_chart(roll, shown)) if c]
     progress(85)
     return ReportData(

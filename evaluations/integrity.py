@@ -1,0 +1,500 @@
+"""Integrity checks on what units report (issue 14, "Beyond"): signs that a batch was not reviewed.
+
+Officers of the national software script random scores and approve row by row; an approver cannot
+see it in one batch at a time. Each check below flags a batch with the numbers that made it
+suspect; a flag never blocks a decision (the approver decides, and may dismiss it with a reason:
+``dismiss_flag``). Precision matters more than recall, so every threshold leans towards silence:
+
+- ``one_level``: every member of a batch at one level, from ``MIN_BATCH`` members (a chi đoàn has
+  at least 3 members; 3 alike is ordinary, 10 alike is a pattern).
+- ``same_score``: every member's total points identical, from ``MIN_BATCH`` scored members.
+- ``uniform_band``: from ``MIN_SPREAD_SCORES`` scores, all inside a band at most
+  ``BAND_MAX_WIDTH`` points wide, and spread evenly over it, as a uniform random draw is: cut the
+  band [min, max] into four equal quarters; each holds 20–30 % of the scores. Marks given by people
+  gather around a typical value and thin out towards the edges. Simulated (bench/integrity.py):
+  integer draws from 70–85 are caught in about one batch of five at 30 members; honest scores
+  (normal, σ = 5) are flagged in about 3 % of 30-member batches and 0,6 % of 45-member ones. Below
+  30 the two cannot be told apart, so nothing is said.
+- ``cap_every_year``: the deciding unit's excellent count exactly at its quota (⌊base × quota⌋, at
+  least ``CAP_MIN_ALLOWED``) for ``CAP_YEARS`` or more consecutive years ending with the batch's
+  year (that year counted as proposed, when not yet decided). The base counts the ratings entered
+  (or those at good or better, as the policy says); the eligible members not yet entered, which the
+  quota meter also counts, are left out here, so a unit may be missed (never wrongly flagged for
+  that reason).
+- ``own_above_members``: a chi đoàn rated HTXSNV while under ``OWN_EXCELLENT_SUPPORT`` % of its rated
+  members are HTNV or better. Neither DOMAIN.md nor the seeds quote the rule linking a chi đoàn's
+  level to its members': DOMAIN.md §1 says only "Four levels, the same for every subject" and seed
+  000 reports the two side by side ("468/2.294 chi đoàn … hoàn thành xuất sắc nhiệm vụ …
+  25.123/90.511 đoàn viên … hoàn thành xuất sắc nhiệm vụ đạt tỷ lệ 27,7%"). Provincial guides
+  (after Hướng dẫn 33) ask an excellent chi đoàn for 90 % of members completing their duties or
+  better; that figure is used, and only for HTXSNV, where it matters.
+- ``fast_entry``: the unit's proposals entered faster than a person could: from
+  ``FAST_MIN_ENTRIES`` entries, a median gap under ``FAST_MEDIAN_SECONDS`` seconds. The times are
+  the audit trail's "propose" entries (the assessment's own ``updated_at`` is rewritten by the
+  submit and the approval); an Excel import writes none, since a file is entered at once by design.
+
+Reads are grouped for many batches at once (the queue page and the province report cost a fixed
+number of queries whatever the number of batches); the checks themselves are pure functions.
+"""
+
+import math
+import statistics
+from collections import Counter, defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from django.contrib.contenttypes.models import ContentType
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.db.models import Count, OuterRef, Q, Subquery
+from django.utils import timezone
+
+from organizations.audit import record
+from organizations.models import AuditEntry, Organization
+from organizations.numbers import vn_decimal, vn_int, vn_rate
+
+from . import rules
+from .models import (
+    GOOD_OR_BETTER,
+    Assessment,
+    FlagDismissal,
+    RatingLevel,
+    RatingPeriod,
+    RatingPolicy,
+    Status,
+    SubjectType,
+    Submission,
+)
+from .policies import PolicyBook
+
+MIN_BATCH = 10
+MIN_SPREAD_SCORES = 30
+BAND_MAX_WIDTH = 20
+QUARTER_SHARE = (Decimal(20), Decimal(30))  # % of the scores in each quarter of the band
+CAP_YEARS = 3
+CAP_LOOKBACK = 5  # years read to tell how long a run at the cap has lasted
+CAP_MIN_ALLOWED = 2
+OWN_EXCELLENT_SUPPORT = Decimal(90)
+AT_LEAST_COMPLETED = (RatingLevel.HTXSNV, RatingLevel.HTTNV, RatingLevel.HTNV)
+FAST_MIN_ENTRIES = 10
+FAST_MEDIAN_SECONDS = 2
+SENT = (Status.SUBMITTED, *Assessment.DECIDED)
+
+
+class Code:
+    ONE_LEVEL = "one_level"
+    SAME_SCORE = "same_score"
+    UNIFORM_BAND = "uniform_band"
+    CAP_EVERY_YEAR = "cap_every_year"
+    OWN_ABOVE_MEMBERS = "own_above_members"
+    FAST_ENTRY = "fast_entry"
+
+
+LABELS = {
+    Code.ONE_LEVEL: "Mọi đoàn viên cùng một mức",
+    Code.SAME_SCORE: "Điểm giống hệt nhau",
+    Code.UNIFORM_BAND: "Điểm trải đều trong khoảng hẹp",
+    Code.CAP_EVERY_YEAR: "HTXSNV đúng bằng chỉ tiêu nhiều năm liền",
+    Code.OWN_ABOVE_MEMBERS: "Mức của chi đoàn cao hơn kết quả đoàn viên",
+    Code.FAST_ENTRY: "Nhập nhanh hơn người nhập được",
+}
+DISMISS_ACTION = "integrity_dismiss"
+
+
+@dataclass
+class Flag:
+    code: str
+    message: str
+    dismissal: FlagDismissal | None = None
+
+    @property
+    def label(self) -> str:
+        return LABELS[self.code]
+
+    @property
+    def status_text(self) -> str:
+        """ "Chưa xem xét", or who dismissed it, when and why (the page and the report say the same)."""
+        d = self.dismissal
+        if d is None:
+            return "Chưa xem xét"
+        who = (d.by.get_full_name() or d.by.username) if d.by else "(không rõ)"
+        at = timezone.localtime(d.at).strftime("%d/%m/%Y %H:%M")
+        return f"Đã bỏ qua bởi {who} lúc {at}: {d.reason}"
+
+
+@dataclass
+class Batch:
+    """What one unit reported in one period: its members' levels and points, its own level."""
+
+    unit_name: str
+    levels: Counter = field(default_factory=Counter)  # members' levels
+    points: list[Decimal] = field(default_factory=list)  # members' total points, where entered
+    own_level: str = ""
+    deciders: set[tuple[int, str]] = field(default_factory=set)  # (approving unit, subject type)
+
+    @property
+    def members(self) -> int:
+        return sum(self.levels.values())
+
+
+def _points(value: Decimal) -> str:
+    """80 -> "80", 72.5 -> "72,5"."""
+    return vn_int(value) if value == int(value) else vn_decimal(value)
+
+
+def _level_name(code: str) -> str:
+    return f"{code} ({RatingLevel(code).label.lower()})"
+
+
+# ---- the checks: pure functions of a batch's facts ---------------------------------------------
+
+
+def one_level(batch: Batch) -> Flag | None:
+    if batch.members < MIN_BATCH or len(batch.levels) != 1:
+        return None
+    [level] = batch.levels
+    return Flag(
+        Code.ONE_LEVEL,
+        f"Cả {vn_int(batch.members)} đoàn viên của {batch.unit_name} cùng một mức {_level_name(level)}: "
+        "chưa thấy phân loại từng người.",
+    )
+
+
+def same_score(batch: Batch) -> Flag | None:
+    if len(batch.points) < MIN_BATCH or len(set(batch.points)) != 1:
+        return None
+    return Flag(
+        Code.SAME_SCORE,
+        f"Cả {vn_int(len(batch.points))} đoàn viên của {batch.unit_name} có cùng tổng điểm {_points(batch.points[0])}.",
+    )
+
+
+def band_quarters(scores: list[Decimal]) -> list[int]:
+    """How many scores fall in each quarter of [min, max] (the maximum in the last)."""
+    low, high = min(scores), max(scores)
+    width = (high - low) / 4
+    counts = [0, 0, 0, 0]
+    for score in scores:
+        counts[min(int((score - low) / width), 3)] += 1
+    return counts
+
+
+def uniform_band(batch: Batch) -> Flag | None:
+    scores = batch.points
+    if len(scores) < MIN_SPREAD_SCORES:
+        return None
+    low, high = min(scores), max(scores)
+    if high == low or high - low > BAND_MAX_WIDTH:
+        return None
+    quarters = band_quarters(scores)
+    shares = [Decimal(n) * 100 / len(scores) for n in quarters]
+    if not all(QUARTER_SHARE[0] <= s <= QUARTER_SHARE[1] for s in shares):
+        return None
+    return Flag(
+        Code.UNIFORM_BAND,
+        f"{vn_int(len(scores))} điểm của đoàn viên {batch.unit_name} đều nằm trong khoảng {_points(low)}–"
+        f"{_points(high)} (rộng {_points(high - low)} điểm) và trải đều như rút thăm ngẫu nhiên: chia khoảng "
+        f"này làm 4 đoạn bằng nhau thì mỗi đoạn có {', '.join(vn_int(n) for n in quarters)} điểm "
+        f"(từ {vn_rate(min(quarters), len(scores))} đến {vn_rate(max(quarters), len(scores))}); điểm chấm thật "
+        "thường dồn về giữa.",
+    )
+
+
+def own_above_members(batch: Batch) -> Flag | None:
+    if batch.own_level != RatingLevel.HTXSNV or batch.members < 3:
+        return None
+    supported = sum(batch.levels[lv] for lv in AT_LEAST_COMPLETED)
+    if Decimal(supported) * 100 >= OWN_EXCELLENT_SUPPORT * batch.members:
+        return None
+    return Flag(
+        Code.OWN_ABOVE_MEMBERS,
+        f"{batch.unit_name} được xếp mức {_level_name(RatingLevel.HTXSNV)} nhưng chỉ "
+        f"{vn_int(supported)}/{vn_int(batch.members)} đoàn viên ({vn_rate(supported, batch.members)}) hoàn thành "
+        f"nhiệm vụ trở lên; chi đoàn HTXSNV cần từ {vn_decimal(OWN_EXCELLENT_SUPPORT)}%.",
+    )
+
+
+BATCH_CHECKS = (one_level, same_score, uniform_band, own_above_members)
+
+
+def fast_entry(unit_name: str, times: list) -> Flag | None:
+    if len(times) < FAST_MIN_ENTRIES:
+        return None
+    times = sorted(times)
+    gaps = [(b - a).total_seconds() for a, b in zip(times, times[1:], strict=False)]
+    median = statistics.median(gaps)
+    if median >= FAST_MEDIAN_SECONDS:
+        return None
+    span = (times[-1] - times[0]).total_seconds()
+    return Flag(
+        Code.FAST_ENTRY,
+        f"{vn_int(len(times))} lần nhập mức đề xuất của {unit_name} trong {vn_decimal(span)} giây, trung vị "
+        f"{vn_decimal(median)} giây giữa hai lần (dưới {vn_int(FAST_MEDIAN_SECONDS)} giây: nhanh hơn người đọc "
+        "và chọn từng phiếu).",
+    )
+
+
+@dataclass(frozen=True)
+class CapYear:
+    year: int
+    used: int
+    base: int
+    allowed: int
+    percent: Decimal
+
+
+def cap_every_year(unit_name: str, subject_type: str, years: list[CapYear]) -> Flag | None:
+    """``years``: the run at the cap ending with the batch's year, oldest first."""
+    if len(years) < CAP_YEARS:
+        return None
+    detail = "; ".join(f"năm {y.year}: {vn_int(y.used)}/{vn_int(y.base)}, tối đa {vn_int(y.allowed)}" for y in years)
+    noun = SubjectType(subject_type).label.lower()
+    return Flag(
+        Code.CAP_EVERY_YEAR,
+        f"Số {noun} HTXSNV do {unit_name} công nhận đúng bằng chỉ tiêu {vn_int(len(years))} năm liền ({detail}; "
+        f"chỉ tiêu {vn_decimal(years[-1].percent)}%).",
+    )
+
+
+# ---- grouped reads ------------------------------------------------------------------------------
+
+Key = tuple[int, int]  # (period id, unit id)
+
+
+def _level_of(status: str, proposed: str, final: str) -> str:
+    """The decided level, else the one being decided (as the quota meter counts)."""
+    return final if status in Assessment.DECIDED else (final or proposed)
+
+
+def _batches(scope: Q) -> dict[Key, Batch]:
+    """Each unit's reported facts in one query: the rows carry only what the checks read."""
+    rows = (
+        Assessment.objects.filter(scope, status__in=SENT)
+        .values_list(
+            "period_id",
+            "unit_id",
+            "unit__name",
+            "subject_type",
+            "organization_id",
+            "approving_unit_id",
+            "status",
+            "proposed_level",
+            "final_level",
+            "points",
+        )
+        .order_by()
+    )
+    batches: dict[Key, Batch] = {}
+    for period_id, unit_id, name, kind, org_id, decider, status, proposed, final, points in rows.iterator(
+        chunk_size=5000
+    ):
+        batch = batches.get((period_id, unit_id))
+        if batch is None:
+            batch = batches[(period_id, unit_id)] = Batch(name)
+        level = _level_of(status, proposed, final)
+        batch.deciders.add((decider, kind))
+        if kind == SubjectType.MEMBER:
+            if level:
+                batch.levels[level] += 1
+            if points is not None:
+                batch.points.append(points)
+        elif kind == SubjectType.BRANCH and org_id == unit_id:
+            batch.own_level = level
+    return batches
+
+
+def _entry_times(scope: Q) -> dict[Key, list]:
+    """When each member's proposal was entered: the audit's "propose" entries, per unit."""
+    members = Assessment.objects.filter(scope, status__in=SENT, subject_type=SubjectType.MEMBER)
+    subject = Assessment.objects.filter(pk=OuterRef("object_id"))
+    rows = (
+        AuditEntry.objects.filter(
+            content_type=ContentType.objects.get_for_model(Assessment),
+            action="propose",
+            object_id__in=members.values("pk"),
+        )
+        .annotate(period_id=Subquery(subject.values("period_id")), unit_id=Subquery(subject.values("unit_id")))
+        .values_list("period_id", "unit_id", "at")
+        .order_by()
+    )
+    times: dict[Key, list] = defaultdict(list)
+    for period_id, unit_id, at in rows.iterator(chunk_size=5000):
+        times[(period_id, unit_id)].append(at)
+    return times
+
+
+class CapHistory:
+    """Excellent counts against the quota per deciding unit, subject type and year: four queries
+    (counts, units, periods, then the policies through one ``PolicyBook``) for any number of units."""
+
+    def __init__(self, pairs: set[tuple[int, str]], year: int):
+        self.year = year
+        self.years = list(range(year - CAP_LOOKBACK + 1, year + 1))
+        units = {u for u, _ in pairs}
+        kinds = {k for _, k in pairs}
+        self.units = {o.pk: o for o in Organization.objects.filter(pk__in=units)} if units else {}
+        self.counts = self._counts(units, kinds) if units else {}
+        self.periods = list(RatingPeriod.objects.filter(year__in=self.years).select_related("root")) if units else []
+        self.book = PolicyBook()
+
+    def _counts(self, units, kinds) -> dict[tuple, tuple[int, int, int]]:
+        excellent = RatingLevel.HTXSNV
+        is_excellent = Q(final_level=excellent) | Q(status=Status.SUBMITTED, final_level="", proposed_level=excellent)
+        is_good = Q(final_level__in=GOOD_OR_BETTER) | Q(
+            status=Status.SUBMITTED, final_level="", proposed_level__in=GOOD_OR_BETTER
+        )
+        rows = (
+            Assessment.objects.filter(
+                approving_unit_id__in=units, subject_type__in=kinds, period__year__in=self.years, status__in=SENT
+            )
+            .values_list("period__year", "approving_unit_id", "subject_type")
+            .annotate(n=Count("pk"), good=Count("pk", filter=is_good), excellent=Count("pk", filter=is_excellent))
+            .order_by()
+        )
+        return {(y, u, k): (n, good, ex) for y, u, k, n, good, ex in rows}
+
+    def _period(self, unit: Organization, year: int) -> RatingPeriod | None:
+        """The period of ``year`` issued nearest above the unit (as ``rules.period_for``)."""
+        covering = [p for p in self.periods if p.year == year and unit.path.startswith(p.root.path)]
+        return max(covering, key=lambda p: p.root.depth, default=None)
+
+    def _at_cap(self, unit: Organization, kind: str, year: int) -> CapYear | None:
+        counts = self.counts.get((year, unit.pk, kind))
+        period = self._period(unit, year)
+        if counts is None or period is None:
+            return None
+        eff = self.book.effective(period, unit, kind)
+        if eff.quota_percent is None:
+            return None
+        n, good, used = counts
+        base = good if eff.quota_basis == RatingPolicy.QuotaBasis.GOOD_OR_BETTER else n
+        allowed = math.floor(base * eff.quota_percent / 100)
+        if allowed < CAP_MIN_ALLOWED or used != allowed:
+            return None
+        return CapYear(year, used, base, allowed, eff.quota_percent)
+
+    def flag(self, unit_id: int, kind: str) -> Flag | None:
+        unit = self.units.get(unit_id)
+        if unit is None:
+            return None
+        run: list[CapYear] = []
+        for year in reversed(self.years):
+            at = self._at_cap(unit, kind, year)
+            if at is None:
+                break
+            run.insert(0, at)
+        return cap_every_year(unit.name, kind, run)
+
+
+def _flags(scope: Q) -> dict[Key, list[Flag]]:
+    """Every check over the units ``scope`` selects (a Q over Assessment), per (period, unit)."""
+    batches = _batches(scope)
+    if not batches:
+        return {}
+    flags: dict[Key, list[Flag]] = defaultdict(list)
+    for key, batch in batches.items():
+        flags[key] += [f for f in (check(batch) for check in BATCH_CHECKS) if f]
+    for key, times in _entry_times(scope).items():
+        found = fast_entry(batches[key].unit_name, times) if key in batches else None
+        if found:
+            flags[key].append(found)
+    years = {p.pk: p.year for p in RatingPeriod.objects.filter(pk__in={k[0] for k in batches})}
+    for year in set(years.values()):
+        keys = [k for k in batches if years[k[0]] == year]
+        history = CapHistory({pair for k in keys for pair in batches[k].deciders}, year)
+        for key in keys:
+            flags[key] += [f for f in (history.flag(u, kind) for u, kind in sorted(batches[key].deciders)) if f]
+    return {k: v for k, v in flags.items() if v}
+
+
+def _attach_dismissals(flags: list[Flag], dismissals: dict[str, FlagDismissal]) -> list[Flag]:
+    for flag in flags:
+        flag.dismissal = dismissals.get(flag.code)
+    return flags
+
+
+def _dismissals(submission_ids: Iterable[int]) -> dict[int, dict[str, FlagDismissal]]:
+    out: dict[int, dict[str, FlagDismissal]] = defaultdict(dict)
+    for d in FlagDismissal.objects.filter(submission_id__in=list(submission_ids)).select_related("by"):
+        out[d.submission_id][d.code] = d
+    return out
+
+
+def batch_flags(submissions: list[Submission]) -> dict[int, list[Flag]]:
+    """Flags of the given batches (the approval queue), keyed by submission id, with their
+    dismissals; a fixed number of queries whatever the number of batches."""
+    if not submissions:
+        return {}
+    by_key = {(s.period_id, s.unit_id): s.pk for s in submissions}
+    periods = {s.period_id for s in submissions}
+    scope = Q(period_id__in=periods, unit_id__in={s.unit_id for s in submissions})
+    found = {by_key[k]: v for k, v in _flags(scope).items() if k in by_key}
+    dismissed = _dismissals(found)
+    return {pk: _attach_dismissals(flags, dismissed.get(pk, {})) for pk, flags in found.items()}
+
+
+@dataclass
+class UnitFlags:
+    unit: Organization
+    submission_id: int | None
+    flags: list[Flag]
+
+
+def subtree_flags(*, root: Organization, year: int) -> list[UnitFlags]:
+    """Flags of every unit that reported for ``year`` under ``root`` (the province's report), in
+    tree order; units without a batch (ratings imported) are checked too, with nothing to dismiss."""
+    scope = Q(period__year=year, unit__path__startswith=root.path)
+    found = _flags(scope)
+    if not found:
+        return []
+    units = Organization.objects.in_bulk({k[1] for k in found})
+    batches = dict(
+        Submission.objects.filter(period_id__in={k[0] for k in found}, unit_id__in=units).values_list("unit_id", "pk")
+    )
+    dismissed = _dismissals(batches.values())
+    out = [
+        UnitFlags(
+            units[unit_id], batches.get(unit_id), _attach_dismissals(flags, dismissed.get(batches.get(unit_id), {}))
+        )
+        for (_, unit_id), flags in found.items()
+    ]
+    return sorted(out, key=lambda u: u.unit.path)
+
+
+# ---- the approver's dismissal ---------------------------------------------------------------------
+
+
+@transaction.atomic
+def dismiss_flag(*, submission: Submission, code: str, by, reason: str) -> FlagDismissal:
+    """The approver sets a flag aside ("bỏ qua") with a reason: the flag stays shown, as dismissed,
+    with who and why; the decision is theirs either way. Only who may decide the batch
+    (``rules.can_review``), as for its approval."""
+    if not rules.can_review(by, submission):
+        raise ValidationError("Chỉ người xét duyệt hồ sơ này mới bỏ qua dấu hiệu được.")
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationError("Cần ghi lý do bỏ qua dấu hiệu.")
+    current = {f.code: f for f in batch_flags([submission]).get(submission.pk, [])}
+    flag = current.get(code)
+    if flag is None:
+        raise ValidationError(f"Hồ sơ của {submission.unit.name} không có dấu hiệu “{LABELS.get(code, code)}”.")
+    if flag.dismissal is not None:
+        raise ValidationError(f"Dấu hiệu “{flag.label}” của {submission.unit.name} đã được bỏ qua.")
+    try:
+        with transaction.atomic():
+            dismissal = FlagDismissal.objects.create(
+                submission=submission, code=code, message=flag.message, reason=reason, by=by
+            )
+    except IntegrityError as exc:  # a second approver at the same moment
+        raise ValidationError(f"Dấu hiệu “{flag.label}” của {submission.unit.name} đã được bỏ qua.") from exc
+    record(
+        target=submission,
+        action=DISMISS_ACTION,
+        by=by,
+        organization=submission.unit,
+        from_state=flag.label,
+        to_state="Đã bỏ qua",
+        reason=f"{reason} (dấu hiệu: {flag.message})",
+    )
+    return dismissal
