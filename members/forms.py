@@ -182,10 +182,34 @@ class UploadForm(forms.Form):
     kind = forms.ChoiceField(label="Loại dữ liệu")
     file = forms.FileField(label="Tệp Excel (.xlsx)", allow_empty_file=True)
     year = forms.IntegerField(label="Năm (nếu là dữ liệu theo năm)", required=False, min_value=2000, max_value=2100)
+    reopen = forms.BooleanField(
+        label="Mở lại kết quả đã công nhận để nhập đè",
+        required=False,
+        help_text="Chỉ cho kết quả xếp loại, ở đơn vị bạn được mở lại; mỗi kết quả mở lại được ghi nhật ký.",
+    )
+    reopen_reason = forms.CharField(label="Lý do mở lại", required=False, max_length=500)
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["kind"].choices = [(k, get_importer(k).label or k) for k in kinds()]
+
+    def clean(self):
+        data = super().clean()
+        if data.get("reopen") and data.get("kind"):
+            if not getattr(get_importer(data["kind"]), "reopens", False):
+                self.add_error("reopen", f"“{get_importer(data['kind']).label}” không có kết quả công nhận để mở lại.")
+            elif not (data.get("reopen_reason") or "").strip():
+                self.add_error("reopen_reason", "Cần ghi lý do mở lại kết quả đã công nhận.")
+        return data
+
+    def options(self) -> dict:
+        """What the kind's importer is given besides the file (``import_xlsx``'s options)."""
+        data, options = self.cleaned_data, {}
+        if data.get("year"):
+            options["year"] = data["year"]
+        if data.get("reopen"):
+            options |= {"reopen": True, "reason": data["reopen_reason"].strip()}
+        return options
 
     def clean_file(self):
         file = self.cleaned_data["file"]

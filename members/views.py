@@ -293,9 +293,13 @@ def import_upload(request):
     form = UploadForm(_data(request), request.FILES or None)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        options = {"year": data["year"]} if data.get("year") else {}
         job = run_service(
-            form, import_jobs.start_import, file=data["file"], kind=data["kind"], by=request.user, options=options
+            form,
+            import_jobs.start_import,
+            file=data["file"],
+            kind=data["kind"],
+            by=request.user,
+            options=form.options(),
         )
         if job is not None:
             return redirect("members:import_job", pk=job.pk)
