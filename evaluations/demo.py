@@ -11,7 +11,7 @@ import random
 from dataclasses import dataclass
 from datetime import date
 
-from django.db import transaction
+from django.db import reset_queries, transaction
 from django.utils import timezone
 
 from members.models import Member
@@ -106,35 +106,83 @@ def seed_ratings(*, year: int | None = None, seed: int = 1) -> DemoRatings:
     return DemoRatings(period, created=_assessments(period, random.Random(seed)))
 
 
+BRANCHES_PER_CHUNK = 2000  # a chunk's members and rows are the only ones held in memory
+
+
 def _assessments(period: RatingPeriod, rng: random.Random) -> int:
+    """Stream the chi đoàn in path order, a chunk at a time: members are read, rated and written
+    per chunk, so memory stays bounded by the chunk at any roster size (issue 13: 1M members)."""
     units = {o.pk: o for o in Organization.objects.filter(status=Organization.Status.ACTIVE).select_related("level")}
     by_path = {o.path: o for o in units.values()}
-    visitor, demo_grassroots = _demo_post("bithu.chidoan"), _demo_post("duyet.coso")
-    waiting_shown = False
-    members_by_branch: dict[int, list[Member]] = {}
-    for m in Member.objects.filter(status=Member.Status.ACTIVE).only(
-        "pk", "branch_id", "admitted_on", "joined_branch_on", "is_party_member", "status"
-    ):
-        members_by_branch.setdefault(m.branch_id, []).append(m)
-    now, rows, submissions = timezone.now(), [], []
-    quota_left: dict[int, int] = {}
-    for branch in sorted((o for o in units.values() if o.level.is_branch), key=lambda o: o.path):
-        ancestors = [by_path[p] for p in branch.ancestor_paths() if p in by_path]
+    branches = sorted((o for o in units.values() if o.level.is_branch), key=lambda o: o.path)
+    plan = _Plan(period, rng, by_path, _demo_post("bithu.chidoan"), _demo_post("duyet.coso"))
+    created = 0
+    for start in range(0, len(branches), BRANCHES_PER_CHUNK):
+        chunk = branches[start : start + BRANCHES_PER_CHUNK]
+        created += plan.write(chunk, _active_members(chunk))
+        reset_queries()  # with DEBUG on (make run) Django keeps every statement's SQL: ~0.5 GB at 10⁶ rows
+    return created
+
+
+def _active_members(branches: list[Organization]) -> dict[int, list[Member]]:
+    members: dict[int, list[Member]] = {}
+    rows = (
+        Member.objects.filter(status=Member.Status.ACTIVE, branch__in=branches)
+        .only("pk", "branch_id", "admitted_on", "joined_branch_on", "is_party_member", "status")
+        .order_by("branch_id", "pk")
+    )
+    for m in rows.iterator(chunk_size=5000):
+        members.setdefault(m.branch_id, []).append(m)
+    return members
+
+
+class _Plan:
+    """The fates drawn branch by branch (same order, same draws as one pass over the tree)."""
+
+    def __init__(self, period, rng, by_path, visitor, demo_grassroots):
+        self.period, self.rng, self.by_path = period, rng, by_path
+        self.visitor, self.demo_grassroots = visitor, demo_grassroots
+        self.waiting_shown = False
+        self.quota_left: dict[int, int] = {}
+        self.now = timezone.now()
+
+    def write(self, branches: list[Organization], members: dict[int, list[Member]]) -> int:
+        submissions, rows = [], []
+        for branch in branches:
+            self._branch(branch, members.get(branch.pk, []), submissions, rows)
+        Submission.objects.bulk_create(submissions, batch_size=2000)
+        for row in rows:
+            row.submission_id = row.submission.pk
+        Assessment.objects.bulk_create(rows, batch_size=2000)
+        return len(rows)
+
+    def _fate(self, branch: Organization, approving: Organization) -> str:
+        rng = self.rng
+        fate = (
+            "draft"
+            if branch.pk == self.visitor
+            else rng.choices(["approved", "submitted", "late"], [0.7, 0.15, 0.15])[0]
+        )
+        if approving.pk == self.demo_grassroots and branch.pk != self.visitor and not self.waiting_shown:
+            fate, self.waiting_shown = "submitted", True  # the demo approver always has a batch to decide
+        return fate
+
+    def _branch(self, branch, members, submissions, rows) -> None:
+        period, rng, now = self.period, self.rng, self.now
+        ancestors = [self.by_path[p] for p in branch.ancestor_paths() if p in self.by_path]
         approving = rules.grassroots_above(branch, ancestors) or (ancestors[-1] if ancestors else None)
         if approving is None:
-            continue
-        fate = "draft" if branch.pk == visitor else rng.choices(["approved", "submitted", "late"], [0.7, 0.15, 0.15])[0]
-        if approving.pk == demo_grassroots and branch.pk != visitor and not waiting_shown:
-            fate, waiting_shown = "submitted", True  # the demo approver always has a batch to decide
+            return
+        fate = self._fate(branch, approving)
         if fate == "late":
-            continue
+            return
         eligible = [
             m
-            for m in members_by_branch.get(branch.pk, [])
+            for m in members
             if rules.eligibility(m, on=period.opens_on, min_months=6, exclude_party_members=False).eligible
         ]
-        if approving.pk not in quota_left:
-            quota_left[approving.pk] = math.floor(approving.members_total * 0.2)
+        if approving.pk not in self.quota_left:
+            self.quota_left[approving.pk] = math.floor(approving.members_total * 0.2)
         status = {"approved": Status.APPROVED, "submitted": Status.SUBMITTED, "draft": Status.DRAFT}[fate]
         submission = Submission(
             period=period,
@@ -150,7 +198,7 @@ def _assessments(period: RatingPeriod, rng: random.Random) -> int:
         )
         submissions.append(submission)
         for member in eligible[: 3 if fate == "draft" else None]:
-            level = _member_level(rng, quota_left, approving.pk)
+            level = _member_level(rng, self.quota_left, approving.pk)
             rows.append(
                 _row(
                     period,
@@ -164,7 +212,7 @@ def _assessments(period: RatingPeriod, rng: random.Random) -> int:
                     participation=rng.randint(90, 100) if level == RatingLevel.HTXSNV else rng.randint(60, 100),
                 )
             )
-        parent = by_path.get(branch.ancestor_paths()[-1]) if branch.depth > 1 else None
+        parent = self.by_path.get(branch.ancestor_paths()[-1]) if branch.depth > 1 else None
         if parent is not None:
             rows.append(
                 _row(
@@ -180,11 +228,6 @@ def _assessments(period: RatingPeriod, rng: random.Random) -> int:
                     points=rng.randint(60, 89),
                 )
             )
-    Submission.objects.bulk_create(submissions, batch_size=2000)
-    for row in rows:
-        row.submission_id = row.submission.pk
-    Assessment.objects.bulk_create(rows, batch_size=2000)
-    return len(rows)
 
 
 def _weighted(rng: random.Random) -> str:

@@ -1,11 +1,13 @@
 """Reads of the rating, scoped to a user; each list is a fixed number of queries."""
 
 import math
+from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
 
-from django.db.models import Count, Exists, OuterRef, Q, QuerySet
+from django.db.models import Count, F, Q, QuerySet, Window
+from django.db.models.functions import RowNumber
 
 from members.models import Member
 from organizations.models import Organization
@@ -175,17 +177,25 @@ def _path_q(paths: list[str] | None, field_name: str) -> Q:
     return q
 
 
+def _queued(user, period: RatingPeriod) -> QuerySet:
+    """Submitted batches with a subject still waiting for a decision the user may take. A decider
+    sits above every unit it decides (the level above decides), so such a batch lies under one of
+    its decider posts: batches and subjects are both taken from the user's subtree, never from the
+    nation's (issue 13: an EXISTS for each of the nation's 4,781 waiting batches at 10⁶ members,
+    for a province that sees 223)."""
+    paths = decider_paths(user)
+    batches = Submission.objects.filter(period=period, status=Status.SUBMITTED).filter(_path_q(paths, "unit__path"))
+    waiting = Assessment.objects.filter(submission__in=batches, status=Status.SUBMITTED)
+    return batches.filter(pk__in=waiting.filter(_path_q(paths, "approving_unit__path")).values("submission_id"))
+
+
 def queue(user, period: RatingPeriod) -> QuerySet:
     """Batches holding a subject still waiting for a decision the user may take, with their counts.
 
     Per subject, not per batch: a chi đoàn under an intermediate unit is queued for that unit (it
     decides the chi đoàn) as well as for the đoàn cơ sở (it decides the members)."""
-    waiting = Assessment.objects.filter(submission=OuterRef("pk"), status=Status.SUBMITTED).filter(
-        _path_q(decider_paths(user), "approving_unit__path")
-    )
     return (
-        Submission.objects.filter(period=period, status=Status.SUBMITTED)
-        .filter(Exists(waiting))
+        _queued(user, period)
         .select_related("unit", "unit__level", "approving_unit")
         .annotate(
             total=Count("assessments"),
@@ -193,6 +203,12 @@ def queue(user, period: RatingPeriod) -> QuerySet:
         )
         .order_by("submitted_at", "unit__path")
     )
+
+
+def queue_count(user, period: RatingPeriod) -> int:
+    """How many batches ``queue`` lists, without joining every subject of every batch to count
+    them as ``queue().count()`` must (the home page's inbox asks on every view)."""
+    return _queued(user, period).count()
 
 
 def deadline_for(period: RatingPeriod, unit: Organization) -> date | None:
@@ -208,26 +224,35 @@ class LateGroup:
 
 
 def late_units(user, period: RatingPeriod, *, today: date | None = None, limit: int = 50) -> list[LateGroup]:
-    """Units in the user's scope (below their own node) whose deadline has passed without a sent batch."""
+    """Units in the user's scope (below their own node) whose deadline has passed without a sent
+    batch, grouped by level: one grouped count and one ranked list, whatever the number of levels."""
     today = today or date.today()
-    sent = Submission.objects.filter(period=period, status__in=SENT).values("unit_id")
-    groups = []
-    for deadline in RatingDeadline.objects.filter(period=period, due_on__lt=today).select_related("level"):
-        units = (
-            scoped(
-                user,
-                Organization.objects.filter(
-                    level=deadline.level, status=Organization.Status.ACTIVE, path__startswith=period.root.path
-                ),
-            )
-            .exclude(pk__in=sent)
-            .exclude(_own_nodes(user))
-            .order_by("path")
-        )
-        count = units.count()
-        if count:
-            groups.append(LateGroup(deadline.level.name, deadline.due_on, count, list(units[:limit])))
-    return groups
+    deadlines = {
+        d.level_id: d for d in RatingDeadline.objects.filter(period=period, due_on__lt=today).select_related("level")
+    }
+    if not deadlines:
+        return []
+    late = _late_in_scope(user, period, list(deadlines))
+    counts = dict(late.order_by().values_list("level_id").annotate(n=Count("pk")))
+    ranked = late.annotate(rank=Window(RowNumber(), partition_by=F("level_id"), order_by=F("path").asc()))
+    firsts: dict[int, list[Organization]] = defaultdict(list)
+    for unit in ranked.filter(rank__lte=limit).order_by("path"):
+        firsts[unit.level_id].append(unit)
+    return [
+        LateGroup(d.level.name, d.due_on, counts[level_id], firsts[level_id])
+        for level_id, d in deadlines.items()
+        if counts.get(level_id)
+    ]
+
+
+def _late_in_scope(user, period: RatingPeriod, level_ids: list[int]) -> QuerySet:
+    """Active units of those levels in the user's scope with no batch sent; the sent batches are
+    read once, within the same scope (an anti-join, not a scan of the nation's per level)."""
+    sent = scoped(user, Submission.objects.filter(period=period, status__in=SENT), "unit__path")
+    units = Organization.objects.filter(
+        level_id__in=level_ids, status=Organization.Status.ACTIVE, path__startswith=period.root.path
+    )
+    return scoped(user, units).exclude(pk__in=sent.values("unit_id")).exclude(_own_nodes(user))
 
 
 def _own_nodes(user) -> Q:
