@@ -6,6 +6,7 @@ and CELERY_BROKER_URL (Redis).
 """
 
 import os
+from datetime import timedelta
 from email.utils import getaddresses
 from pathlib import Path
 
@@ -41,12 +42,16 @@ INSTALLED_APPS = [
     "crispy_bootstrap5",
     "import_export",
     "treebeard",
+    "axes",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
     "organizations",
     "members",
     "evaluations",
     "evaluations.recognition",
     "fieldwork",
     "reports",
+    "accounts",
 ]
 
 MIDDLEWARE = [
@@ -59,7 +64,9 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "accounts.middleware.SecondFactorRequiredMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "axes.middleware.AxesMiddleware",  # last, as django-axes asks: it turns a lockout into the page
 ]
 
 ROOT_URLCONF = "doanhub.urls"
@@ -108,6 +115,30 @@ AUTH_PASSWORD_VALIDATORS = [
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
+
+# Login throttling (django-axes) on the login page, which the admin's login also uses: after
+# DOANHUB_LOGIN_FAILURE_LIMIT wrong passwords for one account from one address, that pair is
+# locked for DOANHUB_LOGIN_COOLOFF_MINUTES. The pair, not the account alone (anyone could lock
+# the province's approver out) nor the address alone (a whole office shares one intranet address).
+AUTHENTICATION_BACKENDS = [
+    "accounts.backends.LoginThrottleBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+AXES_FAILURE_LIMIT = int(os.environ.get("DOANHUB_LOGIN_FAILURE_LIMIT", "5"))
+AXES_COOLOFF_TIME = timedelta(minutes=int(os.environ.get("DOANHUB_LOGIN_COOLOFF_MINUTES", "15")))
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_CALLABLE = "accounts.lockout.lockout_response"
+AXES_CLIENT_IP_CALLABLE = "accounts.lockout.client_ip"
+# Proxies in front of the site that append to X-Forwarded-For (1 behind the compose kit's Caddy):
+# without it every person would share the proxy's address.
+DOANHUB_TRUSTED_PROXIES = int(os.environ.get("DOANHUB_TRUSTED_PROXIES", "0"))
+AXES_VERBOSE = False
+
+# Second factor (django-otp TOTP) for approver and administrator posts: optional, or required for
+# the roles listed here ("approver,admin"); a required user without a device is sent to set one up.
+DOANHUB_REQUIRE_2FA_ROLES = env_list("DOANHUB_REQUIRE_2FA_ROLES", "")
+OTP_TOTP_ISSUER = "DoanHub"
 
 LANGUAGE_CODE = "vi"
 LANGUAGES = [("vi", "Tiếng Việt"), ("en", "English")]

@@ -152,3 +152,17 @@ def test_deleting_a_user_keeps_their_audit_entries(tree, users):
     users.nopost.delete()
     entry = AuditEntry.objects.get(pk=entry.pk)
     assert entry.by is None and entry.reason == "thử"
+
+
+def test_the_admin_login_is_the_app_login(client, db):
+    response = client.get(reverse("admin:login") + "?next=/admin/members/")
+    assert response.status_code == 302 and response.url == reverse("login") + "?next=%2Fadmin%2Fmembers%2F"
+
+
+def test_an_officer_sent_to_the_admin_login_is_refused_not_looped(tree, users, login):
+    assert login(users.province_admin).get(reverse("admin:login")).status_code == 403
+
+
+def test_a_superuser_sent_to_the_admin_login_goes_on(tree, users, login):
+    response = login(users.superuser).get(reverse("admin:login") + "?next=/admin/members/")
+    assert response.status_code == 302 and response.url == "/admin/members/"

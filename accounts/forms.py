@@ -1,0 +1,20 @@
+from django import forms
+
+
+class CodeForm(forms.Form):
+    code = forms.CharField(
+        label="Mã xác thực",
+        max_length=10,
+        help_text="6 chữ số đang hiện trong ứng dụng xác thực trên điện thoại.",
+        widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "one-time-code", "autofocus": True}),
+        error_messages={"required": "Nhập mã xác thực 6 chữ số."},
+    )
+
+
+class ResetForm(forms.Form):
+    reason = forms.CharField(
+        label="Lý do đặt lại",
+        max_length=255,
+        help_text="Ví dụ: mất điện thoại, đổi máy. Lý do được ghi vào nhật ký.",
+        error_messages={"required": "Cần ghi lý do đặt lại xác thực hai bước."},
+    )
