@@ -15,6 +15,7 @@ from dataclasses import dataclass
 
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
+from django.db import connection
 from django.utils import timezone
 from import_export.fields import Field
 from import_export.results import RowResult
@@ -325,11 +326,21 @@ class _Lookup:
     def _lock_periods(self, years: set[int]) -> None:
         """Hold the periods the file's subjects fall in, first of the lock order (services
         docstring), and read whether they are locked now: a period lock committed meanwhile is
-        seen, one started meanwhile waits for the import, so no result lands in a locked period."""
+        seen, one started meanwhile waits for the import, so no result lands in a locked period.
+
+        A share lock (``FOR SHARE``), not Django's ``FOR UPDATE``: a decision inserting its quota
+        row takes a key-share lock on the period (the foreign key), which ``FOR UPDATE`` blocks
+        while the import then waits for that decision's quota row (a deadlock, found in
+        test_import_concurrent); a share lock blocks only ``period_lock``, and imports run side by side."""
         units = [m.branch for m in self.members.values()] + list(self.units.values())
         covering = {p.pk for unit in units for year in years if (p := self.period(unit, year))}
-        held = RatingPeriod.objects.select_for_update().filter(pk__in=covering).order_by("pk")
-        locked = dict(held.values_list("pk", "is_locked"))
+        if not covering:  # no row can find its period: each says so, nothing to hold
+            return
+        query = RatingPeriod.objects.filter(pk__in=covering).order_by("pk").values_list("pk", "is_locked")
+        sql, params = query.query.sql_with_params()
+        with connection.cursor() as cursor:
+            cursor.execute(sql + (" FOR SHARE" if connection.features.has_select_for_update else ""), params)
+            locked = dict(cursor.fetchall())
         for period in self.periods:
             period.is_locked = locked.get(period.pk, period.is_locked)
 
