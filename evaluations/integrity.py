@@ -17,7 +17,8 @@ suspect; a flag never blocks a decision (the approver decides, and may dismiss i
   30 the two cannot be told apart, so nothing is said.
 - ``cap_every_year``: the deciding unit's excellent count exactly at its quota (⌊base × quota⌋, at
   least ``CAP_MIN_ALLOWED``) for ``CAP_YEARS`` or more consecutive years ending with the batch's
-  year (that year counted as proposed, when not yet decided). The base counts the ratings entered
+  year (that year counted as proposed, when not yet decided); shown on the batches whose
+  HTXSNV ratings fill that quota. The base counts the ratings entered
   (or those at good or better, as the policy says); the eligible members not yet entered, which the
   quota meter also counts, are left out here, so a unit may be missed (never wrongly flagged for
   that reason).
@@ -29,7 +30,7 @@ suspect; a flag never blocks a decision (the approver decides, and may dismiss i
   (after Hướng dẫn 33) ask an excellent chi đoàn for 90 % of members completing their duties or
   better; that figure is used, and only for HTXSNV, where it matters.
 - ``fast_entry``: the unit's proposals entered faster than a person could: from
-  ``FAST_MIN_ENTRIES`` entries, a median gap under ``FAST_MEDIAN_SECONDS`` seconds. The times are
+  ``FAST_MIN_ENTRIES`` members and entries, a median gap under ``FAST_MEDIAN_SECONDS`` seconds. The times are
   the audit trail's "propose" entries (the assessment's own ``updated_at`` is rewritten by the
   submit and the approval); an Excel import writes none, since a file is entered at once by design.
 
@@ -128,10 +129,12 @@ class Batch:
     """What one unit reported in one period: its members' levels and points, its own level."""
 
     unit_name: str
+    year: int
     levels: Counter = field(default_factory=Counter)  # members' levels
     points: list[Decimal] = field(default_factory=list)  # members' total points, where entered
     own_level: str = ""
-    deciders: set[tuple[int, str]] = field(default_factory=set)  # (approving unit, subject type)
+    # (approving unit, subject type) of its HTXSNV ratings: the quotas its excellent ones fill
+    excellent_to: set[tuple[int, str]] = field(default_factory=set)
 
     @property
     def members(self) -> int:
@@ -273,6 +276,7 @@ def _batches(scope: Q) -> dict[Key, Batch]:
         Assessment.objects.filter(scope, status__in=SENT)
         .values_list(
             "period_id",
+            "period__year",
             "unit_id",
             "unit__name",
             "subject_type",
@@ -286,14 +290,15 @@ def _batches(scope: Q) -> dict[Key, Batch]:
         .order_by()
     )
     batches: dict[Key, Batch] = {}
-    for period_id, unit_id, name, kind, org_id, decider, status, proposed, final, points in rows.iterator(
+    for period_id, year, unit_id, name, kind, org_id, decider, status, proposed, final, points in rows.iterator(
         chunk_size=5000
     ):
         batch = batches.get((period_id, unit_id))
         if batch is None:
-            batch = batches[(period_id, unit_id)] = Batch(name)
+            batch = batches[(period_id, unit_id)] = Batch(name, year)
         level = _level_of(status, proposed, final)
-        batch.deciders.add((decider, kind))
+        if level == RatingLevel.HTXSNV:
+            batch.excellent_to.add((decider, kind))
         if kind == SubjectType.MEMBER:
             if level:
                 batch.levels[level] += 1
@@ -395,16 +400,16 @@ def _flags(scope: Q) -> dict[Key, list[Flag]]:
     flags: dict[Key, list[Flag]] = defaultdict(list)
     for key, batch in batches.items():
         flags[key] += [f for f in (check(batch) for check in BATCH_CHECKS) if f]
-    for key, times in _entry_times(scope).items():
-        found = fast_entry(batches[key].unit_name, times) if key in batches else None
-        if found:
-            flags[key].append(found)
-    years = {p.pk: p.year for p in RatingPeriod.objects.filter(pk__in={k[0] for k in batches})}
-    for year in set(years.values()):
-        keys = [k for k in batches if years[k[0]] == year]
-        history = CapHistory({pair for k in keys for pair in batches[k].deciders}, year)
+    if any(b.members >= FAST_MIN_ENTRIES for b in batches.values()):  # else no batch can be too fast
+        for key, times in _entry_times(scope).items():
+            found = fast_entry(batches[key].unit_name, times) if key in batches else None
+            if found:
+                flags[key].append(found)
+    for year in {b.year for b in batches.values() if b.excellent_to}:
+        keys = [k for k, b in batches.items() if b.year == year and b.excellent_to]
+        history = CapHistory({pair for k in keys for pair in batches[k].excellent_to}, year)
         for key in keys:
-            flags[key] += [f for f in (history.flag(u, kind) for u, kind in sorted(batches[key].deciders)) if f]
+            flags[key] += [f for f in (history.flag(u, kind) for u, kind in sorted(batches[key].excellent_to)) if f]
     return {k: v for k, v in flags.items() if v}
 
 

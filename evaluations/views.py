@@ -170,6 +170,8 @@ def dismiss_flag(request, pk, code):
     ):
         messages.success(request, f"Đã bỏ qua dấu hiệu “{integrity.LABELS[code]}” của {submission.unit.name}.")
     _flash_errors(request, form)
+    if request.POST.get("back") == "review":
+        return redirect("evaluations:review", pk=submission.pk)
     return redirect("evaluations:queue", period_id=submission.period_id)
 
 
@@ -188,11 +190,13 @@ def _review_rows(user, submission, *, forms=False):
 def review(request, pk):
     submission = selectors.visible_submission(request.user, pk)
     rows = _review_rows(request.user, submission, forms=True)
+    can_review = rules.can_review(request.user, submission, rows)
+    submission.flags = integrity.batch_flags([submission]).get(submission.pk, []) if can_review else []
     context = {
         "submission": submission,
         "period": submission.period,
         "rows": rows,
-        "can_review": rules.can_review(request.user, submission, rows),
+        "can_review": can_review,
         "meters": selectors.quota_meters(submission.period, rows),
         "approve_form": ApproveForm(),
         "return_form": ReasonForm(),
