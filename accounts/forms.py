@@ -18,3 +18,15 @@ class ResetForm(forms.Form):
         help_text="Ví dụ: mất điện thoại, đổi máy. Lý do được ghi vào nhật ký.",
         error_messages={"required": "Cần ghi lý do đặt lại xác thực hai bước."},
     )
+
+
+class EmailForm(forms.Form):
+    email = forms.EmailField(
+        label="Email mới",
+        error_messages={"required": "Nhập địa chỉ email.", "invalid": "Địa chỉ email không hợp lệ."},
+    )
+    password = forms.CharField(
+        label="Mật khẩu hiện tại",
+        widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
+        error_messages={"required": "Nhập mật khẩu hiện tại để đổi email."},
+    )

@@ -1,5 +1,6 @@
 """Login in two steps, the profile page with the second factor, and its reset by an administrator."""
 
+from axes.handlers.proxy import AxesProxyHandler
 from django.contrib import messages
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
@@ -12,8 +13,8 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from organizations.selectors import users_in_scope
 from organizations.views_helpers import run_service
 
-from . import pending_login, second_factor
-from .forms import CodeForm, ResetForm
+from . import contact, pending_login, second_factor
+from .forms import CodeForm, EmailForm, ResetForm
 from .lockout import lockout_response
 from .qr import qr_svg
 
@@ -29,6 +30,16 @@ class LoginView(auth_views.LoginView):
             return super().form_valid(form)
         pending_login.hold(self.request, user, self.get_success_url())
         return redirect("login_code")
+
+
+class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
+    """A new password set from the emailed link also lifts a lockout on the account (the lockout
+    page offers "Quên mật khẩu" as the way out)."""
+
+    def form_valid(self, form):
+        response = super().form_valid(form)
+        AxesProxyHandler.reset_attempts(username=form.user.get_username())
+        return response
 
 
 @require_http_methods(["GET", "POST"])
@@ -63,10 +74,17 @@ def admin_login(request):
 
 
 @login_required
-@require_GET
+@require_http_methods(["GET", "POST"])
 def profile(request):
+    """Tài khoản của tôi: the email that reset links go to, and the second factor."""
     user = request.user
+    email_form = EmailForm(request.POST or None)
+    if request.method == "POST" and email_form.is_valid():
+        if run_service(email_form, contact.change_email, user=user, **email_form.cleaned_data):
+            messages.success(request, "Đã đổi email.")
+            return redirect("accounts:profile")
     context = {
+        "email_form": email_form,
         "may_use": second_factor.may_use(user),
         "required": second_factor.is_required(user),
         "device": second_factor.device_of(user),

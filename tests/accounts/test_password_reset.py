@@ -75,3 +75,15 @@ def test_mismatched_new_passwords_are_named(client, officer, mailoutbox):
 
 def test_the_reset_page_rejects_put(client, db):
     assert client.put(reverse("password_reset")).status_code == 405
+
+
+def test_a_new_password_from_the_link_lifts_a_lockout(client, officer, mailoutbox, settings):
+    settings.AXES_FAILURE_LIMIT = 2
+    for _ in range(2):
+        client.post(reverse("login"), {"username": "duyet.huyen", "password": "sai"})
+    client.post(reverse("password_reset"), {"email": "duyet.huyen@doan.vn"})
+    form = client.get(_link_in(mailoutbox[0]), follow=True)
+    new = "Mat-khau-moi-2026!"
+    client.post(form.redirect_chain[-1][0], {"new_password1": new, "new_password2": new})
+    response = client.post(reverse("login"), {"username": "duyet.huyen", "password": new})
+    assert response.status_code == 302 and response.url == reverse("home")

@@ -57,10 +57,10 @@ def test_a_secretary_is_not_offered_it(client, users):
     assert client.post(reverse("accounts:second_factor_start")).status_code == 403
 
 
-def test_the_profile_page_needs_login_and_get(client, users):
+def test_the_profile_page_needs_login_and_refuses_put(client, users):
     assert client.get(reverse("accounts:profile")).status_code == 302
     client.force_login(users.district_approver)
-    assert client.post(reverse("accounts:profile")).status_code == 405
+    assert client.put(reverse("accounts:profile")).status_code == 405
     assert client.get(reverse("accounts:second_factor_start")).status_code == 405
 
 
