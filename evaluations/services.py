@@ -577,7 +577,11 @@ def period_lock(*, period: RatingPeriod, by) -> int:
     # The lock order (module docstring): the period, every batch of it, then its approved ratings,
     # all by pk, before any update. A reopen holding a batch is waited for (and its rating, back
     # in review, is not locked); one that comes after waits here and then finds the period locked.
-    period.is_locked = RatingPeriod.objects.select_for_update().values_list("is_locked", flat=True).get(pk=period.pk)
+    # NO KEY UPDATE (it changes no key): a decision inserting a row that points at the period
+    # (a quota row, a new rating) takes a key-share lock on it, which FOR UPDATE would block while
+    # that decision holds the batch this lock waits for.
+    held = RatingPeriod.objects.select_for_update(no_key=True)
+    period.is_locked = held.values_list("is_locked", flat=True).get(pk=period.pk)
     if period.is_locked:
         raise ValidationError(f"{period} đã khóa.")
     batches = Submission.objects.select_for_update().filter(period=period).order_by("pk")

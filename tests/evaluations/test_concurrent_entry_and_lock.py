@@ -164,3 +164,20 @@ def test_a_reopen_waits_for_a_period_lock_and_is_refused(
     approved_batch.refresh_from_db()
     assert approved_batch.status == Status.LOCKED
     assert set(approved_batch.assessments.values_list("status", flat=True)) == {Status.LOCKED}
+
+
+def test_a_period_lock_waits_for_an_approval_that_creates_its_quota_row(monkeypatch, tree, period, users):
+    """The approval holds the batch and then inserts the unit's first quota row, which points at
+    the period; the lock holds the period (NO KEY UPDATE, so the insert passes) and waits for the
+    batch: no deadlock, and the approved results are then locked."""
+    from .conftest import fill_and_submit
+
+    batch = fill_and_submit(period, tree.branch, users.secretary, ["HTXSNV", "HTTNV", "HTTNV"])
+    race = Race()
+    _pause_after(monkeypatch, race, "_lock_batches")
+    outcomes = race.run(
+        lambda: services.submission_approve(submission=batch, by=users.grassroots_approver),
+        lambda: services.period_lock(period=period, by=users.province_admin),
+    )
+    assert outcomes == {"first": "ok", "second": "ok"}
+    assert set(batch.assessments.values_list("status", flat=True)) == {Status.LOCKED}
