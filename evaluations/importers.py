@@ -311,15 +311,20 @@ class _Lookup:
         self.periods = list(RatingPeriod.objects.filter(year__in=years).select_related("root"))
         self._lock_periods(years)
         self.assessments = {}
-        saved = Assessment.objects.filter(period__in=self.periods).filter(
-            _subject_filter(self.members.values(), self.units.values())
+        saved = (
+            Assessment.objects.filter(period__in=self.periods)
+            .filter(_subject_filter(self.members.values(), self.units.values()))
+            .select_related("member", "organization", "unit", "approving_unit")
         )
         # Ratings waiting in a submitted batch are refused, not written: read, never locked (the
         # deciders keep working on them). The others are locked in pk order, as the rating's
         # services lock them, until the import's transaction ends, so no decision made meanwhile
         # is overwritten.
         waiting = saved.filter(status=Status.SUBMITTED)
-        for a in [*waiting, *saved.exclude(status=Status.SUBMITTED).select_for_update(of=("self",)).order_by("pk")]:
+        held = saved.exclude(status=Status.SUBMITTED).select_for_update(of=("self",)).order_by("pk")
+        periods = {p.pk: p for p in self.periods}
+        for a in [*waiting, *held]:
+            a.period = periods[a.period_id]  # the rules read it, as held above: never a query a row
             a.before_label = a.get_final_level_display() if a.final_level else ""
             self.assessments[(a.period_id, a.subject_type, a.member_id or a.organization_id)] = a
 

@@ -193,3 +193,17 @@ def test_the_approval_page_and_the_import_refuse_the_same_party_member(tree, use
     assert refused.value.messages == [f"{on_page.full_name} {rule}"]
     assert imported.errors[0].message == f"{in_file.full_name} {rule}"
     assert not Assessment.objects.filter(status=Status.APPROVED).exists()
+
+
+def test_a_reimport_costs_the_same_queries_for_more_rows(tree, users, period, tmp_path):
+    everyone = tree.members + tree.members2
+    RatingImporter(user=None, year=2026).run(xlsx(tmp_path, member_rows(everyone, "HTTNV")))
+    counts = []
+    for members in (everyone[:2], everyone[:2], everyone):  # the first run fills Django's caches
+        with CaptureQueriesContext(connection) as queries:
+            result = run(
+                users.grassroots_approver, xlsx(tmp_path, member_rows(members, "HTNV")), reopen=True, reason="Sửa"
+            )
+            assert result.ok, result.errors
+        counts.append(len(queries))
+    assert counts[1] == counts[2]
