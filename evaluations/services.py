@@ -5,14 +5,15 @@ level (``assessment_save_draft``) → the unit submits its batch (``submission_s
 level above decides (``assessments_approve``/``submission_approve``), may change a level with a
 reason (``assessment_change_level``) or send the batch back (``submission_return``) → approved
 results are locked; reopening needs an approver and a reason (``assessment_reopen``) → the
-period is closed (``period_lock``).
+period is closed (``period_lock``). Every decision's rules (who, when, from which state, the
+level, the quota) are checked by ``engine.check``, the one place the ratings import calls too.
 
 Row locks: a chi đoàn under an intermediate unit has two deciders of one batch (the intermediate
 unit its own rating, the đoàn cơ sở its members), who may act at the same moment. Every service
 takes its locks in one order, so they wait for each other and never deadlock:
 
-    RatingPeriod (``period_lock`` only) → Submission (by pk) → Assessment (by pk)
-    → QuotaLock (by approving unit path, subject type)
+    RatingPeriod (``period_lock``; the ratings import shares it) → Submission (by pk)
+    → Assessment (by pk) → QuotaLock (by approving unit path, subject type)
 
 A decision locks the batch first (``_lock_batches``), so the second decider waits for the first to
 commit and then sees its decisions: the batch is settled once (``_settle_submissions``), and a
