@@ -1,5 +1,6 @@
 import json
 
+import pytest
 from django.urls import reverse
 
 
@@ -83,3 +84,32 @@ def test_an_english_browser_still_gets_vietnamese_until_the_user_switches(client
     client.force_login(users.province_staff)
     body = client.get(reverse("home"), HTTP_ACCEPT_LANGUAGE="en-US,en;q=0.9").content.decode()
     assert '<html lang="vi">' in body and "Việc chờ bạn xử lý" in body
+
+
+@pytest.mark.parametrize("who", ["secretary", "grassroots_approver", "province_approver", "superuser"])
+def test_home_costs_the_same_queries_however_much_waits(client, tree, users, who, django_assert_max_num_queries):
+    """The inbox counts the user's own work: batches, late units, transfers and over-age cadres
+    add rows to counts, never queries (issue 13)."""
+    from datetime import date
+
+    from members.models import MemberPosition
+    from tests.evaluations.conftest import fill_and_submit, make_period
+    from tests.factories import MemberFactory, make_unit, make_user
+
+    period = make_period(tree)
+
+    def add_branch(n):  # a chi đoàn with an over-age secretary and a batch waiting
+        branch = make_unit(tree.grassroots, f"T1-H1-CS1-CDH{n}", f"Chi đoàn thêm {n}", "chi-doan")
+        old = MemberFactory(branch=branch, birth_date=date(1980, 1, 1))
+        MemberPosition.objects.create(member=old, title="bi_thu", unit=branch, since=date(2020, 1, 1))
+        fill_and_submit(period, branch, make_user(f"bth{n}", "secretary", branch), ["HTTNV"])
+
+    add_branch(0)
+    fill_and_submit(period, tree.branch, users.secretary, ["HTTNV"] * 3)
+    client.force_login(getattr(users, who))
+    with django_assert_max_num_queries(40) as small:
+        assert client.get(reverse("home")).status_code == 200
+    for n in range(1, 4):
+        add_branch(n)
+    with django_assert_max_num_queries(len(small.captured_queries)):
+        assert client.get(reverse("home")).status_code == 200

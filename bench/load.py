@@ -1,0 +1,339 @@
+"""Pages under load: logged-in clients against gunicorn started as in production (issue 13).
+
+.venv/bin/python bench/load.py [--members N] [--seconds S] [--clients C] [--port P] [--queries]
+
+In a PostgreSQL database of its own (doanhub_bench_load; BENCH_DATABASE_URL overrides), reused
+when it already holds N members: else ``seed_demo --members N --reset``, then ``demo_ratings``
+(one year of decided ratings). Then gunicorn -w 4 on 127.0.0.1:PORT with DJANGO_DEBUG=0 (plain
+HTTP, so DJANGO_SECURE_SSL_REDIRECT=0), C clients (default 20) logged in through the login form
+as the demo roles in turn, each requesting the pages its role sees for S seconds; prints
+p50/p95/p99 and requests/s per page, then one client's search latency alone, and the load
+average at start and end (the machine is shared: a figure without it means little).
+
+``--queries`` skips the HTTP part and times the page selectors in this process (best of 3) as
+the province, district and national users, printing the plan of the search query.
+
+Nothing leaves 127.0.0.1; the run is bounded by --seconds (at most 600) and --clients (at most 50).
+"""
+
+import argparse
+import asyncio
+import os
+import re
+import subprocess
+import sys
+import time
+from collections import defaultdict
+from pathlib import Path
+
+from _setup import ROOT, setup
+
+PASSWORD = "DoanHub@2026"
+SEARCH = "nguyen van"  # typed without marks: the folded column must find "Nguyễn Văn …"
+HOST = "127.0.0.1"
+
+
+def _manage(*args: str) -> float:
+    started = time.perf_counter()
+    subprocess.run([sys.executable, "manage.py", *args], cwd=ROOT, check=True)
+    return time.perf_counter() - started
+
+
+def ensure_data(members: int) -> None:
+    """Reuse the database when it holds the asked size; seed it otherwise (minutes at 10⁶)."""
+    from members.models import Member
+
+    have = Member.objects.count()
+    if have != members:
+        print(f"seeding {members:,} members (database had {have:,})", flush=True)
+        took = _manage("seed_demo", "--members", str(members), "--reset")
+        print(f"  seed_demo: {took:.0f} s, {members / took:,.0f} members/s", flush=True)
+        took = _manage("demo_ratings")
+        print(f"  demo_ratings: {took:.0f} s", flush=True)
+        _analyze()
+    else:
+        _manage("demo_ratings")  # creates nothing when the year's ratings exist
+
+
+def _analyze() -> None:
+    """Statistics as autovacuum would leave them on a live database; a freshly loaded table has
+    none, and the planner's guesses then say nothing about the pages."""
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute("VACUUM ANALYZE")
+
+
+def _user(username: str):
+    from django.contrib.auth import get_user_model
+
+    return get_user_model().objects.get(username=username)
+
+
+def targets() -> dict:
+    """The objects the pages open, taken from the demo logins' own units."""
+    from evaluations.selectors import current_period
+    from members.models import Member
+    from organizations.scoping import scope_roots
+
+    def unit_of(username):
+        return scope_roots(_user(username))[0]
+
+    district, branch = unit_of("duyet.huyen"), unit_of("bithu.chidoan")
+    return {
+        "province": unit_of("thuongtruc.tinh"),
+        "district": district,
+        "branch": branch,
+        "period": current_period(_user("thuongtruc.tinh")),
+        "member": Member.objects.filter(branch=branch).order_by("pk").first(),
+    }
+
+
+USERNAMES = [
+    "quantri",
+    "thuongtruc.tinh",
+    "canbo.tinh",
+    "quantri.tinh",
+    "duyet.huyen",
+    "duyet.coso",
+    "bithu.coso",
+    "bithu.chidoan",
+]
+
+
+def pages_for(username: str, t: dict) -> dict[str, str]:
+    """The pages this login may open (inside its scope), by the name the table prints."""
+    from organizations.scoping import in_scope, scope_roots
+
+    user = _user(username)
+    root = scope_roots(user)[0]
+    pages = {
+        "home": "/",
+        "tree top": f"/don-vi/{root.code}/",  # "/don-vi/" redirects a one-root user here
+        "member list": f"/doan-vien/don-vi/{root.code}/",
+        "member search": f"/doan-vien/don-vi/{root.code}/?q={SEARCH.replace(' ', '+')}",
+        "report list": "/bao-cao/",
+        "healthz": "/healthz",
+    }
+    if in_scope(user, t["district"]):
+        pages["tree district"] = f"/don-vi/{t['district'].code}/"
+    if in_scope(user, t["branch"]):
+        pages["member detail"] = f"/doan-vien/{t['member'].pk}/"
+        pages["chi đoàn page"] = f"/danh-gia/dot/{t['period'].pk}/don-vi/{t['branch'].code}/"
+    if t["period"] is not None:
+        pages["approval queue"] = f"/danh-gia/dot/{t['period'].pk}/cho-duyet/"
+    return pages
+
+
+def start_gunicorn(port: int) -> subprocess.Popen:
+    static = ROOT / "var" / "bench-static"
+    env = {
+        **os.environ,
+        "DJANGO_DEBUG": "0",
+        "DJANGO_SECURE_SSL_REDIRECT": "0",
+        "DJANGO_SECRET_KEY": "bench-load-only-not-a-secret-0123456789abcdefghijklmnop",
+        "DJANGO_ALLOWED_HOSTS": HOST,
+        "DJANGO_STATIC_ROOT": str(static),
+    }
+    subprocess.run([sys.executable, "manage.py", "collectstatic", "--noinput", "-v0"], cwd=ROOT, env=env, check=True)
+    gunicorn = Path(sys.executable).with_name("gunicorn")
+    cmd = [str(gunicorn), "doanhub.wsgi", "-w", "4", "-b", f"{HOST}:{port}", "--log-level", "warning"]
+    log = (ROOT / "var" / "bench-load-gunicorn.log").open("w")  # the request log line of every request
+    print(f"gunicorn's output: {log.name}", flush=True)
+    return subprocess.Popen(cmd, cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
+
+
+class Client:
+    """One logged-in browser. Cookies are kept by hand: production marks them Secure, which an
+    HTTP cookie jar rightly withholds over plain HTTP (this bench only talks to 127.0.0.1)."""
+
+    def __init__(self, http, username: str):
+        self.http, self.username, self.cookies = http, username, {}
+
+    def _keep(self, response) -> None:
+        for name, value in response.cookies.items():
+            self.cookies[name] = value
+
+    async def get(self, url: str):
+        response = await self.http.get(url, headers=self._header())
+        self._keep(response)
+        return response
+
+    def _header(self) -> dict:
+        return {"Cookie": "; ".join(f"{k}={v}" for k, v in self.cookies.items())}
+
+    async def login(self) -> None:
+        form = await self.get("/dang-nhap/")
+        token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', form.text).group(1)
+        data = {"username": self.username, "password": PASSWORD, "csrfmiddlewaretoken": token}
+        response = await self.http.post("/dang-nhap/", data=data, headers=self._header())
+        self._keep(response)
+        if response.status_code != 302 or "sessionid" not in self.cookies:
+            raise SystemExit(f"login failed for {self.username}: HTTP {response.status_code}")
+
+
+async def wait_ready(base: str, seconds: float = 60) -> None:
+    import httpx
+
+    deadline = time.monotonic() + seconds
+    async with httpx.AsyncClient(base_url=base) as http:
+        while time.monotonic() < deadline:
+            try:
+                if (await http.get("/healthz")).status_code in (200, 503):
+                    return
+            except httpx.TransportError:
+                pass
+            await asyncio.sleep(0.5)
+    raise SystemExit("gunicorn did not answer")
+
+
+async def run_load(base: str, plans: list[tuple[str, dict]], seconds: float) -> tuple[dict, dict, float]:
+    import httpx
+
+    timings: dict[str, list[float]] = defaultdict(list)
+    errors: dict[str, int] = defaultdict(int)
+    timeout = httpx.Timeout(60.0)
+    https = [httpx.AsyncClient(base_url=base, timeout=timeout, follow_redirects=False) for _ in plans]
+    clients = [Client(http, username) for http, (username, _) in zip(https, plans, strict=True)]
+    for client in clients:
+        await client.login()
+    stop = time.monotonic() + seconds
+
+    async def loop(client: Client, pages: dict[str, str], offset: int) -> None:
+        names = list(pages)
+        i = offset
+        while time.monotonic() < stop:
+            name = names[i % len(names)]
+            i += 1
+            started = time.perf_counter()
+            response = await client.get(pages[name])
+            timings[name].append(time.perf_counter() - started)
+            if response.status_code != 200:
+                errors[name] += 1  # a redirect to the login page would time the wrong page
+
+    started = time.monotonic()
+    await asyncio.gather(*(loop(c, pages, n) for n, (c, (_, pages)) in enumerate(zip(clients, plans, strict=True))))
+    elapsed = time.monotonic() - started
+    for http in https:
+        await http.aclose()
+    return timings, errors, elapsed
+
+
+async def single_search(base: str, username: str, url: str, times: int = 20) -> list[float]:
+    import httpx
+
+    async with httpx.AsyncClient(base_url=base, timeout=60.0) as http:
+        client = Client(http, username)
+        await client.login()
+        await client.get(url)  # warm the worker's connection
+        result = []
+        for _ in range(times):
+            started = time.perf_counter()
+            assert (await client.get(url)).status_code == 200
+            result.append(time.perf_counter() - started)
+    return result
+
+
+def pct(values: list[float], p: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, int(round(p / 100 * (len(ordered) - 1))))] * 1000
+
+
+def report(timings: dict, errors: dict, elapsed: float) -> None:
+    print(f"{'page':<16} {'n':>6} {'p50 ms':>8} {'p95 ms':>8} {'p99 ms':>8} {'req/s':>7} {'non-200':>8}")
+    total = 0
+    for name in sorted(timings):
+        values = timings[name]
+        total += len(values)
+        print(
+            f"{name:<16} {len(values):>6} {pct(values, 50):>8.0f} {pct(values, 95):>8.0f} {pct(values, 99):>8.0f}"
+            f" {len(values) / elapsed:>7.1f} {errors.get(name, 0):>8}"
+        )
+    print(f"{'all':<16} {total:>6} {'':>8} {'':>8} {'':>8} {total / elapsed:>7.1f} {sum(errors.values()):>8}")
+
+
+def _best(call) -> float:
+    runs = []
+    for _ in range(3):
+        started = time.perf_counter()
+        call()
+        runs.append(time.perf_counter() - started)
+    return min(runs) * 1000
+
+
+def _query_figures(username: str) -> None:
+    from doanhub.dashboard import inbox
+    from evaluations import selectors as ratings
+    from members import selectors as roster
+    from organizations.scoping import scope_roots
+
+    user = _user(username)
+    root = scope_roots(user)[0]
+    period = ratings.current_period(user)
+    figures = {
+        "search page": lambda: roster.keyset_page(roster.roster(root, q=SEARCH)),
+        "list page": lambda: roster.keyset_page(roster.roster(root), total=root.members_total),
+        "queue page": lambda: list(ratings.queue(user, period)[:200]),
+        "queue count": lambda: ratings.queue(user, period).count(),
+        "late units": lambda: ratings.late_units(user, period),
+        "over-age count": lambda: roster.over_age_in_scope(user).count(),
+        "home inbox": lambda: inbox(_user(username)),  # a fresh user: its posts are not memoised
+    }
+    print(f"{username} ({root.name}, {root.members_total:,} members):")
+    for label, call in figures.items():
+        print(f"  {label:<16} {_best(call):>8.1f} ms", flush=True)
+
+
+def time_queries() -> None:
+    """The page selectors as three users, best of 3, in this process (no HTTP, no workers)."""
+    from members import selectors as roster
+    from organizations.scoping import scope_roots
+
+    for username in ("thuongtruc.tinh", "duyet.huyen", "quantri"):
+        _query_figures(username)
+    province = scope_roots(_user("thuongtruc.tinh"))[0]
+    qs = roster.roster(province, q=SEARCH)
+    qs = qs if qs.query.order_by else qs.order_by("name_folded", "pk")  # the order keyset_page gives it
+    print("plan of the province's search page:")
+    print(qs.select_related("branch")[:51].explain(analyze=True))
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--members", type=int, default=1_000_000)
+    parser.add_argument("--seconds", type=float, default=60)
+    parser.add_argument("--clients", type=int, default=20)
+    parser.add_argument("--port", type=int, default=8161)
+    parser.add_argument("--queries", action="store_true", help="time the selectors in-process instead")
+    args = parser.parse_args()
+    seconds, clients = min(args.seconds, 600), max(1, min(args.clients, 50))
+    setup("load")
+    print(f"load average at start: {os.getloadavg()}", flush=True)
+    ensure_data(args.members)
+    if args.queries:
+        time_queries()
+        print(f"load average at end: {os.getloadavg()}")
+        return
+    t = targets()
+    plans = [(USERNAMES[i % len(USERNAMES)], pages_for(USERNAMES[i % len(USERNAMES)], t)) for i in range(clients)]
+    base = f"http://{HOST}:{args.port}"
+    server = start_gunicorn(args.port)
+    try:
+        asyncio.run(wait_ready(base))
+        print(f"{clients} clients, {seconds:.0f} s, gunicorn -w 4 on {base}", flush=True)
+        timings, errors, elapsed = asyncio.run(run_load(base, plans, seconds))
+        report(timings, errors, elapsed)
+        search_user = "thuongtruc.tinh"
+        alone = asyncio.run(single_search(base, search_user, pages_for(search_user, t)["member search"]))
+        print(
+            f"single-client search ({search_user}, {t['province'].members_total:,} members in scope, "
+            f"{len(alone)} requests): p50 {pct(alone, 50):.0f} ms, p95 {pct(alone, 95):.0f} ms"
+        )
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
+    print(f"load average at end: {os.getloadavg()}")
+
+
+if __name__ == "__main__":
+    main()
