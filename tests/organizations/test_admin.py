@@ -166,3 +166,13 @@ def test_an_officer_sent_to_the_admin_login_is_refused_not_looped(tree, users, l
 def test_a_superuser_sent_to_the_admin_login_goes_on(tree, users, login):
     response = login(users.superuser).get(reverse("admin:login") + "?next=/admin/members/")
     assert response.status_code == 302 and response.url == "/admin/members/"
+
+
+def test_the_tree_cannot_be_dragged_in_the_admin(tree, users, login):
+    # treebeard's drag-and-drop move would skip move_unit (level rules, counts, audit).
+    response = login(users.superuser).post(
+        "/admin/organizations/organization/move/",
+        {"node": tree.branch.pk, "target": tree.branch_other.pk, "relation": "sibling"},
+    )
+    assert response.status_code == 403
+    assert Organization.objects.get(pk=tree.branch.pk).path == tree.branch.path
