@@ -4,7 +4,6 @@ from axes.handlers.proxy import AxesProxyHandler
 from django.contrib import messages
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme, urlencode
@@ -69,7 +68,7 @@ def admin_login(request):
     if request.user.is_authenticated:
         if request.user.is_active and request.user.is_staff:
             return redirect(next_url)
-        raise PermissionDenied("Tài khoản của bạn không có quyền vào trang quản trị hệ thống.")
+        return render(request, "accounts/admin_refused.html", status=403)  # not a redirect: that would loop
     return redirect(f"{reverse('login')}?{urlencode({'next': next_url})}")
 
 

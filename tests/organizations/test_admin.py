@@ -160,7 +160,9 @@ def test_the_admin_login_is_the_app_login(client, db):
 
 
 def test_an_officer_sent_to_the_admin_login_is_refused_not_looped(tree, users, login):
-    assert login(users.province_admin).get(reverse("admin:login")).status_code == 403
+    response = login(users.province_admin).get(reverse("admin:login"))
+    assert response.status_code == 403
+    assert "Tài khoản <strong>quantri.tinh</strong> không có quyền vào trang quản trị" in response.content.decode()
 
 
 def test_a_superuser_sent_to_the_admin_login_goes_on(tree, users, login):
