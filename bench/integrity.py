@@ -22,7 +22,6 @@ SIZES = (20, 30, 45, 60)
 
 
 def simulate(trials: int = 4000) -> None:
-    sys.path.insert(0, ".")
     from evaluations.integrity import Batch, uniform_band
 
     rng = random.Random(1)
@@ -35,14 +34,16 @@ def simulate(trials: int = 4000) -> None:
     for name, draw in kinds.items():
         shares = []
         for n in SIZES:
-            hits = sum(uniform_band(Batch("x", points=[draw() for _ in range(n)])) is not None for _ in range(trials))
+            hits = sum(
+                uniform_band(Batch("x", 0, points=[draw() for _ in range(n)])) is not None for _ in range(trials)
+            )
             shares.append(f"{n}: {100 * hits / trials:.1f} %")
         print(f"  {name:16} " + ", ".join(shares))
 
 
 def main(members: int) -> None:
-    simulate()
     setup("integrity", fresh=True)
+    simulate()
     from django.core.management import call_command
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
@@ -55,9 +56,12 @@ def main(members: int) -> None:
     call_command("demo_ratings", verbosity=0)
     rng = random.Random(2)
     batches = list(Submission.objects.exclude(status=Status.DRAFT).order_by("pk"))
+    scripted_units = set()
     for i, batch in enumerate(batches):
         rows = list(batch.assessments.filter(subject_type="member"))
         scripted = i % 10 == 0
+        if scripted:
+            scripted_units.add(batch.unit_id)
         for row in rows:
             row.points = rng.randint(70, 85) if scripted else min(100, round(rng.gauss(82, 5)))
         Assessment.objects.bulk_update(rows, ["points"])
@@ -77,11 +81,14 @@ def main(members: int) -> None:
         f"report: {results['report'] * 1000:.0f} ms, {len(report_queries)} queries, "
         f"{sum(len(u.flags) for u in report)} flags on {len(report)} units"
     )
-    codes: dict[str, int] = {}
+    codes: dict[tuple, int] = {}
     for unit in report:
         for flag in unit.flags:
-            codes[flag.code] = codes.get(flag.code, 0) + 1
-    print(f"report flags by kind: {codes}; peak RSS {peak_rss_mb():.0f} MB")
+            key = (flag.code, "scripted" if unit.unit.pk in scripted_units else "honest")
+            codes[key] = codes.get(key, 0) + 1
+    big = sum(1 for b in batches if b.assessments.filter(subject_type="member").count() >= 30)
+    print(f"report flags by kind and batch: {codes}; batches of 30+ members: {big}, {len(scripted_units)} scripted")
+    print(f"peak RSS {peak_rss_mb():.0f} MB")
 
 
 if __name__ == "__main__":

@@ -18,10 +18,10 @@ suspect; a flag never blocks a decision (the approver decides, and may dismiss i
 - ``cap_every_year``: the deciding unit's excellent count exactly at its quota (⌊base × quota⌋, at
   least ``CAP_MIN_ALLOWED``) for ``CAP_YEARS`` or more consecutive years ending with the batch's
   year (that year counted as proposed, when not yet decided); shown on the batches whose
-  HTXSNV ratings fill that quota. The base counts the ratings entered
-  (or those at good or better, as the policy says); the eligible members not yet entered, which the
-  quota meter also counts, are left out here, so a unit may be missed (never wrongly flagged for
-  that reason).
+  HTXSNV ratings fill that quota. The base counts the ratings (or those at good or better, as the
+  policy says); for the year being decided, members the unit has on its roll but not yet rated
+  count too (the quota meter's eligible members, bounded by the roll), so a unit that may still
+  give more is not said to be at its cap. Earlier years, decided, use the ratings they have.
 - ``own_above_members``: a chi đoàn rated HTXSNV while under ``OWN_EXCELLENT_SUPPORT`` % of its rated
   members are HTNV or better. Neither DOMAIN.md nor the seeds quote the rule linking a chi đoàn's
   level to its members': DOMAIN.md §1 says only "Four levels, the same for every subject" and seed
@@ -344,17 +344,21 @@ class CapHistory:
         self.book = PolicyBook()
 
     def _counts(self, units, kinds) -> dict[tuple, tuple[int, int, int]]:
-        excellent = RatingLevel.HTXSNV
-        is_excellent = Q(final_level=excellent) | Q(status=Status.SUBMITTED, final_level="", proposed_level=excellent)
-        is_good = Q(final_level__in=GOOD_OR_BETTER) | Q(
-            status=Status.SUBMITTED, final_level="", proposed_level__in=GOOD_OR_BETTER
-        )
+        """Per (year, unit, type): every rating (the quota's base counts drafts too), those at good
+        or better (decided level, else proposed) and the excellent ones decided or being decided."""
+
+        def level_in(levels) -> Q:
+            return Q(final_level__in=levels) | Q(final_level="", proposed_level__in=levels)
+
+        is_excellent = Q(status__in=SENT) & level_in([RatingLevel.HTXSNV])
         rows = (
-            Assessment.objects.filter(
-                approving_unit_id__in=units, subject_type__in=kinds, period__year__in=self.years, status__in=SENT
-            )
+            Assessment.objects.filter(approving_unit_id__in=units, subject_type__in=kinds, period__year__in=self.years)
             .values_list("period__year", "approving_unit_id", "subject_type")
-            .annotate(n=Count("pk"), good=Count("pk", filter=is_good), excellent=Count("pk", filter=is_excellent))
+            .annotate(
+                n=Count("pk"),
+                good=Count("pk", filter=level_in(GOOD_OR_BETTER)),
+                excellent=Count("pk", filter=is_excellent),
+            )
             .order_by()
         )
         return {(y, u, k): (n, good, ex) for y, u, k, n, good, ex in rows}
@@ -373,7 +377,12 @@ class CapHistory:
         if eff.quota_percent is None:
             return None
         n, good, used = counts
-        base = good if eff.quota_basis == RatingPolicy.QuotaBasis.GOOD_OR_BETTER else n
+        all_rated = eff.quota_basis != RatingPolicy.QuotaBasis.GOOD_OR_BETTER
+        base = n if all_rated else good
+        if all_rated and kind == SubjectType.MEMBER and year == self.year:
+            # This year's quota also counts the eligible members not yet entered (quota meter):
+            # the unit's roll bounds them, so "at the cap" is never claimed below the real one.
+            base = max(n, unit.members_total)
         allowed = math.floor(base * eff.quota_percent / 100)
         if allowed < CAP_MIN_ALLOWED or used != allowed:
             return None
