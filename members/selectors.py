@@ -106,7 +106,7 @@ def keyset_page(qs: QuerySet, *, cursor: str = "", per_page: int = 50, total: in
     """One page after ``cursor`` in (name_folded, id) order (``roster``'s, or that one): two queries
     however deep the page."""
     if total is None:
-        total = qs[: COUNT_CAP + 1].count()
+        total = qs.order_by()[: COUNT_CAP + 1].count()  # unordered: a capped count needs no sort
     more = total > COUNT_CAP
     page_qs = qs if qs.query.order_by else qs.order_by(*name_order())
     where = _cursor_filter(cursor) if cursor else None
