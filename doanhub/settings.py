@@ -193,6 +193,14 @@ CELERY_TIMEZONE = TIME_ZONE
 # An import still checking or writing after this long is taken for orphaned by a dead worker (a
 # whole worker killed loses its message on the filesystem broker): its uploader may re-run it.
 DOANHUB_JOB_STUCK_MINUTES = int(os.environ.get("DOANHUB_JOB_STUCK_MINUTES", "30"))
+# A running step beats on its job row every few seconds (organizations.progress.Heartbeat); no
+# beat for DOANHUB_JOB_DEAD_SECONDS means its worker is dead: the page says so and offers a re-run.
+DOANHUB_JOB_HEARTBEAT_SECONDS = float(os.environ.get("DOANHUB_JOB_HEARTBEAT_SECONDS", "5"))
+DOANHUB_JOB_DEAD_SECONDS = int(os.environ.get("DOANHUB_JOB_DEAD_SECONDS", "60"))
+# Bounds on one import file (members.xlsxlimits), so no upload can exhaust a worker's memory.
+DOANHUB_IMPORT_MAX_BYTES = int(os.environ.get("DOANHUB_IMPORT_MAX_BYTES", str(20 * 1024 * 1024)))
+DOANHUB_IMPORT_MAX_UNPACKED_BYTES = int(os.environ.get("DOANHUB_IMPORT_MAX_UNPACKED_BYTES", str(500 * 1024 * 1024)))
+DOANHUB_IMPORT_MAX_ROWS = int(os.environ.get("DOANHUB_IMPORT_MAX_ROWS", "200000"))
 
 # Production hardening, on whenever DEBUG is off (python manage.py check --deploy is clean).
 if not DEBUG:

@@ -12,6 +12,7 @@ from .models import CadreTitle, Member
 from .selectors import AGE_BANDS, STATUS_CHOICES
 from .services import EDITABLE_FIELDS
 from .validation import errors_for_changes, field_errors
+from .xlsxlimits import size_problem
 
 
 class MemberForm(forms.ModelForm):
@@ -215,4 +216,6 @@ class UploadForm(forms.Form):
         file = self.cleaned_data["file"]
         if not file.name.lower().endswith(".xlsx"):
             raise forms.ValidationError("Chỉ nhận tệp Excel .xlsx.")
+        if message := size_problem(file.size):  # refused before it is stored (members.xlsxlimits)
+            raise forms.ValidationError(message)
         return file

@@ -38,7 +38,7 @@ from organizations import audit
 from organizations.progress import VisibleUpdate
 
 from . import uploads
-from .importing import get_importer
+from .importing import ImportCancelled, get_importer
 from .models import ImportJob
 from .permissions import may_import
 
@@ -204,12 +204,16 @@ def sweep() -> None:
 class RowProgress:
     """``progress(done, total)`` from the importer → the job row, at most twice a second, seen by
     the page even while the importer's transaction runs (``organizations.progress.VisibleUpdate``;
-    nothing on SQLite there). The last figures are kept and saved with the result."""
+    nothing on SQLite there). The last figures are kept and saved with the result.
+
+    Each write first looks at the job's status, its cancel flag: a job discarded by its uploader
+    or expired (both DISCARDED) meanwhile stops its import there (``ImportCancelled``)."""
 
     INTERVAL = 0.5
 
     def __init__(self, job_id: int):
         self.done, self.total, self._last = 0, 0, 0.0
+        self.job_id = job_id
         self.write = VisibleUpdate(ImportJob, job_id)
 
     def __call__(self, done: int, total: int) -> None:
@@ -218,6 +222,8 @@ class RowProgress:
         if now - self._last < self.INTERVAL and self.done < self.total:
             return
         self._last = now
+        if ImportJob.objects.filter(pk=self.job_id, status=Status.DISCARDED).exists():
+            raise ImportCancelled(self.job_id)
         self.write(rows_done=self.done, rows_total=self.total)
 
     def close(self) -> None:
@@ -291,6 +297,8 @@ def run_check(*, job_id: int) -> str:
     progress = RowProgress(job_id)
     try:
         result = _importer(job, progress).run(str(path), dry_run=True)
+    except ImportCancelled:  # discarded or expired while checking: it keeps that status
+        return ImportJob.objects.filter(pk=job_id).values_list("status", flat=True).first() or ""
     except Exception as exc:  # the job finishes whole or is marked failed (DESIGN.md)
         return _fail(job_id, Status.CHECKING, exc)
     finally:

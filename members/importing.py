@@ -56,10 +56,17 @@ class ImportResult:
         return not self.errors
 
 
+class ImportCancelled(BaseException):  # noqa: N818  (a stop, not an error)
+    """Raised by a ``progress`` callback to stop an import whose job was discarded or expired.
+
+    A BaseException, so that import-export's per-row ``except Exception`` does not file it as a
+    row's error and carry on: the import stops at once and its transaction rolls back."""
+
+
 class Importer:
     """Base class: subclasses set ``kind``, ``label``, ``headers`` (required Vietnamese headers)
     and implement ``run``. ``progress(done, total)``, when given, is called now and then while
-    rows are checked (the page's import job shows it)."""
+    rows are read and checked (the page's import job shows it); it may raise ``ImportCancelled``."""
 
     kind: str = ""
     label: str = ""
@@ -251,7 +258,7 @@ class ResourceImporter(Importer):
     def run(self, file, *, dry_run: bool = False) -> ImportResult:
         result = ImportResult(dry_run=dry_run)
         try:
-            dataset = read_dataset(file, self.headers, self.optional_headers)
+            dataset = read_dataset(file, self.headers, self.optional_headers, progress=self.progress)
         except FileProblem as exc:
             result.errors.append(RowError(exc.row, exc.column, str(exc)))
             return result

@@ -8,8 +8,8 @@ What a real roster looks like is taken as it comes: a title row or two above the
 header row is looked for among the first rows), headers typed in another letter case, in a Mac's
 decomposed Unicode or without diacritics; the Dataset always carries the importer's own header
 names. What cannot be read as an import at all (a 0-byte file, a file that is not an xlsx, a
-missing or repeated header, a cell beyond Excel's last column) becomes a ``FileProblem`` with a
-Vietnamese message. Odd cells never do: an error left by a failed formula (#N/A) is a
+missing or repeated header, a cell beyond Excel's last column, a file past a limit of
+``members.xlsxlimits``) becomes a ``FileProblem`` with a Vietnamese message. Odd cells never do: an error left by a failed formula (#N/A) is a
 ``CellError`` the widgets refuse by row and column, and a number too big for a date stays a number."""
 
 import io
@@ -17,26 +17,26 @@ import math
 import os
 import unicodedata
 import zipfile
+import zlib
 from collections import Counter
 from collections.abc import Iterator
 from datetime import datetime
 from functools import lru_cache
 
 import tablib
+from openpyxl.reader.excel import ExcelReader
+from openpyxl.worksheet._read_only import ReadOnlyWorksheet
+from openpyxl.xml.constants import SHARED_STRINGS
 
 from organizations.text import fold
+
+from . import xlsxlimits
+from .xlsxlimits import MAX_CELL_CHARS, Budget, FileProblem, Limits
 
 ROW = "__dong__"  # the column carrying each row's number in the spreadsheet, as the user sees it
 HEADER_SEARCH_ROWS = 10  # the header row may sit under a title: it is looked for in these rows
 MAX_COLUMNS = 16_384  # Excel's last column is XFD
-
-
-class FileProblem(Exception):
-    """The file cannot be read as an import at all (not an xlsx, empty, wrong headers)."""
-
-    def __init__(self, message: str, *, row: int = 0, column: str = ""):
-        super().__init__(message)
-        self.row, self.column = row, column
+TICK_EVERY = 5000  # rows read between two calls of ``progress`` (a discarded job stops there)
 
 
 class CellError(str):
@@ -46,22 +46,26 @@ class CellError(str):
     __slots__ = ()
 
 
-ET_ERRORS = (SyntaxError, ValueError, KeyError, IndexError)  # ElementTree's ParseError is a SyntaxError
+# ElementTree's ParseError is a SyntaxError; a part whose directory entry lies fails its CRC
+ET_ERRORS = (SyntaxError, ValueError, KeyError, IndexError, zipfile.BadZipFile, EOFError, zlib.error)
 NOT_XLSX = "Tệp không phải là tệp Excel .xlsx (hãy lưu lại bằng Excel với định dạng .xlsx rồi tải lên)."
 
 
 def _open(file):
-    """A path or a file object (an upload), checked for the two commonest mistakes first."""
+    """A path or a file object (an upload), checked for the commonest mistakes and its size first
+    (an upload is read no further than one byte past the limit)."""
     if isinstance(file, str | os.PathLike):
-        if os.path.getsize(file) == 0:
-            raise FileProblem("Tệp rỗng (0 byte).")
-        handle = open(file, "rb")  # noqa: SIM115  (closed by the workbook's reader)
+        size = os.path.getsize(file)
+        handle = None
     else:
         if hasattr(file, "seek"):
             file.seek(0)
-        handle = io.BytesIO(file.read())
-        if handle.getbuffer().nbytes == 0:
-            raise FileProblem("Tệp rỗng (0 byte).")
+        handle = io.BytesIO(file.read(Limits.current().max_bytes + 1))
+        size = handle.getbuffer().nbytes
+    if size == 0:
+        raise FileProblem("Tệp rỗng (0 byte).")
+    xlsxlimits.check_size(size)
+    handle = handle or open(file, "rb")  # noqa: SIM115  (closed by the workbook's reader)
     if not zipfile.is_zipfile(handle):
         raise FileProblem(NOT_XLSX)
     handle.seek(0)
@@ -151,21 +155,24 @@ def _cell_value(cell, shared: list, dates: set, epoch):
     return number
 
 
-def _rows(worksheet) -> Iterator[tuple[int, dict[int, object]]]:
+def _rows(worksheet, budget: Budget) -> Iterator[tuple[int, dict[int, object]]]:
     """(row number, {column index: value}) for each row of a read-only worksheet.
 
     openpyxl's own row reader builds an object per cell (a rich-text object per inline string):
     20,000 rows × 9 columns cost 3.4 s of CPU, most of an import. This loop reads the same XML
-    with the workbook's own shared strings, date styles and epoch, about four times faster."""
-    import xml.etree.ElementTree as ET
-
+    with the workbook's own shared strings, date styles and epoch, about four times faster, a
+    chunk at a time within ``xlsxlimits``' bounds (a row's size, a cell's length, Excel's last row)."""
     workbook = worksheet.parent
     shared, dates, epoch = worksheet._shared_strings, workbook._date_formats, workbook.epoch
-    number = 0
+    number = count = 0
     with worksheet._get_source() as source:
-        for _, element in ET.iterparse(source):
-            if element.tag != _ROW:
-                continue
+        rows = xlsxlimits.elements(
+            source, _ROW, budget=budget, max_xml=xlsxlimits.MAX_ROW_XML, too_big=lambda: xlsxlimits.row_too_big(number)
+        )
+        for element in rows:
+            count += 1
+            if count > xlsxlimits.MAX_SHEET_ROWS:
+                raise xlsxlimits.not_excel_rows()
             number = int(element.get("r") or number + 1)
             values, position = {}, 0
             for cell in element.iter(_CELL):
@@ -180,10 +187,45 @@ def _rows(worksheet) -> Iterator[tuple[int, dict[int, object]]]:
                     ) from None
                 if position >= MAX_COLUMNS:  # cells without a reference, one after another
                     raise FileProblem(NOT_XLSX, row=number)
-                values[position] = _cell_value(cell, shared, dates, epoch)
+                value = values[position] = _cell_value(cell, shared, dates, epoch)
+                if isinstance(value, str) and len(value) > MAX_CELL_CHARS:
+                    raise xlsxlimits.cell_too_long(ref or f"ở cột thứ {position + 1}", number)
                 position += 1
             element.clear()
             yield number, values
+
+
+class _Sheet(ReadOnlyWorksheet):
+    """A read-only worksheet that does not look for its size when opened: in a sheet without a
+    ``<dimension>``, openpyxl's look parses the whole sheet, unbounded, before ``_rows`` starts."""
+
+    def _get_size(self):
+        pass
+
+
+class _BoundedReader(ExcelReader):
+    """openpyxl's workbook reader with the shared-strings table read within ``xlsxlimits``' bounds
+    (openpyxl's own would hold a 1 GiB string before anything could look at it), and worksheets
+    opened without being parsed (only ``_rows`` reads one)."""
+
+    def __init__(self, handle, budget: Budget):
+        super().__init__(handle, read_only=True, data_only=True)
+        self.budget = budget
+
+    def read_strings(self):
+        part = self.package.find(SHARED_STRINGS)
+        if part is not None:
+            with self.archive.open(part.PartName[1:]) as source:
+                self.shared_strings = xlsxlimits.read_shared_strings(source, self.budget)
+
+    def read_worksheets(self):
+        for sheet, rel in self.parser.find_sheets():
+            if rel.target not in self.valid_files:
+                continue
+            if "chartsheet" in rel.Type:
+                self.read_chartsheet(sheet, rel)
+                continue
+            self.wb._sheets.append(_Sheet(self.wb, sheet.name, rel.target, self.shared_strings))
 
 
 # -- the header row ---------------------------------------------------------------------------------
@@ -269,28 +311,38 @@ def _refuse_repeated(columns: dict[int, str], number: int) -> None:
 # -- the sheet --------------------------------------------------------------------------------------
 
 
-def _read(file, required: list[str], optional: list[str]) -> tuple[int, dict[int, str], Iterator]:
-    """The header's row number, {column index: header} and an iterator of the rows under it."""
-    from openpyxl import load_workbook
-
+def _read(file, required: list[str], optional: list[str], progress=None) -> tuple[int, dict[int, str], Iterator]:
+    """The header's row number, {column index: header} and an iterator of the rows under it.
+    ``progress(0, 0)`` is called every ``TICK_EVERY`` rows read (a job's progress may stop it)."""
     handle = _open(file)
+    budget, limit = Budget(), Limits.current().max_rows
     workbook = None
     try:
-        workbook = load_workbook(handle, read_only=True, data_only=True)
-        rows = _rows(workbook.worksheets[0])
+        reader = _BoundedReader(handle, budget)  # reads the zip's directory only
+        xlsxlimits.check_directory(reader.archive)
+        reader.read()
+        workbook = reader.wb
+        rows = _rows(workbook.worksheets[0], budget)
         header_number, wanted = _find_header(rows, _Headers(required, optional))
     except Exception as exc:
         if workbook is not None:
             workbook.close()
+        handle.close()
         if isinstance(exc, FileProblem):
             raise
         raise FileProblem(NOT_XLSX) from exc  # openpyxl and the XML parser raise many kinds for a foreign zip
 
     def data():
+        count = 0
         try:
             for number, values in rows:
                 record = {h: _clean(values.get(i)) for i, h in wanted.items()}
                 if any(v is not None for v in record.values()):
+                    count += 1
+                    if count > limit:  # one row past the limit is read, never the rest of the file
+                        raise xlsxlimits.too_many_rows(limit, number)
+                    if progress and count % TICK_EVERY == 0:
+                        progress(0, 0)
                     yield number, record
         except ET_ERRORS as exc:
             raise FileProblem(NOT_XLSX) from exc
@@ -300,17 +352,19 @@ def _read(file, required: list[str], optional: list[str]) -> tuple[int, dict[int
     return header_number, wanted, data()
 
 
-def read_sheet(file, required: list[str], optional: list[str] = ()) -> tuple[list[str], Iterator[tuple[int, dict]]]:
+def read_sheet(
+    file, required: list[str], optional: list[str] = (), progress=None
+) -> tuple[list[str], Iterator[tuple[int, dict]]]:
     """The headers found (the importer's own names, in the sheet's order) and an iterator of
     (row number, {header: value}) for the non-empty rows under the header row."""
-    _, wanted, rows = _read(file, required, optional)
+    _, wanted, rows = _read(file, required, optional, progress)
     return list(wanted.values()), rows
 
 
-def read_dataset(file, required: list[str], optional: list[str] = ()) -> tablib.Dataset:
+def read_dataset(file, required: list[str], optional: list[str] = (), progress=None) -> tablib.Dataset:
     """The sheet's known columns as a Dataset, plus ``ROW`` (each row's spreadsheet number, so
     errors name the row the user sees even when blank rows or a title were skipped)."""
-    header_number, wanted, rows = _read(file, required, optional)
+    header_number, wanted, rows = _read(file, required, optional, progress)
     headers = list(wanted.values())
     dataset = tablib.Dataset(headers=[*headers, ROW])
     for number, record in rows:
