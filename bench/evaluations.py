@@ -5,7 +5,9 @@
 Builds the demo tree in its own database (doanhub_bench_evaluations), runs ``demo_ratings``, then
 times, for the largest chi đoàn: the page (queries and ms), one inline save, submit, approve-all
 with the quota check; the quota meter of the largest đoàn cơ sở; and ``import_xlsx ratings`` of
-IMPORT_ROWS members (validate + write, all-or-nothing)."""
+IMPORT_ROWS eligible members under the rating's rules (engine.check over the whole file): a file
+that passes (validate + write), one refused by the quota (every third row HTXSNV against 20 %;
+nothing written), and a re-import reopening every row."""
 
 import sys
 import tempfile
@@ -24,9 +26,8 @@ def main(members: int, import_rows: int) -> None:
     from django.test.utils import CaptureQueriesContext
     from django.urls import reverse
 
-    from evaluations import demo, services
-    from evaluations.importers import RatingImporter
-    from evaluations.models import Assessment, Submission
+    from evaluations import demo, rules, services
+    from evaluations.models import Assessment, RatingPolicy, Submission
     from evaluations.selectors import quota_meter, roster
     from members import demo as member_demo
     from members.models import Member
@@ -78,28 +79,44 @@ def main(members: int, import_rows: int) -> None:
     with timed(f"quota meter, đoàn cơ sở of {biggest.members_total} members", results):
         quota_meter(period=period, approving_unit=biggest, subject_type="member")
 
-    from openpyxl import Workbook
-
-    workbook = Workbook(write_only=True)
-    sheet = workbook.create_sheet()
-    sheet.append(["Năm", "Loại đối tượng", "Mã đối tượng", "Xếp loại", "Ghi chú"])
-    codes = (
-        Member.objects.exclude(citizen_id=None)
-        .exclude(branch=branch)
-        .values_list("citizen_id", flat=True)[:import_rows]
+    on_roll = Member.objects.exclude(citizen_id=None).exclude(branch=branch).order_by("pk")
+    codes = [
+        m.citizen_id
+        for m in on_roll.iterator()
+        if rules.eligibility(m, on=period.opens_on, min_months=6, exclude_party_members=False).eligible
+    ][:import_rows]
+    passing = _import(results, f"import_xlsx ratings, {len(codes)} rows (written)", period, codes, ["HTTNV", "HTNV"])
+    assert passing.ok, passing.errors[:3]
+    RatingPolicy.objects.filter(period=period).update(min_participation_excellent=None)  # the quota alone refuses
+    refused = _import(
+        results, f"import_xlsx ratings, {len(codes)} rows (refused)", period, codes, ["HTTNV", "HTNV", "HTXSNV"]
     )
-    for i, code in enumerate(codes):
-        sheet.append([period.year, "Đoàn viên", code, ["HTTNV", "HTNV", "HTXSNV"][i % 3], ""])
-    with tempfile.NamedTemporaryFile(suffix=".xlsx") as handle:
-        workbook.save(handle.name)
-        with timed(f"import_xlsx ratings, {len(codes)} rows", results):
-            outcome = RatingImporter(user=None, year=period.year).run(handle.name)
-    assert outcome.ok, outcome.errors[:3]
+    assert not refused.ok and not Assessment.objects.filter(final_level="HTXSNV", imported=True).exists()
+    print(f"refused file: {len(refused.errors)} errors, e.g. {refused.errors[0]}")
+    again = _import(results, f"import_xlsx ratings, {len(codes)} rows (reopened)", period, codes, ["HTNV", "HTTNV"])
+    assert again.ok and again.updated == len(codes), again.errors[:3]
 
     print(f"demo_ratings wrote {made} assessments; unit page: {page_queries} queries")
     for label, seconds in results.items():
         print(f"{label:<55} {seconds * 1000:>10.1f} ms")
     print(f"peak RSS {peak_rss_mb():.0f} MB")
+
+
+def _import(results: dict, label: str, period, codes: list[str], levels: list[str]):
+    """A ratings file of ``codes`` with ``levels`` in turn, imported as the system, reopening."""
+    from openpyxl import Workbook
+
+    from evaluations.importers import RatingImporter
+
+    workbook = Workbook(write_only=True)
+    sheet = workbook.create_sheet()
+    sheet.append(["Năm", "Loại đối tượng", "Mã đối tượng", "Xếp loại", "Ghi chú"])
+    for i, code in enumerate(codes):
+        sheet.append([period.year, "Đoàn viên", code, levels[i % len(levels)], ""])
+    with tempfile.NamedTemporaryFile(suffix=".xlsx") as handle:
+        workbook.save(handle.name)
+        with timed(label, results):
+            return RatingImporter(user=None, year=period.year, reopen=True, reason="bench").run(handle.name)
 
 
 if __name__ == "__main__":
