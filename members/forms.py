@@ -25,6 +25,12 @@ class MemberForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         self.fields["admitted_on"].required = admission
         self.fields["reason"] = forms.CharField(label="Ghi chú / số quyết định", required=False)
+        if not self.instance.pk:  # services.create_member asks it when the chi đoàn may hold the person already
+            self.fields["confirm_duplicate"] = forms.BooleanField(
+                label="Vẫn thêm",
+                required=False,
+                help_text="Đánh dấu khi chi đoàn đã có người cùng họ tên và ngày sinh nhưng đây là người khác.",
+            )
 
     def clean(self):
         data = super().clean()

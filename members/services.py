@@ -7,7 +7,7 @@ Each lifecycle step (kết nạp, chuyển sinh hoạt đi/đến, trưởng th�
 from datetime import date
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.dispatch import receiver
 from django.utils import timezone
 
@@ -15,12 +15,14 @@ from organizations import audit
 from organizations.models import Organization
 from organizations.services import adjust_counts
 from organizations.signals import unit_merged
+from organizations.text import fold
 
 from .models import CadreTitle, Member, MemberEvent, MemberPosition, Transfer
 from .permissions import can_manage_members
-from .validation import MATURITY_AGE, MAX_KEEP_AGE, age_on, check_member
+from .validation import MATURITY_AGE, MAX_KEEP_AGE, age_on, check_member, duplicate_ids
 
 ON_ROLL = (Member.Status.ACTIVE, Member.Status.TRANSFERRING)
+DUPLICATE_RACE = "Số CCCD hoặc số thẻ đoàn vừa được ghi cho một đoàn viên khác; không có gì được lưu. Hãy kiểm tra lại."
 Kind = MemberEvent.Kind
 EDITABLE_FIELDS = (
     "full_name",
@@ -100,18 +102,64 @@ def _leave(member: Member, status: str, kind: str, *, on_date: date, by, reason:
     return member
 
 
+def _save_unique(member: Member, **kwargs) -> None:
+    """Save, turning a CCCD or card number taken meanwhile into the form's error, not a 500.
+
+    ``check_member`` looked first, but two officers adding one person at the same moment both
+    pass it; the unique index then refuses the second insert (on PostgreSQL once the first
+    commits). The savepoint keeps the outer transaction usable to name which number it was."""
+    try:
+        with transaction.atomic():
+            member.save(**kwargs)
+    except IntegrityError:
+        taken = duplicate_ids(citizen_id=member.citizen_id, card_number=member.card_number, exclude_pk=member.pk)
+        raise ValidationError(taken or DUPLICATE_RACE) from None
+
+
+def likely_duplicates(*, branch: Organization, full_name: str, birth_date: date | None) -> list[Member]:
+    """Members of the chi đoàn with the same folded name and birth date: without a CCCD to tell
+    them apart, most likely the same person entered twice (the import matches them so)."""
+    if not (full_name and birth_date):
+        return []
+    same = Member.objects.filter(branch=branch, name_folded=fold(full_name), birth_date=birth_date)
+    return list(same.only("full_name", "birth_date", "citizen_id")[:5])
+
+
+def _refuse_likely_duplicate(branch: Organization, values: dict) -> None:
+    if values.get("citizen_id"):
+        return
+    same = likely_duplicates(branch=branch, full_name=values.get("full_name"), birth_date=values.get("birth_date"))
+    if same:
+        first = same[0]
+        raise ValidationError(
+            {
+                "confirm_duplicate": (
+                    f"Chi đoàn “{branch.name}” đã có đoàn viên {first.full_name}, sinh ngày "
+                    f"{first.birth_date:%d/%m/%Y}; hồ sơ này không có số CCCD để phân biệt nên có thể là cùng "
+                    "một người. Nếu đúng là người khác, hãy đánh dấu “Vẫn thêm” rồi lưu lại."
+                )
+            }
+        )
+
+
 @transaction.atomic
-def create_member(*, branch: Organization, by, admission: bool = False, reason: str = "", **fields) -> Member:
-    """Kết nạp (``admission``) or enter an existing member's record into the chi đoàn's roster."""
+def create_member(
+    *, branch: Organization, by, admission: bool = False, reason: str = "", confirm_duplicate: bool = False, **fields
+) -> Member:
+    """Kết nạp (``admission``) or enter an existing member's record into the chi đoàn's roster.
+    Without a CCCD, a member of the chi đoàn with the same name and birth date is refused unless
+    ``confirm_duplicate`` ("Vẫn thêm")."""
     _require(can_manage_members(by, branch))
     _require_branch(branch)
     values = {name: fields.get(name) for name in EDITABLE_FIELDS if name in fields}
     if admission and not values.get("admitted_on"):
         raise ValidationError({"admitted_on": "Kết nạp cần ngày vào Đoàn."})
     check_member(values)
+    if not confirm_duplicate:
+        _refuse_likely_duplicate(branch, values)
     values["joined_branch_on"] = values.get("joined_branch_on") or values.get("admitted_on") or date.today()
     member = Member(branch=branch, updated_by=by, **{k: v for k, v in values.items() if v is not None})
-    member.save()
+    _save_unique(member)
     adjust_counts(branch, members=1)
     kind = Kind.ADMISSION if admission else Kind.RECORDED
     _event(
@@ -142,7 +190,7 @@ def update_member(*, member: Member, by, reason: str = "", **fields) -> Member:
     for name in changed:
         setattr(member, name, values[name])
     member.updated_by = by
-    member.save()
+    _save_unique(member)
     labels = ", ".join(str(Member._meta.get_field(n).verbose_name) for n in changed)
     _event(member, Kind.EDITED, on_date=date.today(), by=by, reason=reason or f"Sửa: {labels}")
     audit.record(target=member, action=Kind.EDITED, by=by, organization=member.branch, to_state=labels, reason=reason)

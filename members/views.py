@@ -111,6 +111,7 @@ def create(request, code, admission=False):
             by=request.user,
             admission=admission,
             reason=form.cleaned_data["reason"],
+            confirm_duplicate=form.cleaned_data["confirm_duplicate"],
             **form.service_fields(),
         )
         if member is not None:
