@@ -32,7 +32,7 @@ def check_database() -> tuple[bool, str]:
 def _probe_broker(app) -> tuple[bool, str]:
     try:
         with app.connection_for_write() as conn:
-            conn.ensure_connection(max_retries=1, timeout=2)
+            conn.ensure_connection(max_retries=0, timeout=2)  # one try: the next probe is the retry
         return True, app.conf.broker_url.split("://")[0]
     except Exception as exc:
         return False, _failure(exc)
