@@ -155,8 +155,25 @@ STATIC_ROOT = Path(os.environ.get("DJANGO_STATIC_ROOT", VAR_DIR / "staticfiles")
 STATIC_ROOT.mkdir(parents=True, exist_ok=True)  # WhiteNoise warns on every request otherwise
 MEDIA_URL = "/media/"
 MEDIA_ROOT = Path(os.environ.get("DJANGO_MEDIA_ROOT", VAR_DIR / "media"))
+# Uploads, report workbooks and attachments go through Django's storage API (never raw paths), so
+# workers on other machines share them: local disk under MEDIA_ROOT by default; DOANHUB_STORAGE=s3
+# puts them in an S3-compatible bucket (django-storages). Objects stay private: every download is
+# streamed through a scoped view, never a link to the store.
+DOANHUB_STORAGE = os.environ.get("DOANHUB_STORAGE", "local")
+_S3_OPTIONS = {
+    "bucket_name": os.environ.get("AWS_STORAGE_BUCKET_NAME", ""),
+    "endpoint_url": os.environ.get("AWS_S3_ENDPOINT_URL") or None,
+    "region_name": os.environ.get("AWS_S3_REGION_NAME") or None,
+    "access_key": os.environ.get("AWS_ACCESS_KEY_ID") or None,
+    "secret_key": os.environ.get("AWS_SECRET_ACCESS_KEY") or None,
+    "default_acl": None,  # the bucket's own (private) policy; never public-read
+    "querystring_auth": True,
+    "file_overwrite": False,
+}
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "default": {"BACKEND": "storages.backends.s3.S3Storage", "OPTIONS": _S3_OPTIONS}
+    if DOANHUB_STORAGE == "s3"
+    else {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {
         "BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"
         if DEBUG

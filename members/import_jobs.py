@@ -18,9 +18,11 @@ message or a redelivered one never writes the file twice.
 
 A worker can die in a step and leave the job CHECKING or WRITING (its transaction rolled back).
 Celery does not requeue a task whose process was killed (a file that always exhausts memory would
-loop), and Redis gives an unacked message back only after its visibility timeout; so a step
-running longer than DOANHUB_JOB_STUCK_MINUTES may be re-run by its uploader (a checking one may
-also be discarded).
+loop), and Redis gives an unacked message back only after its visibility timeout; so a running
+step beats on its row (organizations.progress.Heartbeat), and one whose worker stopped beating
+may be re-run by its uploader (a checking one may also be discarded); ``fail_dead_jobs`` marks
+them failed for a sweep. A broker that is down refuses the upload, the confirm or the re-run
+with a message, leaving nothing behind (organizations.queueing).
 """
 
 import logging
@@ -35,7 +37,8 @@ from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
 from organizations import audit
-from organizations.progress import VisibleUpdate
+from organizations.progress import Heartbeat, VisibleUpdate, dead
+from organizations.queueing import WORKERS_DOWN, enqueue_after_commit
 
 from . import uploads
 from .importing import ImportCancelled, get_importer
@@ -70,11 +73,16 @@ def recent_jobs(user, limit: int = 10) -> QuerySet[ImportJob]:
 
 
 def _enqueue(task_name: str, job: ImportJob) -> None:
+    """After commit; a broker that does not answer refuses the step (organizations.queueing)."""
     from . import tasks
 
-    task = getattr(tasks, task_name)
-    # After commit, so the worker never looks for a row it cannot see yet (DESIGN.md).
-    transaction.on_commit(lambda: task.delay(job.pk))
+    enqueue_after_commit(getattr(tasks, task_name), job.pk, on_failure=lambda: _not_queued(job.pk))
+
+
+def _not_queued(job_id: int) -> None:
+    ImportJob.objects.filter(pk=job_id, status__in=ImportJob.WAITING).update(
+        status=Status.FAILED, message=WORKERS_DOWN, finished_at=timezone.now()
+    )
 
 
 def _mine_locked(job: ImportJob, by) -> ImportJob:
@@ -83,9 +91,9 @@ def _mine_locked(job: ImportJob, by) -> ImportJob:
     return get_object_or_404(ImportJob.objects.select_for_update().defer("errors"), pk=job.pk, requested_by=by)
 
 
-@transaction.atomic
 def start_import(*, file, kind: str, by, options: dict | None = None) -> ImportJob:
-    """Upload: keep the file and queue its check."""
+    """Upload: keep the file and queue its check. Refused (no row, no file left) when the
+    workers' broker does not answer."""
     if not may_import(by):
         raise PermissionDenied
     try:
@@ -93,10 +101,20 @@ def start_import(*, file, kind: str, by, options: dict | None = None) -> ImportJ
     except KeyError as exc:
         raise ValidationError(exc.args[0]) from None
     expire_stale()
+    stored = uploads.save(file)
+    try:
+        return _queue_check(file, stored, kind=kind, by=by, options=options)
+    except BaseException:
+        uploads.remove(stored)  # the row rolled back: its file must not outlive it
+        raise
+
+
+@transaction.atomic
+def _queue_check(file, stored: str, *, kind: str, by, options: dict | None) -> ImportJob:
     job = ImportJob.objects.create(
         kind=kind,
         file_name=str(getattr(file, "name", "") or "tep.xlsx").rsplit("/", 1)[-1][:255],
-        stored=uploads.save(file),
+        stored=stored,
         options=options or {},
         requested_by=by,
         queued_at=timezone.now(),
@@ -152,15 +170,15 @@ def discard_import(*, job: ImportJob, by) -> ImportJob:
 def rerun_import(*, job: ImportJob, by) -> ImportJob:
     """A failed job runs its step again: the write if the uploader had confirmed, else the check.
 
-    So does a job stuck in its step for DOANHUB_JOB_STUCK_MINUTES (its worker died, the message
-    is gone). Should that worker still be alive after all, nothing is written twice: the new write
+    So does a job whose worker stopped beating in its step (it died, the message is gone).
+    Should that worker still be alive after all, nothing is written twice: the new write
     waits for the old one's lock, then finds the job IMPORTED (``run_write``); a second check only
     counts again."""
     job = _mine_locked(job, by)
     if not job.can_rerun:
         raise ValidationError(
             "Chỉ chạy lại được việc nhập bị lỗi. Việc đang kiểm tra hay đang ghi chỉ chạy lại được khi "
-            f"đã quá {settings.DOANHUB_JOB_STUCK_MINUTES} phút chưa xong (tiến trình nền có thể đã dừng)."
+            f"tiến trình nền đã dừng (quá {settings.DOANHUB_JOB_DEAD_SECONDS} giây không có tín hiệu)."
         )
     if not job.stored:
         raise ValidationError(FILE_GONE)
@@ -175,6 +193,20 @@ def rerun_import(*, job: ImportJob, by) -> ImportJob:
     audit.record(target=job, action="import_rerun", by=by, from_state=before, to_state=job.status)
     _enqueue("write_import" if job.confirmed_at else "check_import", job)
     return job
+
+
+STOPPED = (
+    "Tiến trình nền (worker) đã dừng giữa chừng; không có dữ liệu nào được ghi. Hãy bấm “Chạy lại”; "
+    "nếu vẫn lỗi, hãy báo quản trị hệ thống."
+)
+
+
+def fail_dead_jobs() -> int:
+    """Jobs whose worker stopped beating in a step (organizations.progress.dead) → failed, with
+    the file kept for the re-run: for a sweep (Celery beat); the page already says so without
+    it. Returns how many."""
+    running = ImportJob.objects.filter(status__in=(Status.CHECKING, Status.WRITING))
+    return dead(running).update(status=Status.FAILED, message=STOPPED, finished_at=timezone.now())
 
 
 def expire_stale() -> int:
@@ -278,12 +310,12 @@ def _fail(job_id: int, running: str, exc: BaseException | None) -> str:
     return Status.FAILED
 
 
-def _stored_path(job: ImportJob):
+def _local_copy(job: ImportJob):
+    """The job's upload as a local temporary file (members.uploads.local_copy), None when gone."""
     try:
-        path = uploads.path_of(job.stored)
+        return uploads.local_copy(job.stored)
     except FileNotFoundError:
         return None
-    return path if path.is_file() else None
 
 
 def run_check(*, job_id: int) -> str:
@@ -291,12 +323,13 @@ def run_check(*, job_id: int) -> str:
     if not _claim(job_id, Status.QUEUED, Status.CHECKING):
         return ImportJob.objects.filter(pk=job_id).values_list("status", flat=True).first() or ""
     job = ImportJob.objects.select_related("requested_by").get(pk=job_id)
-    path = _stored_path(job)
-    if path is None:
+    copy = _local_copy(job)
+    if copy is None:
         return _fail(job_id, Status.CHECKING, None)
     progress = RowProgress(job_id)
     try:
-        result = _importer(job, progress).run(str(path), dry_run=True)
+        with copy, Heartbeat(ImportJob, job_id):
+            result = _importer(job, progress).run(copy.name, dry_run=True)
     except ImportCancelled:  # discarded or expired while checking: it keeps that status
         return ImportJob.objects.filter(pk=job_id).values_list("status", flat=True).first() or ""
     except Exception as exc:  # the job finishes whole or is marked failed (DESIGN.md)
@@ -328,15 +361,16 @@ def run_write(*, job_id: int) -> str:
         return ImportJob.objects.filter(pk=job_id).values_list("status", flat=True).first() or ""
     progress = RowProgress(job_id)
     try:
-        with transaction.atomic():
+        with Heartbeat(ImportJob, job_id), transaction.atomic():
             _one_writer(job_id)
             job = ImportJob.objects.select_related("requested_by").get(pk=job_id)
             if job.status != Status.WRITING:  # a twin message wrote it while this one waited
                 return job.status
-            path = _stored_path(job)
-            if path is None:
+            copy = _local_copy(job)
+            if copy is None:
                 return _fail(job_id, Status.WRITING, None)
-            result = _importer(job, progress).run(str(path), dry_run=False)
+            with copy:
+                result = _importer(job, progress).run(copy.name, dry_run=False)
             fields = _result_fields(result, progress)
             if result.ok:
                 fields.update(status=Status.IMPORTED, stored="")

@@ -7,6 +7,7 @@ from django.db import models
 from django.utils import timezone
 
 from organizations.models import Organization
+from organizations.progress import is_dead
 
 
 def normalize_card(value: str | None) -> str | None:
@@ -277,6 +278,7 @@ class ImportJob(models.Model):
     started_at = models.DateTimeField("bắt đầu lúc", null=True, blank=True)
     finished_at = models.DateTimeField("xong lúc", null=True, blank=True)
     confirmed_at = models.DateTimeField("xác nhận ghi lúc", null=True, blank=True)
+    heartbeat_at = models.DateTimeField("tín hiệu cuối của worker", null=True, blank=True)  # progress.Heartbeat
 
     class Meta:
         ordering = ["-created_at", "-id"]
@@ -324,11 +326,10 @@ class ImportJob(models.Model):
 
     @property
     def is_stuck(self) -> bool:
-        """Checking or writing for longer than DOANHUB_JOB_STUCK_MINUTES: its worker most likely
-        died with it (members.import_jobs.rerun_import lets the uploader run the step again)."""
-        if self.status not in (self.Status.CHECKING, self.Status.WRITING) or self.started_at is None:
-            return False
-        return timezone.now() - self.started_at > timedelta(minutes=settings.DOANHUB_JOB_STUCK_MINUTES)
+        """Checking or writing, but its worker stopped beating: it died with the step
+        (organizations.progress.is_dead), so the uploader may run the step again."""
+        running = self.status in (self.Status.CHECKING, self.Status.WRITING)
+        return running and is_dead(self.heartbeat_at, self.started_at)
 
     @property
     def can_rerun(self) -> bool:

@@ -1,49 +1,72 @@
-"""Uploaded import files waiting for their import job (members.ImportJob): kept under
-MEDIA_ROOT/imports, named by a random token (never by the user's file name, so a name can neither
-collide nor climb out of the folder), and never kept longer than a day unless being written."""
+"""Uploaded import files waiting for their import job (members.ImportJob): kept in the default
+storage under ``imports/`` (local MEDIA_ROOT, or the S3-compatible store every machine shares),
+named by a random token (never by the user's file name, so a name can neither collide nor climb
+out of the folder), and never kept longer than a day unless being written."""
 
 import re
 import secrets
-import time
+import shutil
+import tempfile
 from datetime import timedelta
-from pathlib import Path
 
-from django.conf import settings
+from django.core.files.storage import default_storage
+from django.utils import timezone
 
 MAX_AGE = timedelta(hours=24)  # never-confirmed uploads hold personal data: a day at most
 NAME = re.compile(r"^[A-Za-z0-9_-]{20,40}\.xlsx$")
+FOLDER = "imports"
 
 
-def folder() -> Path:
-    path = Path(settings.MEDIA_ROOT) / "imports"
-    path.mkdir(parents=True, exist_ok=True)
-    return path
+def key(name: str) -> str:
+    if not NAME.match(name or ""):
+        raise FileNotFoundError(name)
+    return f"{FOLDER}/{name}"
 
 
 def save(file) -> str:
     """Store an uploaded file; returns the name the job keeps."""
     name = f"{secrets.token_urlsafe(18)}.xlsx"
-    with open(folder() / name, "wb") as out:
-        for chunk in file.chunks() if hasattr(file, "chunks") else [file.read()]:
-            out.write(chunk)
+    stored = default_storage.save(key(name), file)
+    if stored != key(name):  # a storage that renamed it (never with a fresh token): keep it findable
+        default_storage.delete(stored)
+        raise FileExistsError(name)
     return name
 
 
-def path_of(name: str) -> Path:
-    if not NAME.match(name or ""):
-        raise FileNotFoundError(name)
-    return folder() / name
+def exists(name: str) -> bool:
+    try:
+        return default_storage.exists(key(name))
+    except FileNotFoundError:
+        return False
+
+
+def local_copy(name: str):
+    """The stored file copied to a local, seekable temporary file for the reader (a zip needs
+    seeking), wherever the storage keeps it; closing it removes it. FileNotFoundError when gone."""
+    copy = tempfile.NamedTemporaryFile(suffix=".xlsx")  # noqa: SIM115 (the caller closes it)
+    try:
+        with default_storage.open(key(name), "rb") as source:
+            shutil.copyfileobj(source, copy, length=1024 * 1024)
+        copy.flush()
+    except BaseException:
+        copy.close()
+        raise
+    return copy
 
 
 def remove(name: str) -> None:
     if NAME.match(name or ""):
-        (folder() / name).unlink(missing_ok=True)
+        default_storage.delete(key(name))
 
 
 def forget_stale(*, keep: set[str] = frozenset()) -> None:
     """Remove every file older than a day except ``keep`` (files a worker is about to write):
     this also sweeps files whose job is gone and those of the token-only uploads of before."""
-    limit = time.time() - MAX_AGE.total_seconds()
-    for path in folder().iterdir():
-        if path.is_file() and path.name not in keep and path.stat().st_mtime < limit:
-            path.unlink(missing_ok=True)
+    limit = timezone.now() - MAX_AGE
+    try:
+        _, names = default_storage.listdir(FOLDER)
+    except FileNotFoundError:  # nothing uploaded yet on this disk
+        return
+    for name in names:
+        if name not in keep and default_storage.get_modified_time(f"{FOLDER}/{name}") < limit:
+            default_storage.delete(f"{FOLDER}/{name}")

@@ -4,6 +4,7 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.forms import Form
+from django.http import FileResponse, Http404
 
 
 def run_service(form: Form, call, *args, **kwargs):
@@ -39,3 +40,16 @@ def require(allowed: bool) -> None:
 
 def paginate(request, queryset, per_page: int = 50):
     return Paginator(queryset, per_page).get_page(request.GET.get("page"))
+
+
+def stream_stored(file, *, filename: str, missing: str) -> FileResponse:
+    """A stored file (a FileField's, in any storage: local disk or the S3-compatible store) as a
+    download streamed through the view that checked login and scope; never a redirect to the
+    store, whose objects stay private. The file gone from the store answers 404 with ``missing``."""
+    if not file:
+        raise Http404(missing)
+    try:
+        handle = file.storage.open(file.name, "rb")
+    except FileNotFoundError:
+        raise Http404(missing) from None
+    return FileResponse(handle, as_attachment=True, filename=filename)

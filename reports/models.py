@@ -1,12 +1,10 @@
 """Report jobs: a report is built by a Celery worker and kept as a row with its result and file."""
 
-from datetime import timedelta
-
 from django.conf import settings
 from django.db import models
-from django.utils import timezone
 
 from organizations.models import Organization
+from organizations.progress import is_dead
 
 
 class ReportJob(models.Model):
@@ -39,6 +37,7 @@ class ReportJob(models.Model):
     created_at = models.DateTimeField("yêu cầu lúc", auto_now_add=True)
     started_at = models.DateTimeField("bắt đầu lúc", null=True, blank=True)
     finished_at = models.DateTimeField("xong lúc", null=True, blank=True)
+    heartbeat_at = models.DateTimeField("tín hiệu cuối của worker", null=True, blank=True)  # progress.Heartbeat
     duration = models.DurationField("thời gian chạy", null=True, blank=True)
     error = models.TextField("lỗi", blank=True)
     result = models.JSONField("kết quả", null=True, blank=True)
@@ -72,11 +71,9 @@ class ReportJob(models.Model):
 
     @property
     def is_stuck(self) -> bool:
-        """Running for longer than DOANHUB_JOB_STUCK_MINUTES: its worker most likely died with it
-        (a killed task is not requeued), so it may be run again."""
-        if self.status != self.Status.RUNNING or self.started_at is None:
-            return False
-        return timezone.now() - self.started_at > timedelta(minutes=settings.DOANHUB_JOB_STUCK_MINUTES)
+        """Running, but its worker stopped beating (killed, machine gone: a killed task is not
+        requeued), so it may be run again (organizations.progress.is_dead)."""
+        return self.status == self.Status.RUNNING and is_dead(self.heartbeat_at, self.started_at)
 
     @property
     def can_rerun(self) -> bool:

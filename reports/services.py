@@ -18,7 +18,8 @@ from django.utils import timezone
 
 from organizations import audit
 from organizations.models import Organization
-from organizations.progress import VisibleUpdate
+from organizations.progress import Heartbeat, VisibleUpdate, dead
+from organizations.queueing import WORKERS_DOWN, enqueue_after_commit
 from organizations.reporting import ReportData
 from organizations.scoping import in_scope
 
@@ -44,10 +45,16 @@ def _validate(kind: str, year: int, years: list[int]) -> None:
 
 
 def _enqueue(job: ReportJob) -> None:
+    """After commit; a broker that does not answer refuses the request (organizations.queueing)."""
     from .tasks import run_report_job
 
-    # After commit, so the worker never looks for a row it cannot see yet (DESIGN.md).
-    transaction.on_commit(lambda: run_report_job.delay(job.pk))
+    enqueue_after_commit(run_report_job, job.pk, on_failure=lambda: _not_queued(job.pk))
+
+
+def _not_queued(job_id: int) -> None:
+    ReportJob.objects.filter(pk=job_id, status=Status.QUEUED).update(
+        status=Status.FAILED, error=WORKERS_DOWN, finished_at=timezone.now()
+    )
 
 
 @transaction.atomic
@@ -175,15 +182,26 @@ def run_job(*, job_id: int) -> ReportJob:
     job.save(update_fields=["status", "progress", "error", "started_at", "finished_at", "runs"])
     progress = ProgressWriter(job.pk)
     try:
-        data = build_data(kind=job.kind, root=job.root, year=job.year, years=job.years, progress=progress)
-        progress(90)
-        _save_file(job, data, _requester_name(job))
+        with Heartbeat(ReportJob, job.pk):
+            data = build_data(kind=job.kind, root=job.root, year=job.year, years=job.years, progress=progress)
+            progress(90)
+            _save_file(job, data, _requester_name(job))
     except Exception as exc:  # the job finishes whole or is marked failed with the error
         log.exception("report job %s failed", job.pk)
         return _finish(job, started, status=Status.FAILED, error=f"{type(exc).__name__}: {exc}")
     finally:
         progress.close()
     return _finish(job, started, status=Status.DONE, data=data)
+
+
+WORKER_STOPPED = "Tiến trình nền (worker) đã dừng giữa chừng khi đang lập báo cáo. Hãy bấm “Chạy lại”."
+
+
+def fail_dead_jobs() -> int:
+    """Reports whose worker stopped beating (organizations.progress.dead) → failed, re-runnable:
+    for a sweep (Celery beat). The page already says so without it. Returns how many."""
+    running = ReportJob.objects.filter(status=Status.RUNNING)
+    return dead(running).update(status=Status.FAILED, error=WORKER_STOPPED, finished_at=timezone.now())
 
 
 def _finish(
@@ -199,5 +217,18 @@ def _finish(
         job.result, job.narrative = None, ""
         if job.file:
             job.file.delete(save=False)
-    job.save()
+    # Not the heartbeat: the in-memory row never saw the beats of the step's own thread.
+    job.save(
+        update_fields=[
+            "status",
+            "error",
+            "finished_at",
+            "duration",
+            "seen_at",
+            "result",
+            "narrative",
+            "progress",
+            "file",
+        ]
+    )
     return job

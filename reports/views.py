@@ -1,10 +1,10 @@
 from django.contrib.auth.decorators import login_required
-from django.http import FileResponse, Http404, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from organizations.scoping import scope_roots
-from organizations.views_helpers import paginate, require, run_action, run_service
+from organizations.views_helpers import paginate, require, run_action, run_service, stream_stored
 
 from . import selectors, services
 from .charts import render_chart
@@ -48,10 +48,11 @@ def job(request, pk):
 @login_required
 @require_GET
 def job_progress(request, pk):
-    """The polled fragment; once the job is finished the page reloads to show the result."""
+    """The polled fragment; once the job is finished, or its worker known dead, the page reloads
+    to show the result, or the re-run."""
     job = selectors.get_job_or_404(request.user, pk)
     response = render(request, "reports/_progress.html", {"job": job})
-    if job.is_finished and request.headers.get("HX-Request"):
+    if (job.is_finished or job.is_stuck) and request.headers.get("HX-Request"):
         response["HX-Refresh"] = "true"
     return response
 
@@ -69,6 +70,4 @@ def job_rerun(request, pk):
 @require_GET
 def download(request, pk) -> HttpResponse:
     job = selectors.get_job_or_404(request.user, pk)
-    if not job.file or not job.file.storage.exists(job.file.name):
-        raise Http404("Báo cáo chưa có tệp Excel.")
-    return FileResponse(job.file.open("rb"), as_attachment=True, filename=job.file.name.rsplit("/", 1)[-1])
+    return stream_stored(job.file, filename=job.file.name.rsplit("/", 1)[-1], missing="Báo cáo chưa có tệp Excel.")

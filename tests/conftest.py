@@ -13,6 +13,7 @@ TW (Trung ương)
     └── T2-CS1 → T2-CS1-CD1            (1 member)
 """
 
+from contextlib import contextmanager
 from types import SimpleNamespace
 
 import pytest
@@ -219,3 +220,21 @@ def celery_app():
     app.control.purge()  # messages no worker took die with the test
     app.conf.update(saved)
     app._pool = None
+
+
+@pytest.fixture
+def dead_broker(celery_app):
+    """``with dead_broker():`` the workers' broker is down inside the block: Redis on a port of
+    the job-fault tests' range (8111-8119) where nothing listens; the in-memory broker after."""
+
+    @contextmanager
+    def _down():
+        celery_app.conf.broker_url = "redis://127.0.0.1:8119/6"
+        celery_app._pool, celery_app.amqp._producer_pool = None, None  # both pools keep their broker
+        try:
+            yield
+        finally:
+            celery_app.conf.broker_url = "memory://"
+            celery_app._pool, celery_app.amqp._producer_pool = None, None
+
+    return _down

@@ -3,7 +3,6 @@
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import FileResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -12,7 +11,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from organizations import audit
 from organizations.scoping import MANAGER_ROLES, get_org_or_404, has_role_over
-from organizations.views_helpers import paginate, require, run_service
+from organizations.views_helpers import paginate, require, run_service, stream_stored
 
 from . import excel, rules, selectors, services
 from .forms import (
@@ -333,7 +332,7 @@ def followup(request, pk):
 @require_GET
 def attachment(request, pk):
     att = selectors.get_attachment_or_404(request.user, pk)
-    return FileResponse(att.file.open("rb"), as_attachment=True, filename=att.original_name)
+    return stream_stored(att.file, filename=att.original_name, missing="Tệp đính kèm không còn trên máy chủ.")
 
 
 @login_required

@@ -20,15 +20,18 @@ def url(job, name="members:import_job"):
 
 @pytest.fixture
 def stuck(users, members_xlsx, settings):
-    """``stuck(status, minutes)``: the secretary's confirmed job, left in ``status`` that long ago."""
-    settings.DOANHUB_JOB_STUCK_MINUTES = 30
+    """``stuck(status, silent)``: the secretary's confirmed job in ``status`` for an hour, its
+    worker's last beat ``silent`` seconds ago."""
+    settings.DOANHUB_JOB_DEAD_SECONDS = 60
 
-    def _make(status=Status.WRITING, minutes=45):
+    def _make(status=Status.WRITING, silent=90):
         job = checked_job(users.secretary, members_xlsx([member_row()]))
         if status == Status.WRITING:
             import_jobs.confirm_import(job=job, by=users.secretary)
-        started = timezone.now() - timedelta(minutes=minutes)
-        ImportJob.objects.filter(pk=job.pk).update(status=status, started_at=started)
+        now = timezone.now()
+        ImportJob.objects.filter(pk=job.pk).update(
+            status=status, started_at=now - timedelta(hours=1), heartbeat_at=now - timedelta(seconds=silent)
+        )
         return job
 
     return _make
@@ -38,24 +41,26 @@ def test_it_explains_a_stuck_write_and_offers_a_rerun(stuck, users, login):
     job = stuck(Status.WRITING)
     job.refresh_from_db()
     begun = timezone.localtime(job.started_at).strftime("%H:%M %d/%m/%Y")
+    last = timezone.localtime(job.heartbeat_at).strftime("%H:%M:%S %d/%m/%Y")
     client = login(users.secretary)
     for name in ("members:import_job", "members:import_progress"):  # the page, and the polled fragment
         page = client.get(url(job, name)).content.decode()
-        assert 'data-testid="stuck"' in page and f"Việc ghi bắt đầu lúc {begun} mà đến giờ vẫn chưa xong" in page
+        assert 'data-testid="stuck"' in page and "Tiến trình xử lý nền (worker) đã dừng giữa chừng" in page
+        assert f"việc ghi bắt đầu lúc {begun}, tín hiệu cuối của worker lúc {last}" in page
         assert "chạy lại không ghi trùng" in page and url(job, "members:import_rerun") in page
     page = client.get(reverse("members:import")).content.decode()
-    assert "Đang ghi · có thể đã dừng" in page
+    assert "Đang ghi · worker đã dừng" in page
 
 
 def test_a_stuck_check_may_also_be_discarded(stuck, users, login):
     job = stuck(Status.CHECKING)
     page = login(users.secretary).get(url(job)).content.decode()
-    assert "Việc kiểm tra bắt đầu lúc" in page and "bạn cũng có thể hủy và xóa tệp" in page
+    assert "việc kiểm tra bắt đầu lúc" in page and "bạn cũng có thể hủy và xóa tệp" in page
     assert url(job, "members:import_discard") in page and url(job, "members:import_rerun") in page
 
 
 def test_a_step_within_the_limit_is_just_running(stuck, users, login):
-    job = stuck(Status.WRITING, minutes=5)
+    job = stuck(Status.WRITING, silent=5)
     page = login(users.secretary).get(url(job)).content.decode()
     assert 'data-testid="stuck"' not in page and url(job, "members:import_rerun") not in page
 
@@ -78,6 +83,6 @@ def test_nobody_else_reruns_it(stuck, users, login, who):
 
 
 def test_a_stuck_rerun_too_early_is_refused_with_the_reason(stuck, users, login):
-    job = stuck(Status.WRITING, minutes=10)
+    job = stuck(Status.WRITING, silent=10)
     page = login(users.secretary).post(url(job, "members:import_rerun"), follow=True).content.decode()
-    assert "chỉ chạy lại được khi đã quá 30 phút chưa xong" in page
+    assert "chỉ chạy lại được khi tiến trình nền đã dừng (quá 60 giây không có tín hiệu)" in page

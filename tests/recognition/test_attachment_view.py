@@ -28,3 +28,10 @@ def test_the_unit_removes_it_but_the_district_cannot(login, users, flow):
     assert login(users.district_approver).post(f"/3-chu-dong/tep/{att.pk}/xoa/").status_code == 403
     assert login(users.grassroots_secretary).post(f"/3-chu-dong/tep/{att.pk}/xoa/").status_code == 302
     assert not att.registration.attachments.exists()
+
+
+def test_a_file_gone_from_the_store_answers_404_not_500(login, users, flow):
+    att = _attach(flow, users)
+    att.file.storage.delete(att.file.name)
+    response = login(users.grassroots_secretary).get(f"/3-chu-dong/tep/{att.pk}/")
+    assert response.status_code == 404

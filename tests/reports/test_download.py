@@ -18,3 +18,12 @@ def test_it_is_404_outside_scope(done_job, users, login):
 def test_it_is_404_before_the_file_exists(ratings, users, login):
     job = request_job(kind="ratings", root=ratings.province, year=2025, by=users.province_staff)
     assert login(users.province_staff).get(reverse("reports:download", args=[job.pk])).status_code == 404
+
+
+def test_it_streams_the_workbook_from_storage_and_is_404_once_it_is_gone(done_job, users, login):
+    client = login(users.province_staff)
+    response = client.get(reverse("reports:download", args=[done_job.pk]))
+    assert response.status_code == 200 and response.streaming  # through the view, never a redirect to the store
+    assert b"".join(response.streaming_content)[:2] == b"PK"
+    done_job.file.storage.delete(done_job.file.name)
+    assert client.get(reverse("reports:download", args=[done_job.pk])).status_code == 404

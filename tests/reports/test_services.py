@@ -119,10 +119,11 @@ def test_a_job_left_running_by_a_dead_worker_may_be_run_again(done_job, users, s
 
     from django.utils import timezone
 
-    settings.DOANHUB_JOB_STUCK_MINUTES = 30
+    settings.DOANHUB_JOB_DEAD_SECONDS = 60
+    now = timezone.now()
     running = ReportJob.objects.filter(pk=done_job.pk)
-    running.update(status=Status.RUNNING, started_at=timezone.now() - timedelta(minutes=10))
-    with pytest.raises(ValidationError, match="đang chạy"):
+    running.update(status=Status.RUNNING, started_at=now - timedelta(hours=1), heartbeat_at=now - timedelta(seconds=5))
+    with pytest.raises(ValidationError, match="đang chạy"):  # an hour long, but its worker still beats
         services.rerun(job=running.get(), by=users.province_staff)
-    running.update(started_at=timezone.now() - timedelta(minutes=31))
+    running.update(heartbeat_at=now - timedelta(seconds=61))
     assert services.rerun(job=running.get(), by=users.province_staff).status == Status.QUEUED
