@@ -185,6 +185,8 @@ class RatingResource(ImportResource):
 
     def _check_plan(self, result) -> None:
         """Each problem of the plan becomes its row's error; the row no longer counts as valid."""
+        if result.base_errors:  # loading what the rows refer to failed: the file is refused whole
+            return
         problems = engine.check(self.decisions, by=self.user, step=Step.IMPORT, reopen_reason=self.reopen_reason)
         by_row: dict[Decision, dict[str, list[str]]] = {}
         for problem in problems:

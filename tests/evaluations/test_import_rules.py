@@ -207,3 +207,15 @@ def test_a_reimport_costs_the_same_queries_for_more_rows(tree, users, period, tm
             assert result.ok, result.errors
         counts.append(len(queries))
     assert counts[1] == counts[2]
+
+
+def test_a_failure_loading_the_file_refuses_it_whole_with_a_plain_message(tree, users, period, tmp_path, monkeypatch):
+    from evaluations import importers
+
+    def broken(*args, **kwargs):
+        raise RuntimeError("database went away")
+
+    monkeypatch.setattr(importers, "_Lookup", broken)
+    result = run(users.grassroots_approver, xlsx(tmp_path, member_rows(tree.members[:1], "HTXSNV")))
+    assert result.errors[0].row == 0 and "Lỗi hệ thống khi nhập" in result.errors[0].message
+    assert not Assessment.objects.exists()
