@@ -13,7 +13,7 @@ suspect; a flag never blocks a decision (the approver decides, and may dismiss i
   band [min, max] into four equal quarters; each holds 20–30 % of the scores. Marks given by people
   gather around a typical value and thin out towards the edges. Simulated (bench/integrity.py):
   integer draws from 70–85 are caught in about one batch of five at 30 members; honest scores
-  (normal, σ = 5) are flagged in about 3 % of 30-member batches and 0,6 % of 45-member ones. Below
+  (normal, σ = 5) are flagged in about 3 % of 30-member batches and 0,7 % of 45-member ones. Below
   30 the two cannot be told apart, so nothing is said.
 - ``cap_every_year``: the deciding unit's excellent count exactly at its quota (⌊base × quota⌋, at
   least ``CAP_MIN_ALLOWED``) for ``CAP_YEARS`` or more consecutive years ending with the batch's
@@ -54,6 +54,7 @@ from django.utils import timezone
 from organizations.audit import record
 from organizations.models import AuditEntry, Organization
 from organizations.numbers import vn_decimal, vn_int, vn_rate
+from organizations.text import clean_text
 
 from . import rules
 from .models import (
@@ -486,7 +487,7 @@ def dismiss_flag(*, submission: Submission, code: str, by, reason: str) -> FlagD
     (``rules.can_review``), as for its approval."""
     if not rules.can_review(by, submission):
         raise ValidationError("Chỉ người xét duyệt hồ sơ này mới bỏ qua dấu hiệu được.")
-    reason = (reason or "").strip()
+    reason = clean_text(reason, multiline=True)  # only invisible characters: no reason
     if not reason:
         raise ValidationError("Cần ghi lý do bỏ qua dấu hiệu.")
     current = {f.code: f for f in batch_flags([submission]).get(submission.pk, [])}
