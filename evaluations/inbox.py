@@ -16,7 +16,7 @@ def items(user, today: date | None = None) -> list[InboxItem]:
     if period is None or period.is_locked:
         return []
     found: list[InboxItem] = []
-    waiting = selectors.queue_count(user, period)
+    waiting = selectors.queue(user, period).count()
     if waiting:
         found.append(
             InboxItem(f"{waiting} hồ sơ xếp loại chờ duyệt", reverse("evaluations:queue", args=[period.pk]), waiting)

@@ -177,38 +177,55 @@ def _path_q(paths: list[str] | None, field_name: str) -> Q:
     return q
 
 
-def _queued(user, period: RatingPeriod) -> QuerySet:
+def _queued(user, period: RatingPeriod, batches: QuerySet) -> QuerySet:
     """Submitted batches with a subject still waiting for a decision the user may take. A decider
     sits above every unit it decides (the level above decides), so such a batch lies under one of
     its decider posts: batches and subjects are both taken from the user's subtree, never from the
     nation's (issue 13: an EXISTS for each of the nation's 4,781 waiting batches at 10⁶ members,
-    for a province that sees 223)."""
+    for a province that sees 223). ``queue(…).count()`` is this query alone (the home inbox)."""
     paths = decider_paths(user)
-    batches = Submission.objects.filter(period=period, status=Status.SUBMITTED).filter(_path_q(paths, "unit__path"))
+    batches = batches.filter(period=period, status=Status.SUBMITTED).filter(_path_q(paths, "unit__path"))
     waiting = Assessment.objects.filter(submission__in=batches, status=Status.SUBMITTED)
     return batches.filter(pk__in=waiting.filter(_path_q(paths, "approving_unit__path")).values("submission_id"))
 
 
-def queue(user, period: RatingPeriod) -> QuerySet:
+class QueueQuerySet(QuerySet):
+    """Batches that get ``total`` and ``excellent`` (subjects, proposed HTXSNV) once fetched, from
+    one grouped query over the fetched rows: an aggregate in the queue's own query would count
+    every waiting batch's subjects before the page is cut (155,805 nationally at 10⁶ members, for
+    the 200 rows shown), and would make ``count()`` join them all too."""
+
+    def _fetch_all(self):
+        counted = self._result_cache is not None
+        super()._fetch_all()
+        batches = [row for row in self._result_cache if isinstance(row, Submission)]
+        if not counted and batches:
+            _count_subjects(batches)
+
+
+def _count_subjects(batches: list[Submission]) -> None:
+    rows = (
+        Assessment.objects.filter(submission__in=[b.pk for b in batches])
+        .values("submission_id")
+        .annotate(total=Count("pk"), excellent=Count("pk", filter=Q(proposed_level=RatingLevel.HTXSNV)))
+        .order_by()
+    )
+    counts = {row["submission_id"]: row for row in rows}
+    for batch in batches:
+        found = counts.get(batch.pk, {})
+        batch.total, batch.excellent = found.get("total", 0), found.get("excellent", 0)
+
+
+def queue(user, period: RatingPeriod) -> QueueQuerySet:
     """Batches holding a subject still waiting for a decision the user may take, with their counts.
 
     Per subject, not per batch: a chi đoàn under an intermediate unit is queued for that unit (it
     decides the chi đoàn) as well as for the đoàn cơ sở (it decides the members)."""
     return (
-        _queued(user, period)
+        _queued(user, period, QueueQuerySet(Submission))
         .select_related("unit", "unit__level", "approving_unit")
-        .annotate(
-            total=Count("assessments"),
-            excellent=Count("assessments", filter=Q(assessments__proposed_level="HTXSNV")),
-        )
         .order_by("submitted_at", "unit__path")
     )
-
-
-def queue_count(user, period: RatingPeriod) -> int:
-    """How many batches ``queue`` lists, without joining every subject of every batch to count
-    them as ``queue().count()`` must (the home page's inbox asks on every view)."""
-    return _queued(user, period).count()
 
 
 def deadline_for(period: RatingPeriod, unit: Organization) -> date | None:
