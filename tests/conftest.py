@@ -227,14 +227,27 @@ def dead_broker(celery_app):
     """``with dead_broker():`` the workers' broker is down inside the block: Redis on a port of
     the job-fault tests' range (8111-8119) where nothing listens; the in-memory broker after."""
 
+    from .worker_process import use_broker
+
     @contextmanager
     def _down():
-        celery_app.conf.broker_url = "redis://127.0.0.1:8119/6"
-        celery_app._pool, celery_app.amqp._producer_pool = None, None  # both pools keep their broker
+        use_broker(celery_app, "redis://127.0.0.1:8119/6")
         try:
             yield
         finally:
-            celery_app.conf.broker_url = "memory://"
-            celery_app._pool, celery_app.amqp._producer_pool = None, None
+            use_broker(celery_app, "memory://")
 
     return _down
+
+
+@pytest.fixture
+def redis_broker(celery_app):
+    """This process sends to the worker processes' Redis (db 6; tests/worker_process.py), emptied
+    first and after."""
+    from .worker_process import BROKER, use_broker
+
+    use_broker(celery_app, BROKER)
+    celery_app.control.purge()
+    yield celery_app
+    celery_app.control.purge()
+    use_broker(celery_app, "memory://")

@@ -1,30 +1,25 @@
 """Two worker "machines" that share no disk, one S3-compatible store (moto's server, started here):
 a report built by one is downloaded through the web, an upload made through the web is checked by
 the other (issue 12). Each worker is a real ``celery -A doanhub worker`` process with its own
-DOANHUB_VAR_DIR, on Redis (db 6), against this test's PostgreSQL database."""
+DOANHUB_VAR_DIR, on Redis (db 6), against this test's PostgreSQL database (tests/worker_process.py)."""
 
 import io
-import os
-import subprocess
-import sys
 from pathlib import Path
 
 import openpyxl
 import pytest
 from django.core.files.storage import default_storage
-from django.db import connection
 from django.urls import reverse
 
 from members.models import ImportJob
 from reports.models import ReportJob
-from tests.factories import wait_until
+from tests import worker_process
 from tests.members.conftest import member_row
 from tests.members.test_upload_page import upload
 
 pytestmark = [pytest.mark.worker, pytest.mark.django_db(transaction=True)]
 
 S3_PORTS = range(8111, 8119)  # the job-fault tests' ports (8119 stays dead: tests/conftest.py dead_broker)
-BROKER = "redis://127.0.0.1:6379/6"
 BUCKET = "doanhub-test"
 KEYS = {"AWS_ACCESS_KEY_ID": "test-key", "AWS_SECRET_ACCESS_KEY": "test-secret", "AWS_S3_REGION_NAME": "us-east-1"}
 
@@ -80,78 +75,23 @@ def s3(settings):
     server.stop()
 
 
-@pytest.fixture
-def broker(celery_app):
-    """This process sends to the workers' Redis (db 6), emptied first and after."""
-    _use_broker(celery_app, BROKER)
-    celery_app.control.purge()
-    yield celery_app
-    celery_app.control.purge()
-    _use_broker(celery_app, "memory://")
-
-
-def _use_broker(app, url: str) -> None:
-    # Both pools: the producers' pool keeps the connections of the broker it was made for.
-    app.conf.update(broker_url=url, broker_transport_options={})
-    app._pool, app.amqp._producer_pool = None, None
-
-
-def _worker(name: str, var_dir: Path, store_env: dict) -> subprocess.Popen:
-    db = connection.settings_dict
-    env = {
-        **os.environ,
-        **store_env,
-        "DOANHUB_VAR_DIR": str(var_dir),
-        "CELERY_BROKER_URL": BROKER,
-        "DATABASE_URL": f"postgres://{db['USER']}@{db['HOST']}:{db['PORT']}/{db['NAME']}",
-        "DJANGO_SETTINGS_MODULE": "doanhub.settings",
-    }
-    command = [sys.executable, "-m", "celery", "-A", "doanhub", "worker", "-P", "solo", "-n", f"{name}@%h"]
-    return subprocess.Popen(
-        [*command, "--loglevel=WARNING", "--without-gossip", "--without-mingle", "--without-heartbeat"],
-        env=env,
-        cwd=Path(__file__).resolve().parents[2],
-        stdout=subprocess.DEVNULL,
-        stderr=open(var_dir / "worker.log", "wb"),  # noqa: SIM115 (read on failure)
-    )
-
-
-def _finished(model, var_dir: Path, done):
-    """The job once ``done``, or a failure that shows what the worker machine logged."""
-    try:
-        return wait_until(model.objects.get(), done, timeout=180)
-    except AssertionError as exc:
-        raise AssertionError(f"{exc}; worker log:\n{(var_dir / 'worker.log').read_text()[-3000:]}") from None
-
-
-def _stop(worker: subprocess.Popen) -> None:
-    worker.terminate()
-    try:
-        worker.wait(20)
-    except subprocess.TimeoutExpired:
-        worker.kill()
-        worker.wait()
-
-
 def _local_files(var_dir: Path) -> list[Path]:
     return [p for p in (var_dir / "media").rglob("*") if p.is_file()] if (var_dir / "media").exists() else []
 
 
 def test_a_report_from_one_worker_and_an_upload_checked_by_another_share_one_store(
-    s3, broker, ratings, users, login, members_xlsx, tmp_path
+    s3, redis_broker, ratings, users, login, members_xlsx, tmp_path
 ):
-    if connection.vendor != "postgresql":
-        pytest.skip("worker processes need a database server they can share (PostgreSQL)")
     one, two = tmp_path / "machine-1", tmp_path / "machine-2"
     one.mkdir(), two.mkdir()
     client = login(users.province_staff)
 
-    worker = _worker("one", one, s3.env)
+    worker = worker_process.start("one", one, s3.env)
     try:
         client.post(reverse("reports:index"), {"kind": "ratings", "year": "2025", "compare": "0", "root": "T1"})
-        job = _finished(ReportJob, one, lambda j: j.is_finished)
+        job = worker_process.finished(ReportJob, one, lambda j: j.is_finished)
     finally:
-        _stop(worker)
+        worker_process.stop(worker)
     assert job.status == ReportJob.Status.DONE, job.error or (one / "worker.log").read_text()
     assert s3.head_object(Bucket=BUCKET, Key=job.file.name)["ContentLength"] > 0  # in the store, not on a disk
     response = client.get(reverse("reports:download", args=[job.pk]))
@@ -159,13 +99,13 @@ def test_a_report_from_one_worker_and_an_upload_checked_by_another_share_one_sto
     workbook = openpyxl.load_workbook(io.BytesIO(b"".join(response.streaming_content)), read_only=True)
     assert len(workbook.sheetnames) >= 2
 
-    worker = _worker("two", two, s3.env)
+    worker = worker_process.start("two", two, s3.env)
     try:
         secretary = login(users.secretary)
         assert upload(secretary, members_xlsx([member_row()])).status_code == 302
-        imported = _finished(ImportJob, two, lambda j: not j.is_busy)
+        imported = worker_process.finished(ImportJob, two, lambda j: not j.is_busy)
     finally:
-        _stop(worker)
+        worker_process.stop(worker)
     assert imported.status == ImportJob.Status.CHECKED, imported.message or (two / "worker.log").read_text()
     assert (imported.created_count, imported.error_count) == (1, 0)
     assert default_storage.exists(f"imports/{imported.stored}")  # kept in the store for the write

@@ -1,0 +1,62 @@
+"""Real ``celery -A doanhub worker`` processes for tests that need a worker on a machine of its own
+(its own DOANHUB_VAR_DIR, killed like a real one), on Redis db 6 against the test's PostgreSQL
+database; the sending side is the ``redis_broker`` fixture (tests/conftest.py)."""
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from django.db import connection
+
+from tests.factories import wait_until
+
+BROKER = "redis://127.0.0.1:6379/6"
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def use_broker(app, url: str) -> None:
+    # Both pools: the producers' pool keeps the connections of the broker it was made for.
+    app.conf.update(broker_url=url, broker_transport_options={})
+    app._pool, app.amqp._producer_pool = None, None
+
+
+def start(name: str, var_dir: Path, env: dict | None = None) -> subprocess.Popen:
+    """A worker "machine": its own var dir (and log, ``var_dir/worker.log``), one task at a time."""
+    if connection.vendor != "postgresql":
+        pytest.skip("worker processes need a database server they can share (PostgreSQL)")
+    db = connection.settings_dict
+    env = {
+        **os.environ,
+        **(env or {}),
+        "DOANHUB_VAR_DIR": str(var_dir),
+        "CELERY_BROKER_URL": BROKER,
+        "DATABASE_URL": f"postgres://{db['USER']}@{db['HOST']}:{db['PORT']}/{db['NAME']}",
+        "DJANGO_SETTINGS_MODULE": "doanhub.settings",
+    }
+    command = [sys.executable, "-m", "celery", "-A", "doanhub", "worker", "-P", "solo", "-n", f"{name}@%h"]
+    return subprocess.Popen(
+        [*command, "--loglevel=WARNING", "--without-gossip", "--without-mingle", "--without-heartbeat"],
+        env=env,
+        cwd=ROOT,
+        stdout=subprocess.DEVNULL,
+        stderr=open(var_dir / "worker.log", "wb"),  # noqa: SIM115 (read on failure)
+    )
+
+
+def finished(model, var_dir: Path, done, timeout: float = 180):
+    """The one job of ``model`` once ``done(job)``, or a failure that shows the worker's log."""
+    try:
+        return wait_until(model.objects.get(), done, timeout=timeout)
+    except AssertionError as exc:
+        raise AssertionError(f"{exc}; worker log:\n{(var_dir / 'worker.log').read_text()[-3000:]}") from None
+
+
+def stop(worker: subprocess.Popen) -> None:
+    worker.terminate()
+    try:
+        worker.wait(20)
+    except subprocess.TimeoutExpired:
+        worker.kill()
+        worker.wait()
