@@ -1,4 +1,5 @@
-"""Housekeeping tasks sent by Celery beat (doanhub/celery.py): thin wrappers over services."""
+"""Housekeeping tasks sent by Celery beat (doanhub/celery.py): thin wrappers over the apps'
+services, which the pages and commands use too."""
 
 from celery import shared_task
 
@@ -13,6 +14,9 @@ def expire_imports() -> int:
 
 @shared_task(name="doanhub.sweep_stuck_jobs")
 def sweep_stuck_jobs() -> dict:
-    from .stuck_jobs import fail_stuck_jobs
+    """Imports and reports whose worker died (no heartbeat for DOANHUB_JOB_DEAD_SECONDS) are
+    marked failed, so their pages offer "Chạy lại" (organizations.progress)."""
+    from members.import_jobs import fail_dead_jobs as fail_dead_imports
+    from reports.services import fail_dead_jobs as fail_dead_reports
 
-    return fail_stuck_jobs()
+    return {"imports": fail_dead_imports(), "reports": fail_dead_reports()}
