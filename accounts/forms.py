@@ -1,8 +1,10 @@
 from django import forms
 
+from organizations.forms import TextField
+
 
 class CodeForm(forms.Form):
-    code = forms.CharField(
+    code = TextField(
         label="Mã xác thực",
         max_length=10,
         help_text="6 chữ số đang hiện trong ứng dụng xác thực trên điện thoại.",
@@ -12,7 +14,7 @@ class CodeForm(forms.Form):
 
 
 class ResetForm(forms.Form):
-    reason = forms.CharField(
+    reason = TextField(
         label="Lý do đặt lại",
         max_length=255,
         help_text="Ví dụ: mất điện thoại, đổi máy. Lý do được ghi vào nhật ký.",

@@ -13,6 +13,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from organizations import audit
 from organizations.models import Post
 from organizations.scoping import has_role_above, open_posts
+from organizations.text import is_blank
 
 Role = Post.Role
 # The posts that approve and administer: a stolen password there changes other units' results.
@@ -114,7 +115,7 @@ def reset(*, user, by, reason: str):
     and sets up a new phone (at once, where the role requires it)."""
     if not may_reset(by, user):
         raise PermissionDenied("Chỉ quản trị viên cấp trên mới đặt lại được xác thực hai bước của tài khoản này.")
-    if not reason.strip():
+    if is_blank(reason):
         raise ValidationError("Cần ghi lý do đặt lại (ví dụ: mất điện thoại).")
     if not TOTPDevice.objects.filter(user=user).exists():
         raise ValidationError("Tài khoản này chưa bật xác thực hai bước.")

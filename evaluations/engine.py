@@ -27,6 +27,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 
 from organizations.models import Organization
 from organizations.numbers import vn_rate
+from organizations.text import is_blank
 
 from . import rules
 from .models import Assessment, QuotaLock, RatingLevel, RatingPeriod, Status, SubjectType
@@ -117,7 +118,7 @@ def reopen_problems(assessment: Assessment, *, by, reason: str, decision: Decisi
         return [Problem(decision, "Chỉ cấp công nhận mới được mở lại kết quả.", denied=True)]
     if assessment.period.is_locked:
         return [Problem(decision, locked_message(assessment.period), about="period")]
-    if not (reason or "").strip():
+    if is_blank(reason):
         return [Problem(decision, "Cần ghi lý do mở lại kết quả.")]
     if assessment.status != Status.APPROVED:
         shown = assessment.get_status_display()

@@ -1,6 +1,6 @@
 from django import forms
 
-from organizations.forms import DATE_WIDGET, UnitCodeField
+from organizations.forms import DATE_WIDGET, TextField, UnitCodeField, text_formfield
 from organizations.models import Level
 
 from .models import CriteriaFrame, Criterion, RatingLevel, RatingPeriod, RatingPolicy
@@ -29,14 +29,14 @@ class MinutesForm(forms.Form):
     attendance_total = forms.IntegerField(label="Tổng số triệu tập", min_value=0, required=False)
     votes_for = forms.IntegerField(label="Số tán thành", min_value=0, required=False)
     votes_against = forms.IntegerField(label="Số không tán thành", min_value=0, required=False)
-    minutes_note = forms.CharField(label="Tóm tắt biên bản", required=False, widget=forms.Textarea(attrs={"rows": 2}))
+    minutes_note = TextField(label="Tóm tắt biên bản", required=False, widget=forms.Textarea(attrs={"rows": 2}))
 
     def minutes(self) -> Minutes:
         return Minutes(**self.cleaned_data)
 
 
 class ApproveForm(forms.Form):
-    decision_number = forms.CharField(label="Số quyết định", max_length=50, required=False)
+    decision_number = TextField(label="Số quyết định", max_length=50, required=False)
     decision_on = forms.DateField(label="Ngày quyết định", required=False, widget=DATE_WIDGET)
     ids = forms.TypedMultipleChoiceField(coerce=int, required=False)
     everything = forms.BooleanField(required=False)
@@ -53,7 +53,7 @@ class ApproveForm(forms.Form):
 
 
 class ReasonForm(forms.Form):
-    reason = forms.CharField(label="Lý do", widget=forms.Textarea(attrs={"rows": 2}))
+    reason = TextField(label="Lý do", widget=forms.Textarea(attrs={"rows": 2}))
 
 
 class ChangeLevelForm(ReasonForm):
@@ -85,6 +85,7 @@ class PeriodForm(forms.ModelForm):
 
     class Meta:
         model = RatingPeriod
+        formfield_callback = text_formfield
         fields = ["year", "title", "opens_on", "locks_on"]
         widgets = {"opens_on": DATE_WIDGET, "locks_on": DATE_WIDGET}
 
@@ -118,6 +119,7 @@ class PeriodForm(forms.ModelForm):
 class PolicyForm(forms.ModelForm):
     class Meta:
         model = RatingPolicy
+        formfield_callback = text_formfield
         fields = [
             "subject_type",
             "quota_basis",
@@ -146,6 +148,7 @@ class PolicyForm(forms.ModelForm):
 class FrameForm(forms.ModelForm):
     class Meta:
         model = CriteriaFrame
+        formfield_callback = text_formfield
         fields = ["name", "excellent_min_points", "good_min_points", "completed_min_points"]
 
 

@@ -31,6 +31,7 @@ from django.utils import timezone
 from members.models import Member
 from organizations import audit
 from organizations.models import Organization
+from organizations.text import is_blank
 
 from . import engine, rules
 from .engine import Decision, Step
@@ -408,7 +409,7 @@ def assessment_change_level(*, assessment: Assessment, by, level: str, reason: s
         .get(pk=assessment.pk)
     )
     engine.enforce(engine.check([Decision(assessment, level)], by=by, step=Step.CHANGE))
-    if not (reason or "").strip():
+    if is_blank(reason):
         raise ValidationError("Cần ghi lý do khi đổi mức xếp loại.")
     before = assessment.final_level or assessment.proposed_level
     assessment.final_level = level
@@ -447,7 +448,7 @@ def submission_return(*, submission: Submission, by, reason: str) -> Submission:
         "Bạn không quyết định phiếu nào đang chờ trong hồ sơ này nên không trả lại được.",
     )
     _require_open(submission.period)
-    if not (reason or "").strip():
+    if is_blank(reason):
         raise ValidationError("Cần ghi lý do trả lại.")
     if submission.status != Status.SUBMITTED:
         raise ValidationError(f"Hồ sơ đang “{submission.get_status_display()}”; chỉ trả lại hồ sơ chờ duyệt.")

@@ -1,6 +1,6 @@
 from django import forms
 
-from organizations.forms import DATE_WIDGET, UnitCodeField
+from organizations.forms import DATE_WIDGET, TextField, UnitCodeField
 
 from .models import VisitContent
 
@@ -18,9 +18,7 @@ class VisitForm(forms.Form):
         self.fields["starts_on"] = forms.DateField(label="Từ ngày", widget=DATE_WIDGET)
         self.fields["ends_on"] = forms.DateField(label="Đến ngày", widget=DATE_WIDGET)
         self.fields["days"] = forms.IntegerField(label="Số ngày", min_value=1, max_value=92)
-        self.fields["purpose"] = forms.CharField(
-            label="Mục đích, nội dung cụ thể", widget=forms.Textarea(attrs={"rows": 2})
-        )
+        self.fields["purpose"] = TextField(label="Mục đích, nội dung cụ thể", widget=forms.Textarea(attrs={"rows": 2}))
 
 
 class PlanCreateForm(forms.Form):
@@ -31,18 +29,18 @@ class PlanCreateForm(forms.Form):
 class QuarterForm(forms.Form):
     year = forms.IntegerField(min_value=2000, max_value=2100, widget=forms.HiddenInput)
     quarter = forms.TypedChoiceField(label="Quý", coerce=int, choices=[(q, f"Quý {q}") for q in range(1, 5)])
-    notes = forms.CharField(label="Nhận xét, kiến nghị", required=False, widget=forms.Textarea(attrs={"rows": 2}))
+    notes = TextField(label="Nhận xét, kiến nghị", required=False, widget=forms.Textarea(attrs={"rows": 2}))
 
 
 class ReasonForm(forms.Form):
-    reason = forms.CharField(label="Lý do trả lại", widget=forms.Textarea(attrs={"rows": 2}))
+    reason = TextField(label="Lý do trả lại", widget=forms.Textarea(attrs={"rows": 2}))
 
 
 class DecisionForm(forms.Form):
     consent = forms.TypedChoiceField(
         label="Quyết định", coerce=lambda v: v == "1", choices=[("1", "Đồng ý"), ("0", "Không đồng ý")]
     )
-    reason = forms.CharField(label="Ý kiến", required=False, widget=forms.Textarea(attrs={"rows": 2}))
+    reason = TextField(label="Ý kiến", required=False, widget=forms.Textarea(attrs={"rows": 2}))
 
     def __init__(self, *args, refusal_only: bool = False, **kwargs):
         super().__init__(*args, **kwargs)
@@ -51,15 +49,15 @@ class DecisionForm(forms.Form):
 
 
 class VisitReportForm(forms.Form):
-    results = forms.CharField(label="Kết quả chuyến đi", widget=forms.Textarea(attrs={"rows": 3}))
+    results = TextField(label="Kết quả chuyến đi", widget=forms.Textarea(attrs={"rows": 3}))
     days_spent = forms.IntegerField(label="Số ngày thực tế", min_value=1, max_value=92)
 
 
 class QuarterReportForm(forms.Form):
-    notes = forms.CharField(label="Tự đánh giá, kiến nghị", required=False, widget=forms.Textarea(attrs={"rows": 3}))
+    notes = TextField(label="Tự đánh giá, kiến nghị", required=False, widget=forms.Textarea(attrs={"rows": 3}))
 
 
-class UsernameField(forms.CharField):
+class UsernameField(TextField):
     """A user picked by username among those holding a post at ``org`` (the province's staff)."""
 
     def __init__(self, *args, org=None, **kwargs):
@@ -91,7 +89,7 @@ class PolicyForm(forms.Form):
         help_text="Ví dụ 10: kế hoạch quý II nộp chậm nhất ngày 10/4; 0: nộp trước khi quý bắt đầu. "
         "Để trống: theo cấp trên (mặc định 10).",
     )
-    note = forms.CharField(label="Căn cứ (số hướng dẫn)", max_length=255, required=False)
+    note = TextField(label="Căn cứ (số hướng dẫn)", max_length=255, required=False)
 
     def __init__(self, *args, levels, **kwargs):
         super().__init__(*args, **kwargs)
@@ -106,7 +104,7 @@ class PolicyForm(forms.Form):
 
 
 class DepartmentForm(forms.Form):
-    name = forms.CharField(label="Tên ban", max_length=120)
+    name = TextField(label="Tên ban", max_length=120)
     is_organisation_department = forms.BooleanField(label="Là Ban Tổ chức / Xây dựng Đoàn", required=False)
 
     def __init__(self, *args, org, **kwargs):
@@ -125,4 +123,4 @@ class AssignmentForm(forms.Form):
         self.fields["exemption"] = forms.ChoiceField(
             label="Miễn đi cơ sở", choices=StaffAssignment.Exemption.choices, required=False
         )
-        self.fields["exemption_reason"] = forms.CharField(label="Lý do miễn", max_length=255, required=False)
+        self.fields["exemption_reason"] = TextField(label="Lý do miễn", max_length=255, required=False)

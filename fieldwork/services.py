@@ -11,6 +11,7 @@ from django.utils import timezone
 
 from organizations import audit
 from organizations.models import Level, Organization, Post
+from organizations.text import is_blank
 
 from . import rules
 from .models import (
@@ -150,7 +151,7 @@ def assignment_save(
     _require(rules.can_manage(by, province))
     if not _holds_post_at(user, province):
         raise ValidationError(f"{staff_name(user)} chưa có chức vụ tại {province.name}.")
-    if exemption and not exemption_reason.strip():
+    if exemption and is_blank(exemption_reason):
         raise ValidationError("Cần ghi rõ lý do miễn (ví dụ: quyết định cử đi học, giấy nghỉ ốm, nghỉ thai sản).")
     if exemption not in StaffAssignment.Exemption.values:
         raise ValidationError(f"Lý do miễn “{exemption}” không hợp lệ.")
@@ -428,7 +429,7 @@ def department_plan_return(*, plan: DepartmentPlan, reason: str, by) -> Departme
     )
     if plan.status not in (DepartmentPlan.Status.SUBMITTED, DepartmentPlan.Status.FORWARDED):
         raise ValidationError(f"Kế hoạch đang ở trạng thái “{plan.get_status_display()}”, không trả lại được.")
-    if not reason.strip():
+    if is_blank(reason):
         raise ValidationError("Cần ghi lý do trả lại kế hoạch.")
     for staff_plan in plan.staff_plans.all():
         before = staff_plan.get_status_display()
@@ -513,7 +514,7 @@ def visit_request_decide(
     )
     if visit.status != PlannedVisit.Status.REQUESTED:
         raise ValidationError(f"Đề xuất đã được xử lý ({visit.get_status_display()}).")
-    if not consent and not reason.strip():
+    if not consent and is_blank(reason):
         raise ValidationError("Cần ghi lý do không đồng ý.")
     decided_on = decided_on or timezone.localdate()
     if consent and not rules.consent_open(visit, decided_on):

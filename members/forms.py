@@ -2,7 +2,7 @@ from functools import cached_property
 
 from django import forms
 
-from organizations.forms import DATE_WIDGET, UnitCodeField
+from organizations.forms import DATE_WIDGET, TextField, UnitCodeField, text_formfield
 from organizations.models import Organization
 from organizations.scoping import scoped, visible_orgs
 from organizations.text import fold
@@ -18,13 +18,14 @@ from .xlsxlimits import size_problem
 class MemberForm(forms.ModelForm):
     class Meta:
         model = Member
+        formfield_callback = text_formfield
         fields = EDITABLE_FIELDS
         widgets = {name: DATE_WIDGET for name in ("birth_date", "admitted_on", "party_joined_on", "joined_branch_on")}
 
     def __init__(self, *args, admission: bool = False, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["admitted_on"].required = admission
-        self.fields["reason"] = forms.CharField(label="Ghi chú / số quyết định", required=False)
+        self.fields["reason"] = TextField(label="Ghi chú / số quyết định", required=False)
         if not self.instance.pk:  # services.create_member asks it when the chi đoàn may hold the person already
             self.fields["confirm_duplicate"] = forms.BooleanField(
                 label="Vẫn thêm",
@@ -46,8 +47,8 @@ class MemberForm(forms.ModelForm):
         return {name: self.cleaned_data.get(name) for name in EDITABLE_FIELDS}
 
 
-def _reason(required: bool, label: str = "Lý do") -> forms.CharField:
-    return forms.CharField(label=label, required=required, widget=forms.Textarea(attrs={"rows": 2}))
+def _reason(required: bool, label: str = "Lý do") -> TextField:
+    return TextField(label=label, required=required, widget=forms.Textarea(attrs={"rows": 2}))
 
 
 # The datalist offers at most this many chi đoàns of the scope; any other in-scope code still works typed.
@@ -68,13 +69,13 @@ class TransferRequestForm(forms.Form):
     mismatch answers one message, so the form cannot be used to probe which codes exist elsewhere.
     Without ``user`` every destination counts as outside the scope (the safe side)."""
 
-    to_branch = forms.CharField(
+    to_branch = TextField(
         label="Mã chi đoàn chuyển đến",
         max_length=40,
         widget=forms.TextInput(attrs={"list": "branch-codes", "autocomplete": "off"}),
         help_text="Chọn trong danh sách hoặc gõ mã chi đoàn nhận.",
     )
-    to_name = forms.CharField(
+    to_name = TextField(
         label="Tên chi đoàn chuyển đến",
         max_length=255,
         required=False,
@@ -167,7 +168,7 @@ class PositionForm(forms.Form):
 
 
 class FilterForm(forms.Form):
-    q = forms.CharField(label="Tìm", required=False)
+    q = TextField(label="Tìm", required=False)
     age = forms.ChoiceField(
         label="Độ tuổi", required=False, choices=[("", "Mọi độ tuổi"), *[(k, v[0]) for k, v in AGE_BANDS.items()]]
     )
@@ -194,7 +195,7 @@ class UploadForm(forms.Form):
         required=False,
         help_text="Chỉ cho kết quả xếp loại, ở đơn vị bạn được mở lại; mỗi kết quả mở lại được ghi nhật ký.",
     )
-    reopen_reason = forms.CharField(label="Lý do mở lại", required=False, max_length=500)
+    reopen_reason = TextField(label="Lý do mở lại", required=False, max_length=500)
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

@@ -15,7 +15,7 @@ from organizations import audit
 from organizations.models import Organization
 from organizations.services import adjust_counts
 from organizations.signals import unit_merged
-from organizations.text import fold
+from organizations.text import fold, is_blank
 
 from .models import CadreTitle, Member, MemberEvent, MemberPosition, Transfer
 from .permissions import can_manage_members
@@ -304,7 +304,7 @@ def _back_on_sending_roll(transfer: Transfer, status: str, kind: str, *, by, rea
 def refuse_transfer(*, transfer: Transfer, by, reason: str) -> Transfer:
     """Từ chối tiếp nhận: the member goes back to active on the sending roster."""
     _require(can_manage_members(by, transfer.to_branch))
-    if not reason.strip():
+    if is_blank(reason):
         raise ValidationError({"reason": "Cần ghi lý do từ chối."})
     return _back_on_sending_roll(transfer, Transfer.Status.REFUSED, Kind.TRANSFER_REFUSED, by=by, reason=reason)
 
@@ -340,7 +340,7 @@ def keep_after_30(*, member: Member, by, until: date, reason: str) -> Member:
         raise ValidationError({"until": f"Chỉ giữ lại sinh hoạt tối đa đến trước {MAX_KEEP_AGE} tuổi."})
     if until <= date.today():
         raise ValidationError({"until": "Ngày giữ lại đến phải sau hôm nay."})
-    if not reason.strip():
+    if is_blank(reason):
         raise ValidationError({"reason": "Cần ghi số nghị quyết / lý do của chi đoàn."})
     member.kept_until, member.updated_by = until, by
     member.save(update_fields=["kept_until", "updated_by", "updated_at"])
@@ -362,7 +362,7 @@ def remove(*, member: Member, by, reason: str, on_date: date | None = None) -> M
     _require(can_manage_members(by, member.branch))
     member = _locked(member)
     _require_active(member)
-    if not reason.strip():
+    if is_blank(reason):
         raise ValidationError({"reason": "Cần ghi lý do xóa tên."})
     on_date = _not_future(on_date or date.today())
     return _leave(member, Member.Status.REMOVED, Kind.REMOVED, on_date=on_date, by=by, reason=reason)

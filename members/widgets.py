@@ -10,7 +10,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from import_export import widgets
 
-from organizations.text import fold
+from organizations.text import clean_text, fold
 
 from .xlsxreader import CellError
 
@@ -21,8 +21,9 @@ EXACT_FLOAT = 2**53  # beyond this a float holds no exact integer: it reads as E
 
 def parse_text(value, *, digits: int = 0) -> str:
     """Text of a cell; a number typed into a text column loses Excel's float form (and, for
-    fixed-length codes such as CCCD, the leading zeros Excel dropped are restored). An error cell
-    left by a failed formula is refused, never read as text."""
+    fixed-length codes such as CCCD, the leading zeros Excel dropped are restored); text is
+    normalised as every form's is (``organizations.text.clean_text``). An error cell left by a
+    failed formula is refused, never read as text."""
     if value is None:
         return ""
     if isinstance(value, CellError):
@@ -31,7 +32,7 @@ def parse_text(value, *, digits: int = 0) -> str:
         value = int(value)
     if isinstance(value, int) and not isinstance(value, bool) and digits:
         return str(value).zfill(digits)
-    return str(value).strip()
+    return clean_text(str(value))  # as a form keeps it: NFC, no invisible characters, spaces collapsed
 
 
 def peek_text(value) -> str:

@@ -1,14 +1,35 @@
 from django import forms
 from django.contrib.auth import get_user_model
 from django.contrib.auth.password_validation import validate_password
+from django.db import models
 
 from .models import Level, Organization, Post, UnitKind
 from .scoping import visible_orgs
+from .text import clean_text
 
 DATE_WIDGET = forms.DateInput(format="%d/%m/%Y", attrs={"placeholder": "dd/mm/yyyy", "inputmode": "numeric"})
 
 
-class UnitCodeField(forms.CharField):
+class TextField(forms.CharField):
+    """The CharField of every form: text normalised on the way in (``text.clean_text``: NFC,
+    invisible characters removed, spaces collapsed; a Textarea keeps its line breaks), so a
+    required field holding only a zero-width space is refused as empty."""
+
+    def to_python(self, value):
+        value = super().to_python(value)
+        if value in self.empty_values:
+            return value
+        return clean_text(value, multiline=isinstance(self.widget, forms.Textarea)) or self.empty_value
+
+
+def text_formfield(db_field, **kwargs):
+    """``Meta.formfield_callback`` of the model forms: their text fields are ``TextField``s too."""
+    if type(db_field) in (models.CharField, models.TextField) and not db_field.choices:  # not email, slug…
+        kwargs.setdefault("form_class", TextField)
+    return db_field.formfield(**kwargs)
+
+
+class UnitCodeField(TextField):
     """A unit picked by its code, resolved inside the acting user's scope only."""
 
     def __init__(self, *args, user=None, **kwargs):
@@ -24,8 +45,8 @@ class UnitCodeField(forms.CharField):
 
 
 class UnitCreateForm(forms.Form):
-    code = forms.CharField(label="Mã đơn vị", max_length=40)
-    name = forms.CharField(label="Tên đơn vị", max_length=255)
+    code = TextField(label="Mã đơn vị", max_length=40)
+    name = TextField(label="Tên đơn vị", max_length=255)
     level = forms.ModelChoiceField(label="Cấp", queryset=Level.objects.none())
     kind = forms.ModelChoiceField(label="Loại hình", queryset=UnitKind.objects.all(), required=False)
     founded_on = forms.DateField(label="Ngày thành lập", required=False, widget=DATE_WIDGET)
@@ -42,7 +63,7 @@ class UnitCreateForm(forms.Form):
 
 
 class UnitEditForm(forms.Form):
-    name = forms.CharField(label="Tên đơn vị", max_length=255)
+    name = TextField(label="Tên đơn vị", max_length=255)
     kind = forms.ModelChoiceField(label="Loại hình", queryset=UnitKind.objects.all(), required=False)
     founded_on = forms.DateField(label="Ngày thành lập", required=False, widget=DATE_WIDGET)
 
@@ -51,7 +72,7 @@ class UnitMoveForm(forms.Form):
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["new_parent"] = UnitCodeField(label="Mã đơn vị cấp trên mới", user=user)
-        self.fields["reason"] = forms.CharField(label="Lý do", widget=forms.Textarea(attrs={"rows": 2}), required=False)
+        self.fields["reason"] = TextField(label="Lý do", widget=forms.Textarea(attrs={"rows": 2}), required=False)
 
 
 class UnitMergeForm(forms.Form):
@@ -59,17 +80,17 @@ class UnitMergeForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["target"] = UnitCodeField(label="Mã đơn vị hợp nhất vào", user=user)
         self.fields["on_date"] = forms.DateField(label="Ngày hợp nhất", required=False, widget=DATE_WIDGET)
-        self.fields["reason"] = forms.CharField(label="Lý do / số quyết định", widget=forms.Textarea(attrs={"rows": 2}))
+        self.fields["reason"] = TextField(label="Lý do / số quyết định", widget=forms.Textarea(attrs={"rows": 2}))
 
 
 class UnitDissolveForm(forms.Form):
     on_date = forms.DateField(label="Ngày giải thể", required=False, widget=DATE_WIDGET)
-    reason = forms.CharField(label="Lý do / số quyết định", widget=forms.Textarea(attrs={"rows": 2}))
+    reason = TextField(label="Lý do / số quyết định", widget=forms.Textarea(attrs={"rows": 2}))
 
 
 class UserCreateForm(forms.Form):
-    username = forms.CharField(label="Tên đăng nhập", max_length=150)
-    full_name = forms.CharField(label="Họ và tên", max_length=150)
+    username = TextField(label="Tên đăng nhập", max_length=150)
+    full_name = TextField(label="Họ và tên", max_length=150)
     email = forms.EmailField(label="Email", required=False)
     password = forms.CharField(label="Mật khẩu", widget=forms.PasswordInput)
 
@@ -88,7 +109,7 @@ class UserCreateForm(forms.Form):
 
 class PostAssignForm(forms.Form):
     role = forms.ChoiceField(label="Vai trò", choices=Post.Role.choices)
-    title = forms.CharField(label="Chức danh", max_length=120, required=False)
+    title = TextField(label="Chức danh", max_length=120, required=False)
     started_on = forms.DateField(label="Từ ngày", required=False, widget=DATE_WIDGET)
 
     def __init__(self, *args, user, **kwargs):

@@ -12,6 +12,7 @@ from . import audit
 from .models import Level, Organization, Post, UnitKind
 from .scoping import can_manage_children, can_manage_users
 from .signals import unit_merged
+from .text import is_blank
 
 
 def _require(allowed: bool, message: str = "Bạn không có quyền thực hiện thao tác này.") -> None:
@@ -217,7 +218,7 @@ def merge_unit(
         raise ValidationError("Chỉ hợp nhất được hai đơn vị cùng cấp.")
     if not (source.is_active and target.is_active):
         raise ValidationError("Cả hai đơn vị phải đang hoạt động.")
-    if not reason.strip():
+    if is_blank(reason):
         raise ValidationError("Cần ghi lý do hợp nhất.")
     for child in list(source.direct_children().filter(status=Organization.Status.ACTIVE)):
         move_unit(unit=child, new_parent=target, by=by, reason=f"Hợp nhất {source.name} vào {target.name}")
@@ -250,7 +251,7 @@ def dissolve_unit(*, unit: Organization, by, reason: str, on_date: date | None =
         raise ValidationError("Đơn vị còn đơn vị trực thuộc đang hoạt động: hãy chuyển hoặc giải thể chúng trước.")
     if unit.members_total:
         raise ValidationError(f"Đơn vị còn {unit.members_total} đoàn viên: hãy chuyển sinh hoạt cho họ trước.")
-    if not reason.strip():
+    if is_blank(reason):
         raise ValidationError("Cần ghi lý do giải thể.")
     _close(unit, Organization.Status.DISSOLVED, on_date)
     audit.record(target=unit, action="dissolve", by=by, organization=parent, reason=reason)

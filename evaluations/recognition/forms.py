@@ -3,7 +3,7 @@
 from django import forms
 from django.utils import timezone
 
-from organizations.forms import DATE_WIDGET
+from organizations.forms import DATE_WIDGET, TextField
 from organizations.models import Organization
 from organizations.scoping import MANAGER_ROLES, open_posts
 
@@ -30,7 +30,7 @@ class CampaignForm(forms.Form):
         label="Bộ tiêu chí mặc định",
         choices=[("3", "3 chủ động (Trung ương Đoàn)"), ("4", "4 chủ động (như Bạc Liêu)")],
     )
-    name = forms.CharField(label="Tên đợt", max_length=200, required=False, help_text="Để trống: tên tự đặt theo năm")
+    name = TextField(label="Tên đợt", max_length=200, required=False, help_text="Để trống: tên tự đặt theo năm")
     registration_deadline = forms.DateField(
         label="Hạn đăng ký của đoàn cơ sở", required=False, widget=DATE_WIDGET, help_text="Để trống: 10/10 năm trước"
     )
@@ -45,9 +45,9 @@ class CampaignForm(forms.Form):
 
 
 class CriterionForm(forms.Form):
-    title = forms.CharField(label="Tiêu chí", max_length=200)
-    description = forms.CharField(label="Nội dung", widget=forms.Textarea(attrs=TEXTAREA), required=False)
-    sub_criteria = forms.CharField(
+    title = TextField(label="Tiêu chí", max_length=200)
+    description = TextField(label="Nội dung", widget=forms.Textarea(attrs=TEXTAREA), required=False)
+    sub_criteria = TextField(
         label="Tiêu chí cụ thể (mỗi dòng một ý)", widget=forms.Textarea(attrs={"rows": 5}), required=False
     )
 
@@ -61,7 +61,7 @@ class RegistrationForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.criteria = list(campaign.criteria.all())
         for c in self.criteria:
-            self.fields[f"plan_{c.pk}"] = forms.CharField(
+            self.fields[f"plan_{c.pk}"] = TextField(
                 label=f"{c.number}. {c.title}",
                 required=False,
                 initial=plans.get(c.pk, ""),
@@ -75,7 +75,7 @@ class RegistrationForm(forms.Form):
 
 
 class ReasonForm(forms.Form):
-    reason = forms.CharField(label="Lý do trả lại", widget=forms.Textarea(attrs=TEXTAREA))
+    reason = TextField(label="Lý do trả lại", widget=forms.Textarea(attrs=TEXTAREA))
 
 
 class AssignForm(forms.Form):
@@ -90,8 +90,8 @@ class AssignForm(forms.Form):
 class FollowUpForm(forms.Form):
     kind = forms.ChoiceField(label="Loại", choices=FollowUp.Kind.choices)
     on_date = forms.DateField(label="Ngày", widget=DATE_WIDGET)
-    participants = forms.CharField(label="Người thực hiện", max_length=255)
-    findings = forms.CharField(label="Nội dung, kết quả", widget=forms.Textarea(attrs=TEXTAREA))
+    participants = TextField(label="Người thực hiện", max_length=255)
+    findings = TextField(label="Nội dung, kết quả", widget=forms.Textarea(attrs=TEXTAREA))
     fieldwork_visit = forms.ModelChoiceField(label="Chuyến đi cơ sở “1+2” liên quan", queryset=None, required=False)
 
     def __init__(self, *args, registration: Registration, **kwargs):
@@ -120,7 +120,7 @@ class EvaluationForm(forms.Form):
                 widget=forms.RadioSelect(attrs={"class": "form-check-input"}),
                 initial=None if prior is None else ("1" if prior.met else "0"),
             )
-            self.fields[f"evidence_{c.pk}"] = forms.CharField(
+            self.fields[f"evidence_{c.pk}"] = TextField(
                 label="Minh chứng",
                 widget=forms.Textarea(attrs={"rows": 2, "class": "form-control"}),
                 initial=prior.evidence if prior else "",
@@ -140,9 +140,9 @@ class DecisionForm(forms.Form):
     Every candidate's choice is a real form field, so a refused submit re-renders what was
     entered; before any submit, a unit meeting every criterion is proposed "Công nhận"."""
 
-    number = forms.CharField(label="Số quyết định", max_length=60, help_text="Ví dụ: 125-QĐ/HĐTN")
+    number = TextField(label="Số quyết định", max_length=60, help_text="Ví dụ: 125-QĐ/HĐTN")
     signed_on = forms.DateField(label="Ngày ký", widget=DATE_WIDGET)
-    signer = forms.CharField(label="Người ký", max_length=120)
+    signer = TextField(label="Người ký", max_length=120)
 
     def __init__(self, *args, candidates: list[Registration], criteria_count: int, **kwargs):
         super().__init__(*args, **kwargs)
@@ -158,7 +158,7 @@ class DecisionForm(forms.Form):
                 initial="yes" if reg.met_count == criteria_count else "no",
                 widget=forms.Select(attrs={"class": "form-select form-select-sm", "aria-label": f"Kết quả — {name}"}),
             )
-            self.fields[f"reason_{reg.pk}"] = forms.CharField(
+            self.fields[f"reason_{reg.pk}"] = TextField(
                 label="Lý do (khi không công nhận)",
                 required=False,
                 max_length=500,
@@ -187,17 +187,17 @@ class DecisionForm(forms.Form):
 
 
 class FlagForm(forms.Form):
-    note = forms.CharField(label="Nội dung cần xem lại", widget=forms.Textarea(attrs=TEXTAREA))
+    note = TextField(label="Nội dung cần xem lại", widget=forms.Textarea(attrs=TEXTAREA))
 
 
 class ResolveForm(forms.Form):
-    resolution = forms.CharField(label="Kết quả xử lý", widget=forms.Textarea(attrs={"rows": 2}))
+    resolution = TextField(label="Kết quả xử lý", widget=forms.Textarea(attrs={"rows": 2}))
 
 
 class YearsForm(forms.Form):
     """The years a commendation gathers (the province commends twice per term)."""
 
-    years = forms.CharField(label="Các năm (cách nhau bởi dấu phẩy)", max_length=60)
+    years = TextField(label="Các năm (cách nhau bởi dấu phẩy)", max_length=60)
 
     def clean_years(self):
         raw = self.cleaned_data["years"].replace(";", ",").split(",")

@@ -20,6 +20,7 @@ from django.utils import timezone
 
 from organizations import audit
 from organizations.models import Organization, Post
+from organizations.text import is_blank
 
 from . import rules
 from .models import (
@@ -309,7 +310,7 @@ def registration_return(*, registration: Registration, reason: str, by) -> Regis
     """Send the plan back to the đoàn cơ sở to complete it (it can resubmit)."""
     _require(rules.can_follow(by, registration))
     _expect(registration, Status.SUBMITTED, Status.ACCEPTED, doing="trả lại")
-    if not reason.strip():
+    if is_blank(reason):
         raise ValidationError("Cần ghi lý do trả lại để đoàn cơ sở bổ sung.")
     _move(registration, Status.RETURNED, action="return", by=by, reason=reason.strip())
     return registration
@@ -485,7 +486,7 @@ def _check_outcome(o: Outcome, campaign: Campaign, issued_by: Organization) -> N
     _expect(reg, Status.EVALUATED, doing="ra quyết định")
     if o.recognised and not meets_all_criteria(reg):
         raise ValidationError(f"{name} chưa đạt đủ tất cả tiêu chí: không thể công nhận.")
-    if not o.recognised and not o.reason.strip():
+    if not o.recognised and is_blank(o.reason):
         raise ValidationError(f"Cần ghi lý do không công nhận {name}.")
 
 
@@ -496,7 +497,7 @@ def _check_outcome(o: Outcome, campaign: Campaign, issued_by: Organization) -> N
 def flag_raise(*, decision: Decision, note: str, by) -> Flag:
     """The province's standing office / inspection committee questions a decision."""
     _require(rules.can_review(by, decision.campaign))
-    if not note.strip():
+    if is_blank(note):
         raise ValidationError("Cần ghi nội dung cần xem lại.")
     flag = Flag.objects.create(decision=decision, note=note.strip(), raised_by=by)
     audit.record(

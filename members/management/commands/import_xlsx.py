@@ -2,6 +2,7 @@ from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
 
 from members.importing import get_importer, kinds
+from organizations.text import is_blank
 
 
 class Command(BaseCommand):
@@ -48,7 +49,7 @@ class Command(BaseCommand):
             return {}
         if not getattr(get_importer(kind), "reopens", False):
             raise CommandError(f"Loại “{kind}” không có kết quả được công nhận để mở lại; bỏ --reopen.")
-        if not reason.strip():
+        if is_blank(reason):
             raise CommandError("--reopen cần --reason “lý do mở lại”, ghi vào nhật ký của từng kết quả.")
         return {"reopen": True, "reason": reason.strip()}
 
