@@ -139,7 +139,9 @@ def confirm_import(*, job: ImportJob, by) -> ImportJob:
         raise ValidationError(FILE_GONE)
     now = timezone.now()
     job.status, job.confirmed_at, job.queued_at, job.rows_done, job.message = Status.WRITE_QUEUED, now, now, 0, ""
-    job.save(update_fields=["status", "confirmed_at", "queued_at", "rows_done", "message"])
+    # A member entered after the check (another file confirmed meanwhile) is a row's error at the write.
+    job.options = {**job.options, "entered_since": job.finished_at.isoformat()} if job.finished_at else job.options
+    job.save(update_fields=["status", "confirmed_at", "queued_at", "rows_done", "message", "options"])
     audit.record(
         target=job,
         action="import_confirmed",

@@ -7,7 +7,7 @@ birth date + chi đoàn (the issue's order); everything a row refers to is loade
 
 import os
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 
 from import_export.fields import Field
 from import_export.results import RowResult
@@ -139,6 +139,7 @@ class MemberResource(ImportResource):
         records = (dict(zip(headers, values, strict=True)) for values in dataset)  # one at a time: 10⁵ rows
         keys = {r[ROW]: self._identity(r) for r in records}
         self.matches, self.conflicts = _matches(keys)
+        self.entered = _entered_since(self.matches, self.options.get("entered_since"))
         self.duplicates = _in_file_duplicates(keys)
         self.claimed = _claimed(self.matches, self.conflicts)
         self.written = self._written_fields()
@@ -229,6 +230,8 @@ class MemberResource(ImportResource):
 
     def _cross_row_errors(self, instance) -> list[tuple[str, str]]:
         number = self.number
+        if number in self.entered:
+            return [("citizen_id", self.entered[number])]
         if number in self.conflicts:
             return [("card_number", self.conflicts[number])]
         if number in self.duplicates:
@@ -339,6 +342,25 @@ def _matches(keys: dict[int, tuple]) -> tuple[dict[int, _Saved], dict[int, str]]
             if not (cid and saved.citizen_id) and not (card and saved.card_number):
                 matches[number] = saved
     return matches, conflicts
+
+
+def _entered_since(matches: dict[int, _Saved], since: str | None) -> dict[int, str]:
+    """Row number -> why it is not written: the member it matches was entered after this file was
+    checked (``since``, set by ``import_jobs.confirm_import``), by another file confirmed at the
+    same time or on the page. The uploader saw the row as new; writing it as an update of someone
+    else's fresh record would hide that. One query per 5,000 matches."""
+    if not since or not matches:
+        return {}
+    entered = {}
+    for chunk in _chunks(sorted({m.pk for m in matches.values()})):
+        fresh = Member.objects.filter(pk__in=chunk, created_at__gte=datetime.fromisoformat(since))
+        for pk, name, cid, card in fresh.values_list("pk", "full_name", "citizen_id", "card_number"):
+            which = f"CCCD {cid}" if cid else f"số thẻ {card}" if card else "cùng họ tên, ngày sinh, chi đoàn"
+            entered[pk] = (
+                f"Đã có đoàn viên {name} ({which}), được ghi sau khi tệp này được kiểm tra (có thể từ một tệp "
+                "khác nhập cùng lúc); dòng này không được ghi."
+            )
+    return {number: entered[m.pk] for number, m in matches.items() if m.pk in entered}
 
 
 def _in_file_duplicates(keys: dict[int, tuple]) -> dict[int, tuple[str, str, int]]:
