@@ -169,6 +169,7 @@ _S3_OPTIONS = {
     "default_acl": None,  # the bucket's own (private) policy; never public-read
     "querystring_auth": True,
     "file_overwrite": False,
+    "max_memory_size": 8 * 1024 * 1024,  # a file read from the store spools to disk past 8 MB
 }
 STORAGES = {
     "default": {"BACKEND": "storages.backends.s3.S3Storage", "OPTIONS": _S3_OPTIONS}

@@ -344,6 +344,7 @@ def _progress_json(job) -> dict:
         "updated": job.updated_count,
         "errors": job.error_count,
         "no_worker_yet": job.no_worker_yet,
+        "worker_stopped": job.is_stuck,  # its worker stopped beating mid-step: a re-run is offered
     }
 
 

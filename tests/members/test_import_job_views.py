@@ -120,6 +120,7 @@ def test_progress_as_json(users, login, members_xlsx):
         "updated": 0,
         "errors": 0,
         "no_worker_yet": False,
+        "worker_stopped": False,
     }
 
 

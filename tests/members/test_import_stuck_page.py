@@ -50,6 +50,7 @@ def test_it_explains_a_stuck_write_and_offers_a_rerun(stuck, users, login):
         assert "chạy lại không ghi trùng" in page and url(job, "members:import_rerun") in page
     page = client.get(reverse("members:import")).content.decode()
     assert "Đang ghi · worker đã dừng" in page
+    assert client.get(url(job, "members:import_progress"), {"format": "json"}).json()["worker_stopped"] is True
 
 
 def test_a_stuck_check_may_also_be_discarded(stuck, users, login):

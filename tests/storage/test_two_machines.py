@@ -66,6 +66,7 @@ def s3(settings):
         "secret_key": "test-secret",
         "default_acl": None,
         "file_overwrite": False,
+        "max_memory_size": 8 * 1024 * 1024,
     }
     settings.STORAGES = {
         **settings.STORAGES,
