@@ -9,7 +9,7 @@
 #
 # Environment (defaults in brackets): SMOKE_PG [postgres://postgres@127.0.0.1:5432],
 # SMOKE_DB [doanhub_smoke], SMOKE_REDIS [redis://127.0.0.1:6379/5, a database it empties],
-# SMOKE_PORT [8101], SMOKE_TIMEOUT [300 s for the whole run], PYTHON [python3], SMOKE_VENV [a new
+# SMOKE_PORT [8101], SMOKE_TIMEOUT [480 s for the whole run], PYTHON [python3], SMOKE_VENV [a new
 # one in the temporary folder; give a path to keep and reuse it].
 set -euo pipefail
 ROOT="$(cd "$(dirname "$0")/.." && pwd)"
@@ -17,7 +17,7 @@ PG="${SMOKE_PG:-postgres://postgres@127.0.0.1:5432}"
 DB="${SMOKE_DB:-doanhub_smoke}"
 REDIS="${SMOKE_REDIS:-redis://127.0.0.1:6379/5}"
 PORT="${SMOKE_PORT:-8101}"
-TIMEOUT="${SMOKE_TIMEOUT:-300}"
+TIMEOUT="${SMOKE_TIMEOUT:-480}"
 WORK="$(mktemp -d -t doanhub-smoke.XXXXXX)"
 PIDS=()
 RUN_STARTED=$SECONDS
@@ -42,8 +42,9 @@ cleanup() {
 }
 trap cleanup EXIT
 trap 'exit 130' INT TERM
-# The whole run is bounded: a watchdog ends it (and so the trap above cleans up) past TIMEOUT.
-( sleep "$TIMEOUT"; echo "smoke: over ${TIMEOUT} s, stopping"; kill -TERM $$ ) 2>/dev/null &
+# The whole run is bounded: past TIMEOUT a watchdog ends this script's children, so the step
+# running fails and the script exits through the cleanup above.
+( sleep "$TIMEOUT"; echo "smoke: over ${TIMEOUT} s, stopping"; pkill -TERM -P $$ ) 2>/dev/null &
 WATCHDOG=$!
 PIDS+=("$WATCHDOG")
 
@@ -62,7 +63,7 @@ export DOANHUB_VAR_DIR="$WORK/var" GUNICORN_BIND="127.0.0.1:$PORT" GUNICORN_WORK
 export PYTHONDONTWRITEBYTECODE=1
 VENV="${SMOKE_VENV:-$WORK/venv}"  # SMOKE_VENV: reuse a venv built by an earlier run (quick re-runs)
 PY="$VENV/bin/python"
-manage() { (cd "$ROOT" && "$PY" manage.py "$@"); }
+manage() { (cd "$ROOT" && exec "$PY" manage.py "$@"); }
 fresh_db() {
   psql -q "$PG/postgres" -c "DROP DATABASE IF EXISTS $DB" && psql -q "$PG/postgres" -c "CREATE DATABASE $DB"
 }
