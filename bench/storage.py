@@ -33,7 +33,7 @@ import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-PORT = 8113  # one of the job-fault tests' ports (8111-8118)
+PORT = 8113  # one of the job-fault tests' ports (8111-8117)
 RUNS = 3
 SWEEP_FILES = 200
 BLOCK = 4096  # FileResponse's block size

@@ -29,7 +29,9 @@ def _require_broker(app) -> None:
     if app.conf.task_always_eager:
         return
     try:
-        with app.pool.acquire(block=True, timeout=CHECK_TIMEOUT) as conn:
+        # A new connection, not the pool's: a pooled one still reads as connected after the broker
+        # died; a new one really connects (Redis: TCP and PING, about a millisecond).
+        with app.connection_for_write() as conn:
             conn.ensure_connection(max_retries=0, timeout=CHECK_TIMEOUT)  # 0: fail on the first refusal
     except Exception as exc:  # noqa: BLE001 - any transport's error means the same to the user
         log.warning("broker unavailable, %s not queued: %s", app.conf.broker_url.split("@")[-1], exc)

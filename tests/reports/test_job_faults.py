@@ -1,5 +1,7 @@
 """Faults around a report job: the workers' broker down when it is asked for, the worker dying."""
 
+import subprocess
+import time
 from datetime import timedelta
 
 import pytest
@@ -14,6 +16,7 @@ from reports.models import ReportJob
 Status = ReportJob.Status
 URL = reverse("reports:index")
 FORM = {"kind": "ratings", "year": "2025", "compare": "0", "root": "T1"}
+LIVE_REDIS_PORT = 8118  # a Redis of this test's own, stopped in the middle (the job-fault tests' ports)
 
 
 @pytest.mark.django_db(transaction=True)
@@ -33,6 +36,31 @@ def test_a_rerun_with_the_broker_down_keeps_the_job_as_it_was(done_job, users, l
     assert WORKERS_DOWN in page
     done_job.refresh_from_db()
     assert done_job.status == Status.DONE and done_job.file
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_broker_that_dies_while_the_site_runs_is_noticed_at_the_next_request(ratings, users, login, celery_app):
+    """The pool's connection to a Redis that has since died still reads as connected: the check
+    must not trust it."""
+    from tests.worker_process import use_broker
+
+    redis = subprocess.Popen(["redis-server", "--port", str(LIVE_REDIS_PORT), "--save", "", "--appendonly", "no"])
+    try:
+        use_broker(celery_app, f"redis://127.0.0.1:{LIVE_REDIS_PORT}/0")
+        client = login(users.province_staff)
+        for _ in range(100):  # until the server answers
+            if client.post(URL, FORM).status_code == 302:
+                break
+            time.sleep(0.05)
+        assert ReportJob.objects.count() == 1  # queued while the broker was up
+        redis.terminate()
+        redis.wait(10)
+        response = client.post(URL, FORM)
+    finally:
+        redis.kill()
+        use_broker(celery_app, "memory://")
+    assert response.status_code == 200 and WORKERS_DOWN in response.content.decode()
+    assert ReportJob.objects.count() == 1
 
 
 @pytest.mark.django_db(transaction=True)

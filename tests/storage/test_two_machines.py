@@ -19,7 +19,7 @@ from tests.members.test_upload_page import upload
 
 pytestmark = [pytest.mark.worker, pytest.mark.django_db(transaction=True)]
 
-S3_PORTS = range(8111, 8119)  # the job-fault tests' ports (8119 stays dead: tests/conftest.py dead_broker)
+S3_PORTS = range(8111, 8118)  # the job-fault tests' ports (8118: a Redis of test_job_faults; 8119 stays dead)
 BUCKET = "doanhub-test"
 KEYS = {"AWS_ACCESS_KEY_ID": "test-key", "AWS_SECRET_ACCESS_KEY": "test-secret", "AWS_S3_REGION_NAME": "us-east-1"}
 
