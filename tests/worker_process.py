@@ -26,13 +26,12 @@ def start(name: str, var_dir: Path, env: dict | None = None) -> subprocess.Popen
     """A worker "machine": its own var dir (and log, ``var_dir/worker.log``), one task at a time."""
     if connection.vendor != "postgresql":
         pytest.skip("worker processes need a database server they can share (PostgreSQL)")
-    db = connection.settings_dict
     env = {
         **os.environ,
         **(env or {}),
         "DOANHUB_VAR_DIR": str(var_dir),
         "CELERY_BROKER_URL": BROKER,
-        "DATABASE_URL": f"postgres://{db['USER']}@{db['HOST']}:{db['PORT']}/{db['NAME']}",
+        "DATABASE_URL": _database_url(connection.settings_dict),
         "DJANGO_SETTINGS_MODULE": "doanhub.settings",
     }
     command = [sys.executable, "-m", "celery", "-A", "doanhub", "worker", "-P", "solo", "-n", f"{name}@%h"]
@@ -43,6 +42,14 @@ def start(name: str, var_dir: Path, env: dict | None = None) -> subprocess.Popen
         stdout=subprocess.DEVNULL,
         stderr=open(var_dir / "worker.log", "wb"),  # noqa: SIM115 (read on failure)
     )
+
+
+def _database_url(db: dict) -> str:
+    """The test database (its test name) as the worker's DATABASE_URL, password and all."""
+    from urllib.parse import quote
+
+    login = quote(db["USER"]) + (f":{quote(db['PASSWORD'])}" if db.get("PASSWORD") else "")
+    return f"postgres://{login}@{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}/{db['NAME']}"
 
 
 def finished(model, var_dir: Path, done, timeout: float = 180):
