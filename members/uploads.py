@@ -68,5 +68,16 @@ def forget_stale(*, keep: set[str] = frozenset()) -> None:
     except FileNotFoundError:  # nothing uploaded yet on this disk
         return
     for name in names:
-        if name not in keep and default_storage.get_modified_time(f"{FOLDER}/{name}") < limit:
+        if name not in keep and (_modified(name) or limit) < limit:
             default_storage.delete(f"{FOLDER}/{name}")
+
+
+def _modified(name: str):
+    """When a listed file was stored; None when it went meanwhile: another worker's sweep, or a
+    write that finished (every worker sweeps at the start of each step)."""
+    try:
+        return default_storage.get_modified_time(f"{FOLDER}/{name}")
+    except Exception:  # noqa: BLE001 - FileNotFoundError on disk, the client's 404 error on S3
+        if default_storage.exists(f"{FOLDER}/{name}"):
+            raise
+        return None

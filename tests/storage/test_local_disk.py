@@ -62,3 +62,26 @@ def test_an_upload_lands_under_media_root_imports(settings, tmp_path):
 def test_the_sweep_with_nothing_uploaded_yet_is_quiet(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path / "empty"
     uploads.forget_stale()  # no imports/ folder on this disk: nothing to do, no error
+
+
+def test_a_file_gone_between_the_listing_and_its_look_up_is_skipped(settings, tmp_path, monkeypatch):
+    """Two workers sweep at once: one lists a file the other has just removed."""
+    settings.MEDIA_ROOT = tmp_path / "media"
+    name = uploads.save(ContentFile(b"PK", name="a.xlsx"))
+    monkeypatch.setattr(uploads, "default_storage", ListsAGhost(default_storage))
+    uploads.forget_stale()
+    assert uploads.exists(name)  # not a day old: kept
+
+
+class ListsAGhost:
+    """The storage, whose listing also names a file that is gone by the time it is looked up."""
+
+    def __init__(self, storage):
+        self.storage = storage
+
+    def listdir(self, path):
+        folders, files = self.storage.listdir(path)
+        return folders, [*files, "gone-meanwhile-xxxxxxxxxxxx.xlsx"]
+
+    def __getattr__(self, name):
+        return getattr(self.storage, name)

@@ -16,6 +16,7 @@ from reports.models import ReportJob
 from tests import worker_process
 from tests.members.conftest import member_row
 from tests.members.test_upload_page import upload
+from tests.storage.test_local_disk import ListsAGhost
 
 pytestmark = [pytest.mark.worker, pytest.mark.django_db(transaction=True)]
 
@@ -134,6 +135,7 @@ def test_the_day_old_sweep_and_a_missing_upload_work_in_the_store(s3, monkeypatc
 
     kept, old = (uploads.save(ContentFile(b"PK workbook", name="a.xlsx")) for _ in range(2))
     monkeypatch.setattr(uploads, "MAX_AGE", timedelta(seconds=-60))  # everything counts as a day old
+    monkeypatch.setattr(uploads, "default_storage", ListsAGhost(default_storage))  # and one gone meanwhile
     uploads.forget_stale(keep={kept})  # listdir + get_modified_time through the storage API
     assert uploads.exists(kept) and not uploads.exists(old)
     with pytest.raises(FileNotFoundError):
