@@ -286,7 +286,7 @@ def _result_fields(result, progress: RowProgress) -> dict:
     return {
         "created_count": result.created,
         "updated_count": result.updated,
-        "error_count": len(result.errors),
+        "error_count": result.error_count,
         "errors": [[e.row, e.column, e.message] for e in result.errors[: ImportJob.MAX_KEPT_ERRORS]],
         "finished_at": timezone.now(),
         **progress.figures(),

@@ -12,7 +12,7 @@ from django.urls import reverse
 
 from members import import_jobs, tasks, xlsxlimits, xlsxreader
 from members.importers import MemberImporter
-from members.importing import ImportCancelled
+from members.importing import CountingResult, ImportCancelled
 from members.models import ImportJob, Member
 
 from . import bad_xlsx
@@ -222,3 +222,27 @@ def test_progress_of_a_discarded_job_raises_cancelled(tree, users, tmp_path):
     progress._last = 0
     with pytest.raises(ImportCancelled):
         progress(5, 10)
+
+
+# -- a file of rows all in error keeps the first ones whole, counts the rest ----------------------
+
+
+def _rows_with_an_unknown_chi_doan(count: int):
+    for i in range(count):
+        values = list(bad_xlsx.ROW)
+        values[3], values[4] = f"0792{i:08d}", "KHONG-CO"
+        yield bad_xlsx.row_xml(2 + i, values)
+
+
+def test_rows_in_error_past_the_kept_ones_are_counted_not_kept(tree, users, tmp_path, monkeypatch, capsys):
+    monkeypatch.setattr(CountingResult, "KEEP_INVALID", 3)
+    path = bad_xlsx.workbook(tmp_path / "bad.xlsx", _rows_with_an_unknown_chi_doan(5))
+    result = MemberImporter(user=None).run(str(path), dry_run=True)
+    assert (len(result.errors), result.unkept, result.error_count, result.ok) == (3, 2, 5, False)
+    with pytest.raises(CommandError, match="Không ghi gì: 5 lỗi"):
+        call_command("import_xlsx", "members", str(path))
+    assert "… và 2 lỗi nữa ở các dòng sau." in capsys.readouterr().err
+    job = start_job(users.secretary, path)
+    tasks.check_import(job.pk)
+    job.refresh_from_db()
+    assert (job.error_count, len(job.errors)) == (5, 3) and Member.objects.count() == 7

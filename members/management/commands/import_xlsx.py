@@ -2,6 +2,7 @@ from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
 
 from members.importing import get_importer, kinds
+from organizations.numbers import vn_int
 from organizations.text import is_blank
 
 
@@ -38,7 +39,9 @@ class Command(BaseCommand):
         if not result.ok:
             for error in result.errors:
                 self.stderr.write(str(error))
-            raise CommandError(f"Không ghi gì: {len(result.errors)} lỗi.")
+            if result.unkept:
+                self.stderr.write(f"… và {vn_int(result.unkept)} lỗi nữa ở các dòng sau.")
+            raise CommandError(f"Không ghi gì: {vn_int(result.error_count)} lỗi.")
         verb = "Kiểm tra xong (không ghi)" if dry_run else "Đã nhập"
         self.stdout.write(self.style.SUCCESS(f"{verb}: {result.created} mới, {result.updated} cập nhật."))
 
