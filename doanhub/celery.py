@@ -17,6 +17,7 @@ app.autodiscover_tasks()
 app.conf.beat_schedule = {
     "expire-imports": {"task": "doanhub.expire_imports", "schedule": crontab(minute=7)},  # hourly
     "sweep-stuck-jobs": {"task": "doanhub.sweep_stuck_jobs", "schedule": crontab(minute="*/5")},
+    "send-reminders": {"task": "notifications.send_reminders", "schedule": crontab(hour=6, minute=30)},  # daily
 }
 
 from . import task_log  # noqa: E402,F401  (connects the per-task log line to Celery's signals)

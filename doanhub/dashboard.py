@@ -7,10 +7,11 @@ from evaluations import inbox as evaluations_inbox
 from evaluations.recognition import inbox as recognition_inbox
 from fieldwork import inbox as fieldwork_inbox
 from members import inbox as members_inbox
+from notifications import inbox as notifications_inbox
 from organizations.inbox import InboxItem
 from reports import inbox as reports_inbox
 
-PROVIDERS = (members_inbox, evaluations_inbox, recognition_inbox, fieldwork_inbox, reports_inbox)
+PROVIDERS = (members_inbox, evaluations_inbox, recognition_inbox, fieldwork_inbox, reports_inbox, notifications_inbox)
 
 
 def inbox(user) -> list[InboxItem]:

@@ -52,6 +52,11 @@ INSTALLED_APPS = [
     "fieldwork",
     "reports",
     "accounts",
+    "notifications",
+    "rest_framework",
+    "drf_spectacular",
+    "drf_spectacular_sidecar",  # Swagger UI and Redoc as static files (no CDN)
+    "api",
 ]
 
 MIDDLEWARE = [
@@ -250,6 +255,16 @@ EMAIL_BACKEND = os.environ.get(
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "DoanHub <no-reply@localhost>")
 SERVER_EMAIL = os.environ.get("SERVER_EMAIL", DEFAULT_FROM_EMAIL)
 
+# Notifications (notifications/): links in emails are DOANHUB_SITE_URL + the page's path; channels
+# beyond the in-app inbox by dotted path (a Zalo OA or SMS channel is one more entry); deadline
+# sources the daily reminders read; the schedule when a period has no ReminderPolicy row.
+DOANHUB_SITE_URL = os.environ.get("DOANHUB_SITE_URL", "http://127.0.0.1:8000").rstrip("/")
+DOANHUB_NOTIFICATION_CHANNELS = env_list("DOANHUB_NOTIFICATION_CHANNELS", "notifications.channels.EmailChannel")
+DOANHUB_REMINDER_SOURCES = ["evaluations.reminders.rating_obligations"]
+DOANHUB_REMINDER_DAYS_BEFORE = [int(d) for d in env_list("DOANHUB_REMINDER_DAYS_BEFORE", "7,3,1")]
+DOANHUB_REMINDER_OVERDUE_EVERY = int(os.environ.get("DOANHUB_REMINDER_OVERDUE_EVERY", "7"))
+DOANHUB_ESCALATE_AFTER_DAYS = int(os.environ.get("DOANHUB_ESCALATE_AFTER_DAYS", "3"))
+
 # One JSON line per event on stdout (doanhub.log_format): a line per request (doanhub.request_log)
 # and per Celery task (doanhub.task_log) at INFO, everything else from DJANGO_LOG_LEVEL up.
 LOG_LEVEL = os.environ.get("DJANGO_LOG_LEVEL", "WARNING")
@@ -287,3 +302,30 @@ if SENTRY_DSN:
         traces_sample_rate=float(os.environ.get("SENTRY_TRACES_SAMPLE_RATE", "0")),
         send_default_pii=False,  # member records are personal data
     )
+
+# /api/v1/ (api/, issue 17): a personal token (Authorization: Bearer …) or the browser's session;
+# anonymous requests answer 401. One rate per token (per user for a session).
+REST_FRAMEWORK = {
+    "DEFAULT_AUTHENTICATION_CLASSES": [
+        "api.authentication.TokenAuthentication",
+        "rest_framework.authentication.SessionAuthentication",
+    ],
+    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
+    "DEFAULT_THROTTLE_CLASSES": ["api.throttling.PerTokenThrottle"],
+    "DEFAULT_THROTTLE_RATES": {"token": os.environ.get("DOANHUB_API_RATE", "600/min")},
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",
+}
+SPECTACULAR_SETTINGS = {
+    "TITLE": "DoanHub API",
+    "DESCRIPTION": "API chỉ đọc của DoanHub: đơn vị, đoàn viên, xếp loại, tổng hợp, “3 chủ động”, “1+2” và báo cáo. "
+    "Mọi dữ liệu giới hạn trong phạm vi chức vụ của người dùng; ngoài phạm vi trả về 404.",
+    "VERSION": "1",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
+    "COMPONENT_SPLIT_REQUEST": True,
+}
+API_TOKEN_MAX_DAYS = int(os.environ.get("DOANHUB_API_TOKEN_MAX_DAYS", "365"))

@@ -33,7 +33,7 @@ from organizations import audit
 from organizations.models import Organization
 from organizations.text import is_blank
 
-from . import engine, rules
+from . import engine, notices, rules
 from .engine import Decision, Step
 from .models import (
     Assessment,
@@ -383,6 +383,7 @@ def _settle_submissions(ids: set[int], *, by) -> None:
         if not submission.assessments.exclude(status__in=Assessment.DECIDED).exists():
             _transition(submission, Status.APPROVED, by=by, action="approve")
             submission.save(update_fields=["status", "updated_at"])
+            notices.batch_approved(submission)
 
 
 @transaction.atomic
@@ -423,6 +424,7 @@ def assessment_change_level(*, assessment: Assessment, by, level: str, reason: s
         to_state=_level_label(level),
         reason=reason.strip(),
     )
+    notices.level_changed(assessment, _level_label(before), _level_label(level), reason.strip())
     return assessment
 
 
@@ -462,6 +464,7 @@ def submission_return(*, submission: Submission, by, reason: str) -> Submission:
     )
     submission.return_reason = reason.strip()
     submission.save()
+    notices.batch_returned(submission, submission.return_reason)
     for assessment in waiting:
         _transition(assessment, Status.RETURNED, by=by, action="return", reason=reason.strip())
         _clear_decision(assessment)

@@ -1,0 +1,10 @@
+from django import forms
+
+from .models import Preference
+
+
+class PreferenceForm(forms.ModelForm):
+    class Meta:
+        model = Preference
+        fields = ["email_enabled", "email_mode"]
+        widgets = {"email_mode": forms.RadioSelect}

@@ -1,0 +1,38 @@
+"""Who receives a unit's notifications: the active users holding an open post there."""
+
+from collections import defaultdict
+from datetime import date
+
+from django.db.models import Q
+
+from organizations.models import Post
+
+# Who does a unit's work (its own reminders, its returned batches); who hears about the units
+# below it (escalation digests): the officers of the level above.
+WORKERS = (Post.Role.SECRETARY, Post.Role.STAFF)
+OVERSEERS = (Post.Role.SECRETARY, Post.Role.STAFF, Post.Role.APPROVER)
+
+
+def open_on(today: date) -> Q:
+    """A post still held on ``today`` (ended posts get nothing) by an account that may log in."""
+    started = Q(started_on__isnull=True) | Q(started_on__lte=today)
+    return started & (Q(ended_on__isnull=True) | Q(ended_on__gt=today)) & Q(user__is_active=True)
+
+
+def posts_at(unit_ids, roles, today: date) -> dict[int, list[Post]]:
+    """The open posts of those roles at each unit, one query for all of them."""
+    found: dict[int, list[Post]] = defaultdict(list)
+    posts = (
+        Post.objects.filter(open_on(today), organization_id__in=set(unit_ids), role__in=roles)
+        .select_related("user")
+        .order_by("organization_id", "role", "user_id")
+    )
+    for post in posts:
+        found[post.organization_id].append(post)
+    return found
+
+
+def holder_names(posts: list[Post]) -> str:
+    """ "Nguyễn Văn A (Bí thư)" for a digest line; "chưa có người giữ chức vụ" when nobody."""
+    names = [f"{p.user.get_full_name() or p.user.username} ({p.get_role_display()})" for p in posts]
+    return ", ".join(names) or "chưa có người giữ chức vụ"

@@ -1,0 +1,16 @@
+"""The rating period of tests/evaluations (chi đoàn deadline 31/10/2026, cơ sở 10/11/2026)."""
+
+import pytest
+
+from tests.evaluations.conftest import make_period
+
+
+@pytest.fixture
+def period(tree):
+    return make_period(tree)
+
+
+@pytest.fixture(autouse=True)
+def _locmem_mail(settings):
+    settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+    settings.DOANHUB_SITE_URL = "https://doanhub.example.vn"
