@@ -1,0 +1,29 @@
+""" "3 chủ động" registrations and the decisions recognising them, in the user's scope."""
+
+from drf_spectacular.utils import extend_schema
+from rest_framework import generics
+
+from evaluations.recognition.selectors import registrations
+
+from .params import YEAR
+from .serializers import RegistrationSerializer
+from .units import TreeOrder
+
+
+class ById(TreeOrder):
+    ordering = "-id"
+
+
+@extend_schema(
+    summary="Đăng ký và công nhận “3 chủ động”",
+    description="Các đăng ký của đoàn cơ sở trong phạm vi, kèm quyết định công nhận (nếu có).",
+    parameters=[YEAR],
+)
+class RegistrationList(generics.ListAPIView):
+    serializer_class = RegistrationSerializer
+    pagination_class = ById
+
+    def get_queryset(self):
+        qs = registrations(self.request.user).select_related("campaign", "organization", "decision")
+        year = self.request.query_params.get("year", "")
+        return qs.filter(campaign__year=int(year)) if year.isdigit() else qs

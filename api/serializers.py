@@ -1,0 +1,140 @@
+"""The API's shapes: English field names, Vietnamese help texts (they become the schema's)."""
+
+from django.urls import reverse
+from rest_framework import serializers
+
+from members.models import Member
+from organizations.models import Organization
+from reports.models import ReportJob
+
+
+class UnitSerializer(serializers.ModelSerializer):
+    level = serializers.CharField(source="level.code", help_text="Mã cấp (tw, tinh, huyen, co-so, chi-doan…).")
+    level_name = serializers.CharField(source="level.name", help_text="Tên cấp.")
+    kind = serializers.CharField(source="kind.code", allow_null=True, default=None, help_text="Mã loại hình.")
+    is_branch = serializers.BooleanField(source="level.is_branch", help_text="Là chi đoàn (có đoàn viên).")
+
+    class Meta:
+        model = Organization
+        fields = [
+            "code",
+            "name",
+            "level",
+            "level_name",
+            "kind",
+            "is_branch",
+            "depth",
+            "status",
+            "founded_on",
+            "ended_on",
+            "members_total",
+            "units_total",
+            "branches_total",
+        ]
+
+
+class MemberSerializer(serializers.ModelSerializer):
+    """With the personal data (CCCD, phone, address): the member's page shows them to everyone
+    who may open it, that is everyone whose scope holds the member."""
+
+    branch = serializers.CharField(source="branch.code", help_text="Mã chi đoàn đang sinh hoạt.")
+    branch_name = serializers.CharField(source="branch.name", help_text="Tên chi đoàn.")
+
+    class Meta:
+        model = Member
+        fields = [
+            "id",
+            "full_name",
+            "birth_date",
+            "gender",
+            "status",
+            "branch",
+            "branch_name",
+            "card_number",
+            "admitted_on",
+            "is_party_member",
+            "citizen_id",
+            "phone",
+            "email",
+            "address",
+        ]
+
+
+class MemberPageSerializer(serializers.Serializer):
+    count = serializers.IntegerField(help_text="Số đoàn viên khớp (tối đa 10.000).")
+    count_capped = serializers.BooleanField(help_text="Đúng khi có hơn 10.000 đoàn viên khớp.")
+    next = serializers.CharField(allow_null=True, help_text="Đường dẫn trang sau, hoặc null.")
+    results = MemberSerializer(many=True)
+
+
+class TallySerializer(serializers.Serializer):
+    total = serializers.IntegerField(help_text="Tổng số đối tượng.")
+    htxsnv = serializers.IntegerField(help_text="Hoàn thành xuất sắc nhiệm vụ.")
+    httnv = serializers.IntegerField(help_text="Hoàn thành tốt nhiệm vụ.")
+    htnv = serializers.IntegerField(help_text="Hoàn thành nhiệm vụ.")
+    khtnv = serializers.IntegerField(help_text="Không hoàn thành nhiệm vụ.")
+    not_rated = serializers.IntegerField(help_text="Chưa xếp loại.")
+
+
+class SubjectTallySerializer(TallySerializer):
+    year = serializers.IntegerField()
+    subject_type = serializers.CharField(help_text="Loại đối tượng: branch, grassroots, upper, collective, member.")
+
+
+class RollupRowSerializer(SubjectTallySerializer):
+    unit = serializers.CharField(allow_null=True, help_text="Mã đơn vị trực thuộc (dòng theo đơn vị).")
+    unit_name = serializers.CharField(allow_null=True)
+    level = serializers.CharField(allow_null=True, help_text="Mã cấp (dòng theo cấp).")
+
+
+class RollupSerializer(serializers.Serializer):
+    unit = serializers.CharField(help_text="Mã đơn vị gốc của bảng tổng hợp.")
+    year = serializers.IntegerField()
+    by_unit = RollupRowSerializer(many=True, help_text="Theo từng đơn vị trực thuộc, như bảng của báo cáo.")
+    by_level = RollupRowSerializer(many=True, help_text="Theo từng cấp của cây tổ chức.")
+
+
+class RegistrationSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    year = serializers.IntegerField(source="campaign.year", help_text="Năm công nhận.")
+    unit = serializers.CharField(source="organization.code", help_text="Mã đoàn cơ sở đăng ký.")
+    unit_name = serializers.CharField(source="organization.name")
+    status = serializers.CharField(help_text="Trạng thái đăng ký “3 chủ động”.")
+    is_late = serializers.BooleanField(help_text="Đăng ký muộn.")
+    submitted_at = serializers.DateTimeField(allow_null=True)
+    decision_number = serializers.CharField(source="decision.number", allow_null=True, default=None)
+    decision_signed_on = serializers.DateField(source="decision.signed_on", allow_null=True, default=None)
+
+
+class FieldworkTallySerializer(serializers.Serializer):
+    staff = serializers.CharField(source="name", help_text="Cán bộ.")
+    department = serializers.CharField(help_text="Ban/bộ phận.")
+    province = serializers.CharField(source="assignment.department.organization.code", help_text="Mã tỉnh đoàn.")
+    eligible = serializers.BooleanField(help_text="Thuộc diện thực hiện “1+2”.")
+    minimum_days = serializers.IntegerField(help_text="Số ngày tối thiểu trong năm.")
+    days = serializers.IntegerField(help_text="Số ngày đã đi cơ sở (báo cáo đã xác nhận).")
+    visits = serializers.IntegerField()
+    expected_by_now = serializers.IntegerField(help_text="Số ngày lẽ ra đã đạt đến hôm nay.")
+    completed = serializers.BooleanField()
+    late_reports = serializers.IntegerField(help_text="Số báo cáo nộp muộn.")
+
+
+class ReportJobSerializer(serializers.ModelSerializer):
+    root = serializers.CharField(source="root.code", help_text="Mã đơn vị của báo cáo.")
+    download = serializers.SerializerMethodField(help_text="Đường dẫn tải tệp Excel khi báo cáo đã xong.")
+
+    class Meta:
+        model = ReportJob
+        fields = ["id", "kind", "root", "year", "status", "progress", "created_at", "finished_at", "error", "download"]
+
+    def get_download(self, job) -> str | None:
+        if not job.file:
+            return None
+        return self.context["request"].build_absolute_uri(reverse("api:report-job-download", args=[job.pk]))
+
+
+class ReportRequestSerializer(serializers.Serializer):
+    kind = serializers.CharField(help_text="Loại báo cáo (ratings, membership, recognition, fieldwork).")
+    root = serializers.CharField(help_text="Mã đơn vị trong phạm vi của bạn.")
+    year = serializers.IntegerField(min_value=2000, max_value=2100)
+    years = serializers.ListField(child=serializers.IntegerField(), required=False, help_text="Các năm so sánh.")

@@ -1,0 +1,44 @@
+"""API fixtures: a client per auth kind, and the reports' known rating data set (one copy)."""
+
+import pytest
+from rest_framework.test import APIClient
+
+from api.tokens import create_token
+from tests.reports.conftest import _media, _memory_broker, done_job, ratings  # noqa: F401 - shared fixtures
+
+
+@pytest.fixture
+def anon():
+    return APIClient()
+
+
+@pytest.fixture
+def bearer():
+    """``bearer(user)``: a client sending a fresh personal token of ``user`` (as a province's tool would)."""
+
+    def _client(user, days: int = 30):
+        _, secret = create_token(user=user, name="Công cụ thống kê", days=days)
+        client = APIClient()
+        client.credentials(HTTP_AUTHORIZATION=f"Bearer {secret}")
+        return client
+
+    return _client
+
+
+@pytest.fixture
+def session():
+    """``session(user)``: a browser's logged-in session."""
+
+    def _client(user):
+        client = APIClient()
+        client.force_login(user)
+        return client
+
+    return _client
+
+
+@pytest.fixture(autouse=True)
+def _fresh_throttle_counts():
+    from django.core.cache import cache
+
+    cache.clear()
