@@ -21,7 +21,7 @@ def unit_of(request) -> Organization:
         return get_org_or_404(request.user, code)
     roots = scope_roots(request.user)
     if len(roots) != 1:
-        raise ValidationError({"unit": "Bạn có nhiều đơn vị gốc (hoặc không có): cần chọn “unit” là mã đơn vị."})
+        raise ValidationError({"unit": ["Bạn có nhiều đơn vị gốc (hoặc không có): cần chọn “unit” là mã đơn vị."]})
     return roots[0]
 
 
@@ -30,5 +30,5 @@ def year_of(request) -> int:
     if not raw:
         return date.today().year
     if not raw.isdigit() or not 2000 <= int(raw) <= 2100:
-        raise ValidationError({"year": f"Năm “{raw}” không hợp lệ (2000–2100)."})
+        raise ValidationError({"year": [f"Năm “{raw}” không hợp lệ (2000–2100)."]})
     return int(raw)

@@ -18,6 +18,8 @@ from organizations.text import is_blank
 from .models import ApiToken
 
 SECRET_PREFIX = "dh_"
+NAME_REQUIRED = "Cần đặt tên cho mã truy cập (để nhận ra nó khi thu hồi)."
+DAYS_REQUIRED = "Cần ghi thời hạn của mã truy cập, tính bằng ngày."
 
 
 def digest(secret: str) -> str:
@@ -28,7 +30,7 @@ def digest(secret: str) -> str:
 def create_token(*, user, name: str, days: int) -> tuple[ApiToken, str]:
     """The user makes a token for one of their tools; returns it and its secret (never kept)."""
     if is_blank(name):
-        raise ValidationError({"name": "Cần đặt tên cho mã truy cập (để nhận ra nó khi thu hồi)."})
+        raise ValidationError({"name": NAME_REQUIRED})
     if not 1 <= days <= settings.API_TOKEN_MAX_DAYS:
         raise ValidationError({"days": f"Thời hạn phải từ 1 đến {settings.API_TOKEN_MAX_DAYS} ngày."})
     secret = SECRET_PREFIX + secrets.token_urlsafe(32)

@@ -1,0 +1,40 @@
+"""A report job through the API: requested by the reports service, polled, downloaded from the
+same stored file the page streams."""
+
+from reports.models import ReportJob
+from reports.services import run_job
+
+
+def test_it_requests_polls_and_downloads_a_report(ratings, users, bearer):
+    client = bearer(users.province_staff)
+    response = client.post("/api/v1/report-jobs/", {"kind": "ratings", "root": "T1", "year": 2025}, format="json")
+    assert response.status_code == 201
+    job = ReportJob.objects.get(pk=response.json()["id"])
+    assert (job.requested_by, job.root, job.status) == (users.province_staff, ratings.province, "queued")
+    assert client.get(f"/api/v1/report-jobs/{job.pk}/").json()["download"] is None
+    run_job(job_id=job.pk)  # what the worker runs
+    polled = client.get(f"/api/v1/report-jobs/{job.pk}/").json()
+    assert polled["status"] == "done" and polled["progress"] == 100
+    download = client.get(polled["download"])
+    assert download.status_code == 200 and download.streaming
+    assert b"".join(download.streaming_content)[:2] == b"PK"
+    assert [j["id"] for j in client.get("/api/v1/report-jobs/").json()["results"]] == [job.pk]
+
+
+def test_it_refuses_an_unknown_kind_or_year_in_vietnamese(ratings, users, bearer):
+    client = bearer(users.province_staff)
+    response = client.post("/api/v1/report-jobs/", {"kind": "khong-co", "root": "T1", "year": 2025}, format="json")
+    assert response.status_code == 400
+    assert response.json()["detail"] == ["Loại báo cáo “khong-co” không có hoặc chưa sẵn sàng."]
+    assert not ReportJob.objects.exists()
+
+
+def test_it_lists_only_the_users_own_jobs(done_job, users, bearer):
+    assert bearer(users.province_approver).get("/api/v1/report-jobs/").json()["results"] == []
+    assert bearer(users.province_approver).get(f"/api/v1/report-jobs/{done_job.pk}/").status_code == 200
+
+
+def test_a_job_without_its_file_yet_is_404_to_download(ratings, users, bearer):
+    client = bearer(users.province_staff)
+    job_id = client.post("/api/v1/report-jobs/", {"kind": "ratings", "root": "T1", "year": 2025}).json()["id"]
+    assert client.get(f"/api/v1/report-jobs/{job_id}/download/").status_code == 404
