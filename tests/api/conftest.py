@@ -1,10 +1,12 @@
-"""API fixtures: a client per auth kind, and the reports' known rating data set (one copy)."""
+"""API fixtures: a client per auth kind; the reports', recognition's and fieldwork's data sets."""
 
 import pytest
 from rest_framework.test import APIClient
 
 from api.tokens import create_token
-from tests.reports.conftest import _media, _memory_broker, done_job, ratings  # noqa: F401 - shared fixtures
+from tests.fieldwork.conftest import fw  # noqa: F401 - the other apps' own fixtures, one copy
+from tests.recognition.conftest import campaign, district_staff, flow, year  # noqa: F401
+from tests.reports.conftest import _media, _memory_broker, done_job, ratings  # noqa: F401
 
 
 @pytest.fixture
