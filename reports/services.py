@@ -23,7 +23,7 @@ from organizations.queueing import WORKERS_DOWN, enqueue_after_commit
 from organizations.reporting import ReportData
 from organizations.scoping import in_scope
 
-from . import kinds
+from . import kinds, notices
 from .excel import write_workbook
 from .models import ReportJob
 from .serialize import to_json
@@ -231,4 +231,5 @@ def _finish(
             "file",
         ]
     )
+    notices.job_finished(job)
     return job
