@@ -114,23 +114,30 @@ class Run:
 
     def each_chunk(self, chunk: list[Obligation]) -> None:
         posts = recipients.posts_at([ob.unit_id for ob in chunk], recipients.WORKERS, self.today)
-        rows = []
+        due = []
         for ob in chunk:
             schedule = _cached_schedule(ob.source_key)
             found = reminder_kind(ob, schedule, self.today)
             if found:
-                rows += [own_reminder(ob, *found, post.user, self.today) for post in posts.get(ob.unit_id, [])]
+                due += [(ob, *found, post.user) for post in posts.get(ob.unit_id, [])]
             self._collect_late(ob, schedule, posts)
-        self._emit(rows)
+        # Rows are built only for what was not sent before: on a re-run, building 10⁴ model
+        # instances to throw away cost more than the run's queries.
+        seen = services.seen({(user.pk, key) for _, _, key, user in due})
+        self._emit(
+            [own_reminder(ob, kind, key, user, self.today) for ob, kind, key, user in due if (user.pk, key) not in seen]
+        )
         if len(self.groups) >= self.flush_at:
             self.flush()
 
     def _collect_late(self, ob: Obligation, schedule: Schedule, posts) -> None:
         late = (self.today - ob.due_on).days
+        if late < schedule.escalate_after:
+            return
+        holders = recipients.holder_names(posts.get(ob.unit_id, []))
         for step in (1, 2):
             ancestor = ob.unit_path[: -STEP * step]
             if late >= schedule.escalate_after * step and ancestor:
-                holders = recipients.holder_names(posts.get(ob.unit_id, []))
                 self.groups.setdefault((ob.source_key, step, ancestor), []).append(Late(ob, late, holders))
 
     def flush(self) -> None:

@@ -47,20 +47,22 @@ def notify_on_commit(**event) -> None:
     transaction.on_commit(lambda: notify(**event))
 
 
+def seen(pairs: set[tuple[int, str]]) -> set[tuple[int, str]]:
+    """Which (recipient id, event key) pairs already have their notification: one query."""
+    if not pairs:
+        return set()
+    users, keys = {uid for uid, _ in pairs}, {key for _, key in pairs}
+    found = Notification.objects.filter(recipient_id__in=users, event_key__in=keys)
+    return set(found.values_list("recipient_id", "event_key")) & pairs
+
+
 def unsent(rows: Sequence[Notification]) -> list[Notification]:
-    """The rows whose (recipient, event) has no notification yet: one query for the batch."""
-    if not rows:
-        return []
-    keys = {n.event_key for n in rows}
-    seen = set(
-        Notification.objects.filter(recipient_id__in={n.recipient_id for n in rows}, event_key__in=keys).values_list(
-            "recipient_id", "event_key"
-        )
-    )
+    """The rows whose (recipient, event) has no notification yet."""
+    sent = seen({(n.recipient_id, n.event_key) for n in rows})
     fresh: dict[tuple, Notification] = {}
     for n in rows:
         fresh.setdefault((n.recipient_id, n.event_key), n)
-    return [n for key, n in fresh.items() if key not in seen]
+    return [n for key, n in fresh.items() if key not in sent]
 
 
 def save_new(rows: Sequence[Notification]) -> list[Notification]:
