@@ -12,6 +12,7 @@ UNIT = OpenApiParameter(
     "unit", str, description="Mã đơn vị trong phạm vi của bạn; bỏ trống khi bạn chỉ có một đơn vị gốc."
 )
 YEAR = OpenApiParameter("year", int, description="Năm (mặc định: năm nay).")
+ANY_YEAR = OpenApiParameter("year", int, description="Năm (mặc định: mọi năm).")
 
 
 def unit_of(request) -> Organization:
@@ -26,9 +27,14 @@ def unit_of(request) -> Organization:
 
 
 def year_of(request) -> int:
+    return optional_year(request) or date.today().year
+
+
+def optional_year(request) -> int | None:
+    """``?year=`` checked as the report form checks it; None when left out."""
     raw = request.query_params.get("year", "").strip()
     if not raw:
-        return date.today().year
+        return None
     if not raw.isdigit() or not 2000 <= int(raw) <= 2100:
         raise ValidationError({"year": [f"Năm “{raw}” không hợp lệ (2000–2100)."]})
     return int(raw)

@@ -5,7 +5,7 @@ from rest_framework import generics
 
 from evaluations.recognition.selectors import registrations
 
-from .params import YEAR
+from .params import ANY_YEAR, optional_year
 from .serializers import RegistrationSerializer
 from .units import TreeOrder
 
@@ -17,7 +17,7 @@ class ById(TreeOrder):
 @extend_schema(
     summary="Đăng ký và công nhận “3 chủ động”",
     description="Các đăng ký của đoàn cơ sở trong phạm vi, kèm quyết định công nhận (nếu có).",
-    parameters=[YEAR],
+    parameters=[ANY_YEAR],
 )
 class RegistrationList(generics.ListAPIView):
     serializer_class = RegistrationSerializer
@@ -25,5 +25,5 @@ class RegistrationList(generics.ListAPIView):
 
     def get_queryset(self):
         qs = registrations(self.request.user).select_related("campaign", "organization", "decision")
-        year = self.request.query_params.get("year", "")
-        return qs.filter(campaign__year=int(year)) if year.isdigit() else qs
+        year = optional_year(self.request)
+        return qs if year is None else qs.filter(campaign__year=year)

@@ -29,3 +29,9 @@ def test_it_gives_the_fieldwork_tallies_of_the_staff_one_may_see(tree, users, be
         2, 1, tree.province.code,
     )  # fmt: skip
     assert bearer(users.outsider).get(f"/api/v1/fieldwork/?year={YEAR}").json() == []
+
+
+def test_it_refuses_a_bad_year_in_vietnamese(tree, users, bearer):
+    response = bearer(users.district_approver).get("/api/v1/recognition/?year=1999")
+    assert response.status_code == 400
+    assert response.json()["year"] == ["Năm “1999” không hợp lệ (2000–2100)."]
