@@ -5,13 +5,9 @@ from rest_framework import generics
 
 from evaluations.recognition.selectors import registrations
 
+from .paging import NewestFirst
 from .params import ANY_YEAR, optional_year
 from .serializers import RegistrationSerializer
-from .units import TreeOrder
-
-
-class ById(TreeOrder):
-    ordering = "-id"
 
 
 @extend_schema(
@@ -21,7 +17,7 @@ class ById(TreeOrder):
 )
 class RegistrationList(generics.ListAPIView):
     serializer_class = RegistrationSerializer
-    pagination_class = ById
+    pagination_class = NewestFirst
 
     def get_queryset(self):
         qs = registrations(self.request.user).select_related("campaign", "organization", "decision")

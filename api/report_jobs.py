@@ -1,7 +1,6 @@
 """Report jobs: request one (the one write of the API), poll it, download its file, all through
 the reports app's own service, selectors and stored-file streaming, as the report page does."""
 
-from django.core.exceptions import PermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema
@@ -14,14 +13,14 @@ from organizations.scoping import get_org_or_404
 from organizations.views_helpers import stream_stored
 from reports import selectors, services
 
-from .recognition import ById
+from .paging import NewestFirst
 from .serializers import ReportJobSerializer, ReportRequestSerializer
 
 
 @extend_schema(summary="Báo cáo của tôi", description="Các báo cáo bạn đã yêu cầu, mới nhất trước.")
 class ReportJobList(generics.ListCreateAPIView):
     serializer_class = ReportJobSerializer
-    pagination_class = ById
+    pagination_class = NewestFirst
 
     def get_queryset(self):
         return selectors.my_jobs(self.request.user)
@@ -36,15 +35,13 @@ class ReportJobList(generics.ListCreateAPIView):
         form = ReportRequestSerializer(data=request.data)
         form.is_valid(raise_exception=True)
         data = form.validated_data
-        root = get_org_or_404(request.user, data["root"])
+        root = get_org_or_404(request.user, data["root"])  # outside the scope: 404, as the page
         try:
             job = services.request_job(
                 kind=data["kind"], root=root, year=data["year"], years=data.get("years"), by=request.user
             )
         except DjangoValidationError as exc:
             raise ValidationError({"detail": exc.messages}) from None
-        except PermissionDenied as exc:
-            raise ValidationError({"root": [str(exc)]}) from None
         body = ReportJobSerializer(job, context={"request": request}).data
         return Response(body, status=status.HTTP_201_CREATED)
 

@@ -3,18 +3,11 @@ per-row counting: DESIGN.md)."""
 
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import generics
-from rest_framework.pagination import CursorPagination
 
 from organizations.scoping import get_org_or_404, visible_orgs
 
+from .paging import TreeOrder
 from .serializers import UnitSerializer
-
-
-class TreeOrder(CursorPagination):
-    """Keyset paging in tree order: the same two queries on the last page as on the first."""
-
-    ordering = "path"
-    page_size = 100
 
 
 def _units(user):
