@@ -1,28 +1,35 @@
-"""One Excel workbook per report (issue 5): a cover sheet, then a sheet per table.
+"""One Excel workbook per report (issues 5 and 15): a cover sheet, then a sheet per table, each
+printed as a signed document (``xlsx_layout``: letterhead, title, unit and year, signature block,
+landscape A4 one page wide, repeated header row, page numbers).
 
 openpyxl in write_only mode (DESIGN.md: never the in-memory mode for large outputs); Vietnamese
-headers; "#,##0" and "0.0%" number formats; frozen header rows; totals rows checked against the
-sum of their rows; text that starts with = + - @ stays text (formula injection, CSV/Excel
-"DDE" attacks: a cell typed as a string with a quote prefix is never evaluated)."""
+headers; "#,##0", "0.0%" (the one rate format) and dd/mm/yyyy date cells; frozen header rows;
+totals rows checked against the sum of their rows; sheet names cut between words; text that
+starts with = + - @ stays text (formula injection, CSV/Excel "DDE" attacks: a cell typed as a
+string with a quote prefix is never evaluated)."""
 
 import re
 from collections.abc import Iterable
-from datetime import datetime
+from dataclasses import dataclass
+from datetime import date, datetime
 
 from django.utils import timezone
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Alignment, Font, PatternFill
-from openpyxl.utils import get_column_letter
 
 from organizations.reporting import ReportData, Table
 from organizations.xlsx import safe_cell
 
+from . import xlsx_layout
+from .xlsx_layout import BOLD
+
 INT_FORMAT = "#,##0"
-PERCENT_FORMAT = "0.0%"
+PERCENT_FORMAT = "0.0%"  # the one rate format of every sheet
+DATE_FORMAT = "dd/mm/yyyy"
+COVER_WIDTHS = (22, 70, 40)  # label, value (the narrative's clauses overflow into the third)
 HEADER_FONT = Font(bold=True, color="FFFFFF")
 HEADER_FILL = PatternFill("solid", fgColor="0B4EA2")
-BOLD = Font(bold=True)
 WRAP = Alignment(wrap_text=True, vertical="center")
 _BAD_SHEET_CHARS = re.compile(r"[\[\]:*?/\\]")
 
@@ -43,15 +50,25 @@ def check_totals(table: Table) -> None:
             raise TotalsMismatch(f"Bảng “{table.title}”, cột “{table.columns[i]}”: tổng {value} ≠ {column}.")
 
 
+def cut_words(text: str, limit: int) -> str:
+    """``text`` within ``limit`` characters, cut between words, never inside one or inside an
+    open parenthesis ("Tập thể lãnh đạo (BCH-BT theo Đ" was a sheet name once)."""
+    if len(text) <= limit:
+        return text
+    cut = text[: limit + 1].rsplit(" ", 1)[0] if " " in text[: limit + 1] else text[:limit]
+    if cut.count("(") > cut.count(")"):
+        cut = cut[: cut.rindex("(")]
+    return cut.rstrip(" -–—,;(") or text[:limit]
+
+
 def sheet_title(wanted: str, taken: set[str]) -> str:
-    """A legal, unique sheet name (≤ 31 characters, none of []:*?/\\)."""
+    """A legal, unique sheet name (≤ 31 characters, none of []:*?/\\), cut between words."""
     base = _BAD_SHEET_CHARS.sub("-", wanted).strip("'") or "Bảng"
-    base = base[:31]
-    name, n = base, 1
+    name, n = cut_words(base, 31), 1
     while name.lower() in taken:
         n += 1
         suffix = f" ({n})"
-        name = base[: 31 - len(suffix)] + suffix
+        name = cut_words(base, 31 - len(suffix)) + suffix
     taken.add(name.lower())
     return name
 
@@ -61,6 +78,8 @@ def _cell(ws, value, *, percent: bool = False, font: Font | None = None) -> Writ
     if percent and isinstance(value, int | float):
         cell.value = value / 100
         cell.number_format = PERCENT_FORMAT
+    elif isinstance(value, date):  # a real date, shown dd/mm/yyyy (a datetime is a date too)
+        cell.number_format = DATE_FORMAT
     elif isinstance(value, int) and not isinstance(value, bool):
         cell.number_format = INT_FORMAT
     if font is not None:
@@ -72,21 +91,49 @@ def _row(ws, values: Iterable, percent_columns: set[int] = frozenset(), font: Fo
     return [_cell(ws, v, percent=i in percent_columns, font=font) for i, v in enumerate(values)]
 
 
-def _cover(wb: Workbook, data: ReportData, by: str, generated_at: datetime, taken: set[str]) -> None:
+@dataclass(frozen=True)
+class Issue:
+    """What every sheet of one workbook prints in its letterhead and signature block."""
+
+    data: ReportData
+    by: str
+    generated_at: datetime
+
+    @property
+    def local(self) -> datetime:
+        at = self.generated_at
+        return timezone.localtime(at) if timezone.is_aware(at) else at
+
+    def head(self, ws, columns: int, title: str) -> int:
+        d = self.data
+        return xlsx_layout.head(
+            ws,
+            columns=columns,
+            unit_name=d.root_name,
+            unit_code=d.root_code,
+            title=title,
+            year=d.year,
+            day=self.local.date(),
+        )
+
+
+def _cover(wb: Workbook, issue: Issue, taken: set[str]) -> None:
+    data = issue.data
     ws = wb.create_sheet(sheet_title("Thông tin chung", taken))
-    ws.column_dimensions["A"].width = 22
-    ws.column_dimensions["B"].width = 110
-    ws.append([_cell(ws, data.title, font=Font(bold=True, size=14))])
-    ws.append([])
-    local = timezone.localtime(generated_at) if timezone.is_aware(generated_at) else generated_at
+    for letter, width in zip("ABC", COVER_WIDTHS, strict=True):
+        ws.column_dimensions[letter].width = width
+    xlsx_layout.print_setup(ws, header_row=None)
+    rows = issue.head(ws, len(COVER_WIDTHS), data.title)
     for label, value in (
         ("Đơn vị", f"{data.root_name} ({data.root_code})"),
         ("Năm", str(data.year or "")),  # a year is a label, not a quantity: never "2.026"
-        ("Thời điểm lập", local.strftime("%d/%m/%Y %H:%M")),
-        ("Người lập", by),
+        ("Thời điểm lập", issue.local.strftime("%d/%m/%Y %H:%M")),
+        ("Người lập", issue.by),
     ):
         ws.append([_cell(ws, label, font=BOLD), _cell(ws, value)])
+        rows += 1
     ws.append([])
+    rows += 1
     # One clause a row: a write-only sheet cannot size a row to a wrapped paragraph, and wrapped
     # text in a default-height row is drawn over its neighbours by LibreOffice.
     for paragraph in data.narrative:
@@ -94,15 +141,21 @@ def _cover(wb: Workbook, data: ReportData, by: str, generated_at: datetime, take
         for i, clause in enumerate(clauses):
             ws.append([None, _cell(ws, clause + (";" if i < len(clauses) - 1 else ""))])
         ws.append([])
+        rows += len(clauses) + 1
+    xlsx_layout.signature(ws, columns=len(COVER_WIDTHS), first_row=rows, by=issue.by)
 
 
-def _table_sheet(wb: Workbook, table: Table, taken: set[str]) -> None:
+def _table_sheet(wb: Workbook, table: Table, issue: Issue, taken: set[str]) -> None:
     check_totals(table)
     ws = wb.create_sheet(sheet_title(table.sheet or table.title, taken))
-    ws.freeze_panes = "A3"  # title and header rows stay in view
-    for i, column in enumerate(table.columns, start=1):
-        ws.column_dimensions[get_column_letter(i)].width = max(12, min(len(column) + 2, 40))
-    ws.append([_cell(ws, table.title, font=BOLD)])
+    columns = len(table.columns)
+    body = [*table.rows, *([table.total] if table.total is not None else [])]
+    header_row = xlsx_layout.HEAD_ROWS + 1
+    # A write-only sheet writes its widths, view and print setup with its first row: set them first.
+    xlsx_layout.fit_widths(ws, table.columns, body)
+    xlsx_layout.print_setup(ws, header_row=header_row)
+    ws.freeze_panes = f"A{header_row + 1}"  # the header row stays in view
+    issue.head(ws, columns, table.title)
     header = _row(ws, table.columns, font=HEADER_FONT)
     for cell in header:
         cell.fill = HEADER_FILL
@@ -112,13 +165,15 @@ def _table_sheet(wb: Workbook, table: Table, taken: set[str]) -> None:
         ws.append(_row(ws, row, table.percent_columns))
     if table.total is not None:
         ws.append(_row(ws, table.total, table.percent_columns, font=BOLD))
+    xlsx_layout.signature(ws, columns=columns, first_row=header_row + len(body), by=issue.by)
 
 
 def write_workbook(data: ReportData, target, *, by: str = "", generated_at: datetime | None = None) -> None:
     """Write ``data`` as .xlsx to ``target`` (a path or a binary file object)."""
     wb = Workbook(write_only=True)
     taken: set[str] = set()
-    _cover(wb, data, by, generated_at or timezone.now(), taken)
+    issue = Issue(data, by, generated_at or timezone.now())
+    _cover(wb, issue, taken)
     for table in data.tables:
-        _table_sheet(wb, table, taken)
+        _table_sheet(wb, table, issue, taken)
     wb.save(target)

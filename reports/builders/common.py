@@ -13,7 +13,7 @@ from django.db.models.functions import Substr
 from organizations import numbers
 from organizations.models import Organization
 from organizations.numbers import vn_decimal
-from organizations.text import vn_collated
+from organizations.text import vn_sort_key
 
 SELF = "__self__"
 
@@ -58,10 +58,11 @@ class ChildRows:
 
     def __init__(self, root: Organization):
         self.root = root
-        children = (
-            Organization.objects.filter(path__startswith=root.path, depth=root.depth + 1)
-            .only("path", "code", "name", "status")
-            .order_by(vn_collated("name"))
+        children = sorted(
+            Organization.objects.filter(path__startswith=root.path, depth=root.depth + 1).only(
+                "path", "code", "name", "status"
+            ),
+            key=lambda c: vn_sort_key(c.name),  # "số 2" before "số 10", on SQLite too
         )
         self.units = {c.path: RowUnit(c.path, c.code, c.name) for c in children}
         self.active = {c.path for c in children if c.status == Organization.Status.ACTIVE}

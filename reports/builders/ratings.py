@@ -58,6 +58,14 @@ NOUN = {
     SubjectType.COLLECTIVE: "tập thể lãnh đạo (BCH)",
     SubjectType.MEMBER: "đoàn viên",
 }
+# Short sheet names (a sheet name holds 31 characters): "Tập thể lãnh đạo (BCH-BTV)…" was cut.
+SHEET = {
+    SubjectType.BRANCH: "Chi đoàn",
+    SubjectType.GRASSROOTS: "Đoàn cơ sở",
+    SubjectType.UPPER: "Đoàn cấp trên cơ sở",
+    SubjectType.COLLECTIVE: "Tập thể lãnh đạo",
+    SubjectType.MEMBER: "Đoàn viên",
+}
 PHRASE = {
     RatingLevel.HTXSNV: "hoàn thành xuất sắc nhiệm vụ",
     RatingLevel.HTTNV: "hoàn thành tốt nhiệm vụ",
@@ -285,7 +293,7 @@ def _child_table(roll: Rollup, rows: ChildRows, year: int, subject: str) -> Tabl
         rows=body,
         total=["", "Tổng cộng", *total.cells()],
         percent_columns=_rate_columns(2),
-        sheet=f"{label[:24]} theo ĐV",
+        sheet=f"{SHEET[subject]} theo ĐV",
     )
 
 
@@ -387,17 +395,23 @@ def _fraction(n: int, t: Tally) -> str:
 
 def subject_sentence(root_name: str, year: int, subject: str, t: Tally) -> str:
     """The paragraph "Năm 2025, X có 468/2.294 chi đoàn được công nhận hoàn thành xuất sắc nhiệm vụ, đạt tỷ lệ
-    20,4%; …" a report to the central body uses (seed 000)."""
+    20,4%; …" a report to the central body uses (seed 000), naming only the levels that occur
+    (a "0/2.294 … (0,0%)" clause reads as noise) and the not rated only when some are."""
     noun = NOUN[subject]
-    first, *others = LEVEL_ORDER
-    parts = [
-        f"Năm {year}, {root_name} có {_fraction(t.levels[0], t)} {noun} được công nhận {PHRASE[first]}, "
-        f"đạt tỷ lệ {vn_percent(rate(t.levels[0], t.total))}"
-    ]
-    for i, lv in enumerate(others, start=1):
-        parts.append(f"{_fraction(t.levels[i], t)} {noun} {PHRASE[lv]} ({vn_percent(rate(t.levels[i], t.total))})")
-    parts.append(f"{vn_int(t.residual)} {noun} chưa xếp loại ({vn_percent(rate(t.residual, t.total))})")
-    return "; ".join(parts) + "."
+    opening = f"Năm {year}, {root_name} có "
+    parts = []
+    for i, lv in enumerate(LEVEL_ORDER):
+        n = t.levels[i]
+        if not n:
+            continue
+        pct = vn_percent(rate(n, t.total))
+        if i == 0:
+            parts.append(f"{_fraction(n, t)} {noun} được công nhận {PHRASE[lv]}, đạt tỷ lệ {pct}")
+        else:
+            parts.append(f"{_fraction(n, t)} {noun} {PHRASE[lv]} ({pct})")
+    if t.residual:
+        parts.append(f"{vn_int(t.residual)} {noun} chưa xếp loại ({vn_percent(rate(t.residual, t.total))})")
+    return opening + "; ".join(parts) + "."
 
 
 def comparison_sentence(subject: str, before_year: int, before: Tally, now: Tally) -> str:
@@ -415,12 +429,12 @@ def _narrative(root: Organization, roll: Rollup, year: int, years: list[int]) ->
     previous = [y for y in years if y < year]
     for subject in SUBJECT_ORDER:
         t = roll.total(year, subject)
-        if not t.total:
+        if not t.rated:  # a subject type nobody rated has nothing to report ("643 … chưa xếp loại (100,0%)")
             continue
         text = subject_sentence(root.name, year, subject, t)
         if previous:
             before = roll.total(previous[-1], subject)
-            if before.total:
+            if before.rated:  # a year nobody rated this subject compares nothing
                 text += " " + comparison_sentence(subject, previous[-1], before, t)
         paragraphs.append(text)
     if not paragraphs:

@@ -17,20 +17,27 @@ def _read(data: ReportData, **kwargs):
     return load_workbook(buffer)
 
 
+HEADER_ROW = 7  # under the letterhead (2 rows), a blank, the title, the unit and a blank
+
+
+def _column(ws, letter: str) -> list:
+    return [c.value for c in ws[letter]]
+
+
 def test_the_file_matches_the_page(done_job):
     data = from_json(done_job.result)
     wb = load_workbook(done_job.file.path)
     cover, *sheets = wb.worksheets
-    assert cover["A1"].value == data.title
-    assert [cover["A3"].value, cover["B3"].value] == ["Đơn vị", "Tỉnh đoàn Thái Nguyên (T1)"]
-    assert cover["B4"].value == "2025" and cover["B6"].value == "canbo.tinh"  # no full name: the username
+    assert cover["A4"].value == data.title
+    assert [cover["A7"].value, cover["B7"].value] == ["Đơn vị", "Tỉnh đoàn Thái Nguyên (T1)"]
+    assert cover["B8"].value == "2025" and cover["B10"].value == "canbo.tinh"  # no full name: the username
     assert len(sheets) == len(data.tables)
     for ws, table in zip(sheets, data.tables, strict=True):
-        assert ws["A1"].value == table.title and ws.freeze_panes == "A3"
-        values = [list(r) for r in ws.iter_rows(min_row=2, values_only=True)]
-        assert values[0] == table.columns
+        assert ws["A4"].value == table.title and ws.freeze_panes == f"A{HEADER_ROW + 1}"
         expected = [*table.rows, *([table.total] if table.total else [])]
-        assert len(values) - 1 == len(expected)
+        last = HEADER_ROW + len(expected)
+        values = [list(r) for r in ws.iter_rows(min_row=HEADER_ROW, max_row=last, values_only=True)]
+        assert values[0] == table.columns
         for got, want in zip(values[1:], expected, strict=True):
             for i, (g, w) in enumerate(zip(got, want, strict=True)):
                 assert g == (pytest.approx(w / 100) if i in table.percent_columns else (w if w != "" else None))
@@ -39,18 +46,19 @@ def test_the_file_matches_the_page(done_job):
 def test_it_uses_number_formats_and_a_bold_totals_row(done_job):
     wb = load_workbook(done_job.file.path)
     ws = wb["Chi đoàn theo ĐV"]
-    header, first = ws[2], ws[3]
+    header, first = ws[HEADER_ROW], ws[HEADER_ROW + 1]
     assert header[0].value == "Mã đơn vị" and header[0].font.bold
     assert first[2].number_format == "#,##0" and first[4].number_format == "0.0%"
-    last = ws[ws.max_row]
-    assert last[1].value == "Tổng cộng" and last[1].font.bold
+    total = next(row for row in ws.iter_rows() if row[1].value == "Tổng cộng")
+    assert total[1].font.bold and total[2].font.bold
 
 
 def test_the_totals_row_equals_the_sum_of_its_rows(done_job):
     wb = load_workbook(done_job.file.path)
     ws = wb["Đoàn viên theo ĐV"]
-    rows = list(ws.iter_rows(min_row=3, values_only=True))
-    body, total = rows[:-1], rows[-1]
+    rows = list(ws.iter_rows(min_row=HEADER_ROW + 1, values_only=True))
+    end = next(i for i, r in enumerate(rows) if r[1] == "Tổng cộng")
+    body, total = rows[:end], rows[end]
     for i in (2, 3, 5, 7, 9, 11):
         assert total[i] == sum(r[i] for r in body)
 
@@ -70,10 +78,10 @@ def test_text_cells_never_become_formulas():
         )
     )
     cover, ws = wb.worksheets
-    for row, text in zip(ws.iter_rows(min_row=3, max_row=7), nasty, strict=True):
+    for row, text in zip(ws.iter_rows(min_row=HEADER_ROW + 1, max_row=HEADER_ROW + 5), nasty, strict=True):
         assert row[0].value == text and row[0].data_type == "s" and row[0].quotePrefix
-    assert cover["A1"].data_type == "s" and cover["A1"].value.startswith("=")
-    assert cover["B3"].data_type == "s"
+    assert cover["A4"].data_type == "s" and cover["A4"].value.startswith("=")
+    assert cover["B7"].data_type == "s"
 
 
 def test_a_wrong_totals_row_is_refused():

@@ -85,6 +85,15 @@ def test_it_writes_the_narrative_a_report_to_the_central_body_uses(report):
     assert "So với năm 2024 (0/3, 0,0%), tỷ lệ chi đoàn hoàn thành xuất sắc nhiệm vụ tăng 33,3 điểm phần trăm." in text
 
 
+def test_the_narrative_names_only_the_levels_that_occur_and_the_subjects_rated(report):
+    text = " ".join(report.narrative)
+    clauses = [c for p in report.narrative for sentence in p.split(". ") for c in sentence.split("; ")]
+    assert not [c for c in clauses if c.startswith("0/") or " có 0/" in c]  # no "0/2.294 … (0,0%)" clause
+    assert "So với năm 2024 (0/2" not in text  # no đoàn cơ sở was rated in 2024: nothing to compare
+    assert "không hoàn thành nhiệm vụ (16,7%)" in text  # a level that occurs stays
+    assert "tập thể lãnh đạo" not in text  # no BCH was rated: no "3 … chưa xếp loại (100,0%)"
+
+
 def test_it_draws_the_distribution_per_child_and_the_trend(report):
     bars, line = report.charts
     assert bars.kind == "stacked-bar" and sorted(bars.labels) == ["Huyện đoàn Đại Từ", "Đoàn trường Cao đẳng Sư phạm"]
