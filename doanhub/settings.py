@@ -260,7 +260,10 @@ SERVER_EMAIL = os.environ.get("SERVER_EMAIL", DEFAULT_FROM_EMAIL)
 # sources the daily reminders read; the schedule when a period has no ReminderPolicy row.
 DOANHUB_SITE_URL = os.environ.get("DOANHUB_SITE_URL", "http://127.0.0.1:8000").rstrip("/")
 DOANHUB_NOTIFICATION_CHANNELS = env_list("DOANHUB_NOTIFICATION_CHANNELS", "notifications.channels.EmailChannel")
-DOANHUB_REMINDER_SOURCES = ["evaluations.reminders.rating_obligations"]
+DOANHUB_REMINDER_SOURCES = [
+    "evaluations.reminders.rating_obligations",
+    "evaluations.recognition.reminders.recognition_obligations",
+]
 DOANHUB_REMINDER_DAYS_BEFORE = [int(d) for d in env_list("DOANHUB_REMINDER_DAYS_BEFORE", "7,3,1")]
 DOANHUB_REMINDER_OVERDUE_EVERY = int(os.environ.get("DOANHUB_REMINDER_OVERDUE_EVERY", "7"))
 DOANHUB_ESCALATE_AFTER_DAYS = int(os.environ.get("DOANHUB_ESCALATE_AFTER_DAYS", "3"))

@@ -1,8 +1,10 @@
-"""The rating period of tests/evaluations (chi đoàn deadline 31/10/2026, cơ sở 10/11/2026)."""
+"""The rating period of tests/evaluations (chi đoàn deadline 31/10/2026, cơ sở 10/11/2026) and the
+"3 chủ động" campaign of tests/recognition."""
 
 import pytest
 
 from tests.evaluations.conftest import make_period
+from tests.recognition.conftest import _media, campaign, district_staff, flow, year  # noqa: F401  (the campaign fixtures)
 
 
 @pytest.fixture
