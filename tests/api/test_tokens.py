@@ -90,3 +90,10 @@ def test_a_token_of_a_deactivated_user_is_refused(tree, users):
     users.district_approver.is_active = False
     users.district_approver.save()
     assert _client(secret).get("/api/v1/units/").status_code == 401
+
+
+def test_a_token_loses_what_its_user_no_longer_holds(tree, users):
+    _, secret = create_token(user=users.district_approver, name="Công cụ", days=30)
+    assert _client(secret).get(f"/api/v1/units/{tree.district.code}/").status_code == 200
+    users.district_approver.posts.update(ended_on=timezone.localdate())  # the post ended today
+    assert _client(secret).get(f"/api/v1/units/{tree.district.code}/").status_code == 404
