@@ -75,6 +75,13 @@ def test_it_answers_401_to_anonymous_requests(ratings, anon, endpoint):
     response = anon.get(endpoint.format(code=ratings.province.code, job=1))
     assert response.status_code == 401
     assert response["WWW-Authenticate"] == "Bearer"
+    assert response.json()["detail"].startswith("Cần đăng nhập, hoặc gửi mã truy cập cá nhân")
+
+
+def test_it_refuses_writes_other_than_a_report_request(ratings, users, bearer):
+    response = bearer(users.province_staff).delete(f"/api/v1/units/{ratings.province.code}/")
+    assert response.status_code == 405
+    assert "không nhận phương thức DELETE" in response.json()["detail"]
 
 
 def test_the_browser_session_acts_with_the_same_scope(ratings, users, session):

@@ -14,6 +14,7 @@ def test_it_throttles_each_token_on_its_own(tree, users, bearer, three_a_minute)
     assert [first.get("/api/v1/units/").status_code for _ in range(3)] == [200, 200, 200]
     refused = first.get("/api/v1/units/")
     assert refused.status_code == 429 and "Retry-After" in refused
+    assert "Mã truy cập này gửi quá nhiều yêu cầu; thử lại sau" in refused.json()["detail"]
     assert second.get("/api/v1/units/").status_code == 200  # another token: its own budget
 
 

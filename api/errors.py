@@ -1,0 +1,16 @@
+"""DRF's own refusals in Vietnamese (its "vi" catalogue leaves these in English), naming what to do."""
+
+from rest_framework import exceptions
+from rest_framework.views import exception_handler
+
+
+def vietnamese_errors(exc, context):
+    if isinstance(exc, exceptions.NotAuthenticated):
+        exc.detail = "Cần đăng nhập, hoặc gửi mã truy cập cá nhân: Authorization: Bearer <mã>."
+    elif isinstance(exc, exceptions.Throttled):
+        exc.detail = f"Mã truy cập này gửi quá nhiều yêu cầu; thử lại sau {exc.wait or 1:.0f} giây."
+    elif isinstance(exc, exceptions.MethodNotAllowed):
+        exc.detail = (
+            f"Địa chỉ này không nhận phương thức {context['request'].method}: API chỉ đọc, trừ yêu cầu báo cáo."
+        )
+    return exception_handler(exc, context)
