@@ -21,9 +21,14 @@ from .widgets import LookupWidget, TextWidget, peek_text
 from .xlsxreader import ROW
 
 
-def _lookup(rows, *attrs) -> dict:
-    """Rows findable by code or by (diacritic-free) name, as people type either."""
-    return {fold(getattr(row, attr)): row for row in rows for attr in attrs}
+def _named_by_officers(widget: LookupWidget, column: str, queryset) -> str:
+    """Points ``widget`` at the rows (by code, name or alias, folded; one query) and returns the
+    words an error offers for ``column``: the officers' words, never the internal codes."""
+    rows = list(queryset)
+    widget.table = queryset.model.lookup_table(rows)
+    accepted = ", ".join(word for row in rows for word in row.words())
+    widget.unknown = f"{column} “{{value}}” không rõ: dùng một trong {accepted}."
+    return accepted
 
 
 class UnitResource(ImportResource):
@@ -42,10 +47,8 @@ class UnitResource(ImportResource):
 
     def prepare(self, dataset) -> None:
         levels = self.fields["level"].widget
-        levels.table = _lookup(Level.objects.prefetch_related("allowed_parents"), "code", "name")
-        levels.unknown = "Không có cấp “{value}” (ví dụ: chi-doan, co-so, huyen, tinh)."
-        kinds = self.fields["kind"].widget
-        kinds.table, kinds.unknown = _lookup(UnitKind.objects.all(), "code", "name"), "Không có loại hình “{value}”."
+        self.level_words = _named_by_officers(levels, "Cấp", Level.objects.prefetch_related("allowed_parents"))
+        _named_by_officers(self.fields["kind"].widget, "Loại hình", UnitKind.objects.all())
         records = [dict(zip(dataset.headers, values, strict=True)) for values in dataset]
         self.in_file: dict[str, dict] = {}  # code -> its first row: number, level, parent code
         self.repeated: dict[int, int] = {}
@@ -79,10 +82,9 @@ class UnitResource(ImportResource):
         error = self._check_update(unit) if unit.pk else self._check_create(unit)
         return [error] if error else []
 
-    @staticmethod
-    def _missing(unit) -> list[tuple[str, str]]:
+    def _missing(self, unit) -> list[tuple[str, str]]:
         missing = [("code", "Chưa nhập mã đơn vị."), ("name", "Chưa nhập tên đơn vị.")]
-        missing.append(("level", "Chưa nhập cấp (ví dụ: chi-doan, co-so, huyen, tinh)."))
+        missing.append(("level", f"Chưa nhập cấp (dùng một trong {self.level_words})."))
         return [
             (name, message) for name, message in missing if not getattr(unit, name + ("_id" if name == "level" else ""))
         ]

@@ -174,7 +174,8 @@ class LookupWidget(widgets.Widget):
             return None
         found = self.table.get(fold(text))
         if found is None:
-            raise ValueError(self.unknown.format(value=text))
+            # not str.format: ``unknown`` may list words an administrator typed, braces and all
+            raise ValueError(self.unknown.replace("{value}", text))
         if isinstance(found, str):  # known, but refused here (outside scope, dissolved…)
             raise ValueError(found)
         return found

@@ -2,17 +2,41 @@
 organizations.services (the pages), which check the level rules, keep the summary counts and
 write the audit. Levels and kinds are lookup data an operator may add and rename."""
 
+from django import forms
 from django.contrib import admin
 from django.contrib.auth import get_user_model
 from django.contrib.auth.admin import UserAdmin
+from django.db import models
 from treebeard.admin import TreeAdmin
 
 from .admin_readonly import ReadOnlyAdmin, ReadOnlyMixin
 from .models import AuditEntry, Level, Organization, Post, UnitKind
 
 
+class AliasesField(forms.CharField):
+    """A level's or kind's aliases, one a line, as an operator types a list (not JSON)."""
+
+    widget = forms.Textarea(attrs={"rows": 4})
+
+    def __init__(self, *, encoder=None, decoder=None, **kwargs):  # JSONField's, unused for lines
+        super().__init__(**kwargs)
+
+    def prepare_value(self, value):
+        return "\n".join(value) if isinstance(value, list) else value
+
+    def to_python(self, value):
+        return [line for line in (super().to_python(value) or "").splitlines() if line.strip()]
+
+
 class LookupAdmin(admin.ModelAdmin):
-    """Add and edit, never delete: units, policies and cadre limits point at these rows."""
+    """Add and edit, never delete: units, policies and cadre limits point at these rows. Aliases
+    are checked by the model's ``clean`` (one word, one row)."""
+
+    formfield_overrides = {models.JSONField: {"form_class": AliasesField}}
+
+    @admin.display(description="tên gọi khác")
+    def alias_list(self, obj) -> str:
+        return ", ".join(obj.aliases)
 
     def has_delete_permission(self, request, obj=None):
         return False
@@ -20,7 +44,7 @@ class LookupAdmin(admin.ModelAdmin):
 
 @admin.register(Level)
 class LevelAdmin(LookupAdmin):
-    list_display = ("code", "name", "rank", "is_branch", "is_grassroots")
+    list_display = ("code", "name", "alias_list", "rank", "is_branch", "is_grassroots")
     filter_horizontal = ("allowed_parents",)
 
     def get_readonly_fields(self, request, obj=None):
@@ -31,7 +55,7 @@ class LevelAdmin(LookupAdmin):
 
 @admin.register(UnitKind)
 class UnitKindAdmin(LookupAdmin):
-    list_display = ("code", "name")
+    list_display = ("code", "name", "alias_list")
 
 
 @admin.register(Organization)

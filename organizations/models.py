@@ -4,14 +4,49 @@ and the audit trail every app writes to."""
 from django.conf import settings
 from django.contrib.contenttypes.fields import GenericForeignKey
 from django.contrib.contenttypes.models import ContentType
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 from treebeard.mp_tree import MP_Node
 
 from .fields import PathField
+from .text import clean_text, fold
 
 
-class Level(models.Model):
+class NamedByOfficers(models.Model):
+    """A lookup row named in an import's cell by its code, its name or one of its ``aliases``, the
+    words officers type ("Huyện đoàn", "Quận đoàn" for the district level), matched folded (case,
+    diacritics, spaces). Aliases are data an administrator edits; one word names one row only."""
+
+    aliases = models.JSONField(
+        "tên gọi khác", default=list, blank=True, help_text="mỗi dòng một tên, như cán bộ gõ trong tệp nhập"
+    )
+
+    class Meta:
+        abstract = True
+
+    def words(self) -> list[str]:
+        """What an import names this row by, as an error lists them: its aliases, else its name."""
+        return list(self.aliases) or [self.name]
+
+    @classmethod
+    def lookup_table(cls, rows) -> dict:
+        """Folded code, name and alias -> row, for reading a whole file's cells without queries."""
+        return {fold(word): row for row in rows for word in (row.code, row.name, *row.aliases)}
+
+    def clean(self):
+        super().clean()
+        kept = {}  # folded -> the first spelling typed: "Trường" and "trường" are one word
+        for word in filter(None, (clean_text(w) for w in self.aliases if isinstance(w, str))):
+            kept.setdefault(fold(word), word)
+        self.aliases = list(kept.values())
+        taken = self.lookup_table(type(self).objects.exclude(pk=self.pk))
+        clashes = [f"“{word}” đã là tên của “{taken[fold(word)].name}”" for word in self.aliases if fold(word) in taken]
+        if clashes:
+            raise ValidationError({"aliases": f"Mỗi tên chỉ gọi một {self._meta.verbose_name}: {'; '.join(clashes)}."})
+
+
+class Level(NamedByOfficers):
     """A level of the tree (Trung ương, tỉnh, huyện, cơ sở, chi đoàn cơ sở, chi đoàn).
 
     Rows, not fixed depths: the 2025 reform removed the district level in many provinces, so a
@@ -37,7 +72,7 @@ class Level(models.Model):
         return self.name
 
 
-class UnitKind(models.Model):
+class UnitKind(NamedByOfficers):
     """Loại hình: địa bàn dân cư, cơ quan, doanh nghiệp, trường học, lực lượng vũ trang, …"""
 
     code = models.SlugField("mã loại hình", max_length=30, unique=True)
