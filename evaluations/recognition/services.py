@@ -22,7 +22,7 @@ from organizations import audit
 from organizations.models import Organization, Post
 from organizations.text import is_blank
 
-from . import rules
+from . import notices, rules
 from .models import (
     CRITERIA_VARIANTS,
     Campaign,
@@ -313,6 +313,7 @@ def registration_return(*, registration: Registration, reason: str, by) -> Regis
     if is_blank(reason):
         raise ValidationError("Cần ghi lý do trả lại để đoàn cơ sở bổ sung.")
     _move(registration, Status.RETURNED, action="return", by=by, reason=reason.strip())
+    notices.registration_returned(registration, reason.strip())
     return registration
 
 
@@ -475,6 +476,7 @@ def decision_issue(
             reason=f"{decision}{': ' + reg.decision_reason if reg.decision_reason else ''}",
             extra=("decision", "decision_reason"),
         )
+        notices.registration_decided(reg, decision)
     return decision
 
 

@@ -42,3 +42,24 @@ def test_a_district_that_has_not_reported_is_reminded_then_the_province_hears(
     digests = [n for n in run(campaign.report_deadline + timedelta(days=3)) if n.kind == Kind.ESCALATION]
     assert {n.unit.pk for n in digests} == {tree.province.pk}
     assert f"- {tree.district.name}: quá hạn 3 ngày" in digests[0].body
+
+
+def test_a_decision_reaches_the_grassroots_inbox(login, tree, users, flow, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):
+        reg, decision = flow.decided(recognised=False)
+    [n] = Notification.objects.filter(recipient=users.grassroots_secretary, kind=Kind.DECIDED)
+    assert n.title == f"{tree.grassroots.name} không được công nhận “3 chủ động” ({decision})"
+    assert n.body == "Lý do: Chưa đạt" and n.link == f"/3-chu-dong/dang-ky/{reg.pk}/"
+    assert n.title in login(users.grassroots_secretary).get("/").content.decode()
+
+
+def test_a_returned_registration_tells_the_grassroots_why(
+    users, flow, district_staff, django_capture_on_commit_callbacks
+):
+    from evaluations.recognition import services
+
+    reg = flow.submitted()
+    with django_capture_on_commit_callbacks(execute=True):
+        services.registration_return(registration=reg, reason="Thiếu kế hoạch tiêu chí 2", by=users.district_approver)
+    [n] = Notification.objects.filter(recipient=users.grassroots_secretary, kind=Kind.RETURNED)
+    assert n.body == "Lý do: Thiếu kế hoạch tiêu chí 2" and "bị trả lại để bổ sung" in n.title
