@@ -5,12 +5,20 @@ from drf_spectacular.utils import extend_schema
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from evaluations.models import LEVEL_ORDER
 from reports.builders import ratings
+from reports.services import snapshot
 
 from .params import UNIT, YEAR, unit_of, year_of
 from .serializers import RollupSerializer, SubjectTallySerializer
 
-LEVEL_KEYS = ["htxsnv", "httnv", "htnv", "khtnv"]
+LEVEL_KEYS = [level.value.lower() for level in LEVEL_ORDER]  # the order of Tally.levels
+
+
+def _rollup(root, year: int):
+    """The builder's passes in one consistent snapshot, as the report job reads them."""
+    with snapshot():
+        return ratings.rollup(root, [year])
 
 
 def tally_fields(t: "ratings.Tally") -> dict:
@@ -26,7 +34,7 @@ class RatingList(APIView):
     )
     def get(self, request):
         root, year = unit_of(request), year_of(request)
-        roll, _, _ = ratings.rollup(root, [year])
+        roll, _, _ = _rollup(root, year)
         body = [
             {"year": year, "subject_type": subject.value, **tally_fields(roll.total(year, subject))}
             for subject in ratings.SUBJECT_ORDER
@@ -43,7 +51,7 @@ class RollupDetail(APIView):
     )
     def get(self, request):
         root, year = unit_of(request), year_of(request)
-        roll, rows, levels = ratings.rollup(root, [year])
+        roll, rows, levels = _rollup(root, year)
         keys = {key for (y, key, _), t in roll.by_child.items() if y == year and t.total}
         by_unit = [
             _row(year, subject, roll.by_child[(year, unit.key, subject)], unit=unit.code, unit_name=unit.name)
