@@ -1,22 +1,50 @@
 """Rosters and import templates as .xlsx, with the import's own Vietnamese headers so an export
 re-imports cleanly. Rosters are rendered by the import's own django-import-export resource and
 stream through ``xlsxwriter`` (every cell text, so a value starting with = + - @ is never a
-formula); the small templates use openpyxl's write-only mode."""
+formula, except dates, which are real date cells), under a title, the unit and the day of the
+export (issue 15: a roster printed or sent is a document); the small templates use openpyxl's
+write-only mode."""
 
+from django.utils import timezone
 from openpyxl import Workbook
 
 from . import xlsxwriter
 from .importers import UNIT_HEADERS
 from .importing import get_importer
 from .resources import MemberResource
+from .widgets import DateWidget
+
+TITLE = "DANH SÁCH ĐOÀN VIÊN"
 
 
-def export_members(queryset, out) -> int:
-    """Write the members of ``queryset`` to ``out`` (a path or binary file); returns the row count.
-    The same resource as the import renders every cell, so the file re-imports as it is."""
+def title_rows(unit=None) -> list[str]:
+    """What the roster is, whose, and when: the rows above its header."""
+    rows = [TITLE]
+    if unit is not None:
+        rows.append(f"Đơn vị: {unit.name} ({unit.code})")
+    rows.append(f"Ngày xuất: {timezone.localdate():%d/%m/%Y}")
+    return rows
+
+
+def _cells(resource: MemberResource, queryset):
+    """The resource's rows, with each date as a date (a real date cell) rather than its text."""
+    fields = resource.get_export_fields()
+    dates = [isinstance(field.widget, DateWidget) for field in fields]
+    for member in queryset.select_related("branch").iterator(5000):
+        yield [
+            field.get_value(member) if is_date else field.export(member)
+            for field, is_date in zip(fields, dates, strict=True)
+        ]
+
+
+def export_members(queryset, out, *, unit=None) -> int:
+    """Write the members of ``queryset`` (of ``unit``, named above the header) to ``out`` (a path
+    or binary file); returns the row count. The same resource as the import renders every cell,
+    so the file re-imports as it is."""
     resource = MemberResource()
-    rows = resource.rows(queryset.order_by("branch__path", "name_folded", "pk"))
-    return xlsxwriter.write(out, sheet="Đoàn viên", headers=resource.get_export_headers(), rows=rows)
+    rows = _cells(resource, queryset.order_by("branch__path", "name_folded", "pk"))
+    headers = resource.get_export_headers()
+    return xlsxwriter.write(out, sheet="Đoàn viên", headers=headers, rows=rows, title_rows=title_rows(unit))
 
 
 def template(kind: str, out) -> None:

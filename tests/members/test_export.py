@@ -15,6 +15,11 @@ def _sheet(content: bytes):
     return load_workbook(io.BytesIO(content)).worksheets[0]
 
 
+def _header_row(sheet) -> int:
+    """The roster's header sits under its title rows."""
+    return next(row[0].row for row in sheet.iter_rows() if row[0].value == MEMBER_REQUIRED[0])
+
+
 def test_the_export_reimports_cleanly_and_changes_nothing(tree, tmp_path):
     for member in Member.objects.all():  # the shared factory's admission dates may be under 16
         member.admitted_on = member.birth_date.replace(year=member.birth_date.year + 18)
@@ -41,9 +46,9 @@ def test_text_that_looks_like_a_formula_stays_text(tree, users, login):
     response = login(users.secretary).get(reverse("members:export", args=[tree.branch.code]))
     assert response["Content-Disposition"].startswith('attachment; filename="doan-vien-T1-H1-CS1-CD1.xlsx"')
     sheet = _sheet(b"".join(response.streaming_content))
-    headers = [c.value for c in sheet[1]]
+    headers = [c.value for c in sheet[_header_row(sheet)]]
     assert headers[: len(MEMBER_REQUIRED)] == MEMBER_REQUIRED
-    cells = [c for row in sheet.iter_rows(min_row=2) for c in row]
+    cells = [c for row in sheet.iter_rows(min_row=_header_row(sheet) + 1) for c in row]
     assert not [c for c in cells if c.data_type == "f"]
     assert '=HYPERLINK("http://x")' in [c.value for c in cells]
 
@@ -52,9 +57,10 @@ def test_the_export_follows_the_filters_and_scope(tree, users, login):
     client = login(users.province_staff)
     response = client.get(reverse("members:export", args=["T1"]), {"gender": "nu"})
     sheet = _sheet(b"".join(response.streaming_content))
-    genders = {row[2] for row in sheet.iter_rows(min_row=2, values_only=True)}
+    first = _header_row(sheet) + 1
+    genders = {row[2] for row in sheet.iter_rows(min_row=first, values_only=True)}
     assert genders == {"Nữ"}
-    codes = {row[4] for row in sheet.iter_rows(min_row=2, values_only=True)}
+    codes = {row[4] for row in sheet.iter_rows(min_row=first, values_only=True)}
     assert "T2-CS1-CD1" not in codes
 
 
