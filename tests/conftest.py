@@ -27,7 +27,11 @@ Role = Post.Role
 
 # Rows that data migrations write. A transactional test (browser, worker, concurrency) ends by
 # flushing every table, so the tests after it would find no levels: they are put back here.
-SEED_MIGRATIONS = ("organizations.migrations.0002_standard_levels", "members.migrations.0005_cadre_age_defaults")
+SEED_MIGRATIONS = (
+    "organizations.migrations.0002_standard_levels",
+    "organizations.migrations.0004_level_kind_aliases",
+    "members.migrations.0005_cadre_age_defaults",
+)
 
 
 @pytest.fixture(autouse=True)
