@@ -2,6 +2,8 @@
 named in DOANHUB_NOTIFICATION_CHANNELS also gets each batch of new notifications (a Zalo OA or
 SMS channel is one more class with ``deliver`` and one more entry in that setting)."""
 
+import logging
+import smtplib
 from collections.abc import Sequence
 from functools import cache
 
@@ -12,6 +14,8 @@ from django.utils import timezone
 from django.utils.module_loading import import_string
 
 from .models import Notification, Preference
+
+log = logging.getLogger(__name__)
 
 
 class Channel:
@@ -35,6 +39,18 @@ def email_message(user, notifications: Sequence[Notification], *, subject: str) 
     return message
 
 
+def send(messages) -> bool:
+    """Send the mails; False when the mail server refused or was down. That must not fail the
+    work that was notified (a returned batch, a finished report): the inbox rows stand and the
+    mails stay unsent (``emailed_at`` empty)."""
+    try:
+        get_connection().send_messages(messages)
+    except (OSError, smtplib.SMTPException):
+        log.warning("notification mail not sent", exc_info=True)
+        return False
+    return True
+
+
 def preferences(user_ids) -> dict[int, Preference]:
     """Each user's preference (the defaults, email at once, for one who never chose)."""
     saved = {p.user_id: p for p in Preference.objects.filter(user_id__in=set(user_ids))}
@@ -55,8 +71,8 @@ class EmailChannel(Channel):
         ]
         if not chosen:
             return 0
-        messages = [email_message(n.recipient, [n], subject=n.title) for n in chosen]
-        get_connection().send_messages(messages)
+        if not send([email_message(n.recipient, [n], subject=n.title) for n in chosen]):
+            return 0
         Notification.objects.filter(pk__in=[n.pk for n in chosen]).update(emailed_at=timezone.now())
         return len(chosen)
 

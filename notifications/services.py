@@ -102,8 +102,7 @@ def send_digests(*, chunk: int = 500) -> int:
             channels.email_message(users[uid], items, subject=f"{len(items)} thông báo mới")
             for uid, items in waiting.items()
         ]
-        if messages:
-            channels.get_connection().send_messages(messages)
+        if messages and channels.send(messages):
             stamped = [n.pk for items in waiting.values() for n in items]
             Notification.objects.filter(pk__in=stamped).update(emailed_at=timezone.now())
             sent += len(messages)

@@ -110,3 +110,12 @@ def test_the_beat_task_runs_the_same_service(tree, users, period, celery_app):
 
     assert app.conf.beat_schedule["send-reminders"]["task"] == task.name
     assert task.apply().get() == Notification.objects.count()
+
+
+def test_a_mail_server_that_is_down_keeps_the_inbox_and_marks_nothing_mailed(tree, period, secretary, settings):
+    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    settings.EMAIL_HOST, settings.EMAIL_PORT, settings.EMAIL_TIMEOUT = "127.0.0.1", 8179, 2  # nothing listens there
+    settings.EMAIL_USE_TLS = False
+    assert send_reminders(today=T_3) >= 1
+    n = Notification.objects.get(recipient=secretary)
+    assert n.emailed_at is None and n.read_at is None
