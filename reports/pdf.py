@@ -1,0 +1,65 @@
+"""The PDF of a report (issue 15): the same document as the workbook (letterhead, title, unit and
+year, narrative, tables, signature block), landscape A4, the table header repeated on each page
+and "Trang x/y" at the foot, rendered on the server by WeasyPrint (no browser, no internet: fonts
+are the system's DejaVu, which holds every Vietnamese letter)."""
+
+from datetime import date, datetime
+
+from django.template.loader import render_to_string
+from django.utils import timezone
+
+from organizations.numbers import vn_decimal, vn_int
+from organizations.reporting import ReportData, Table
+
+from .xlsx_layout import SIGN_HINT, SIGNERS, UNION, dated_line
+
+
+def display(value, *, percent: bool = False) -> str:
+    """A cell as the page shows it: "2.294", "20,6%", "09/03/2025"."""
+    if value is None:
+        return ""
+    if percent and isinstance(value, int | float):
+        return vn_decimal(value) + "%"
+    if isinstance(value, datetime | date):
+        return f"{value:%d/%m/%Y}"
+    if isinstance(value, int) and not isinstance(value, bool):
+        return vn_int(value)
+    return str(value)
+
+
+def _table(table: Table) -> dict:
+    def cells(row):
+        return [display(v, percent=i in table.percent_columns) for i, v in enumerate(row)]
+
+    return {
+        "title": table.title,
+        "columns": table.columns,
+        "rows": [cells(r) for r in table.rows],
+        "total": cells(table.total) if table.total is not None else None,
+    }
+
+
+def html(data: ReportData, *, by: str = "", generated_at: datetime | None = None) -> str:
+    at = generated_at or timezone.now()
+    day = (timezone.localtime(at) if timezone.is_aware(at) else at).date()
+    return render_to_string(
+        "reports/document_pdf.html",
+        {
+            "data": data,
+            "union": UNION,
+            "dated_line": dated_line(data.root_name, day),
+            "tables": [_table(t) for t in data.tables],
+            "signers": SIGNERS,
+            "sign_hint": SIGN_HINT,
+            "by": by,
+        },
+    )
+
+
+def write_pdf(data: ReportData, target, *, by: str = "", generated_at: datetime | None = None) -> int:
+    """Write ``data`` as PDF to ``target`` (a path or binary file); returns the page count."""
+    from weasyprint import HTML  # imported here: pango is loaded only by a worker that renders
+
+    document = HTML(string=html(data, by=by, generated_at=generated_at)).render()
+    document.write_pdf(target)
+    return len(document.pages)
