@@ -13,7 +13,7 @@ from organizations import audit
 from organizations.models import Level, Organization, Post
 from organizations.text import is_blank
 
-from . import rules
+from . import notices, rules
 from .models import (
     Department,
     DepartmentPlan,
@@ -536,6 +536,7 @@ def visit_request_decide(
         to_state=visit.get_status_display(),
         reason=visit.decision_reason,
     )
+    notices.visit_request_decided(visit)
     return visit
 
 

@@ -42,6 +42,7 @@ class Obligation:
 
 
 CHUNK = 2000
+FLUSH_AT = 200  # escalation groups (ancestors) held before their digests are written
 
 
 def page_pattern(viewname: str, *args) -> str:
@@ -141,7 +142,6 @@ class Run:
     report: Callable[[Notification], None] = lambda n: None
     made: int = 0
     groups: dict = field(default_factory=dict)  # (source, step, ancestor path) -> [Late]
-    flush_at: int = 200
 
     def each_chunk(self, chunk: list[Obligation]) -> None:
         posts = recipients.posts_at([ob.unit_id for ob in chunk], recipients.WORKERS, self.today)
@@ -158,7 +158,7 @@ class Run:
         self._emit(
             [own_reminder(ob, kind, key, user, self.today) for ob, kind, key, user in due if (user.pk, key) not in seen]
         )
-        if len(self.groups) >= self.flush_at:
+        if len(self.groups) >= FLUSH_AT:
             self.flush()
 
     def _collect_late(self, ob: Obligation, schedule: Schedule, posts) -> None:
@@ -191,7 +191,9 @@ class Run:
             if unit_id is None:
                 continue
             digest = _digest_fields(lates, names[unit_id], self.today)
-            key = f"{source}:escalate-{step}:{unit_id}:{self.today:%Y-%m-%d}"
+            # The first listed unit is in the key: an ancestor whose late units came in two flushes
+            # gets two digests, never a second one dropped as a duplicate of the first.
+            key = f"{source}:escalate-{step}:{unit_id}:{self.today:%Y-%m-%d}:{lates[0].ob.unit_id}"
             for post in officers.get(unit_id, []):
                 rows.append(
                     Notification(recipient=post.user, unit=_unit(unit_id, names[unit_id]), event_key=key, **digest)

@@ -4,6 +4,7 @@
 import pytest
 
 from tests.evaluations.conftest import make_period
+from tests.fieldwork.conftest import fw  # noqa: F401  (the fieldwork fixture)
 from tests.recognition.conftest import _media, campaign, district_staff, flow, year  # noqa: F401  (the campaign fixtures)
 
 

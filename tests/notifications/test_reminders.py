@@ -112,3 +112,13 @@ def test_a_locked_period_reminds_nobody(tree, users, period):
     period.is_locked = True
     period.save()
     assert run(date(2026, 11, 1)) == []
+
+
+def test_an_ancestor_whose_late_units_come_in_two_flushes_hears_of_all(tree, users, period, monkeypatch):
+    from notifications import reminders
+
+    monkeypatch.setattr(reminders, "CHUNK", 1)  # one unit a chunk ...
+    monkeypatch.setattr(reminders, "FLUSH_AT", 1)  # ... and a flush after each
+    digests = [n for n in run(date(2026, 11, 3)) if n.kind == Kind.ESCALATION and n.unit.pk == tree.grassroots.pk]
+    listed = "".join(n.body for n in digests if n.recipient_id == users.grassroots_approver.pk)
+    assert tree.branch.name in listed and tree.branch2.name in listed
