@@ -3,8 +3,11 @@ year, narrative, tables, signature block), landscape A4, the table header repeat
 and "Trang x/y" at the foot, rendered on the server by WeasyPrint (no browser, no internet: fonts
 are the system's DejaVu, which holds every Vietnamese letter)."""
 
+import io
 from datetime import date, datetime
 
+from django.core.files.base import ContentFile
+from django.db.models.fields.files import FieldFile
 from django.template.loader import render_to_string
 from django.utils import timezone
 
@@ -63,3 +66,21 @@ def write_pdf(data: ReportData, target, *, by: str = "", generated_at: datetime 
     document = HTML(string=html(data, by=by, generated_at=generated_at)).render()
     document.write_pdf(target)
     return len(document.pages)
+
+
+def beside(file) -> FieldFile:
+    """The PDF stored beside a job's workbook: same name, ``.pdf`` (no column of its own, so a
+    job built before PDFs existed simply has none: its link answers 404)."""
+    stem = file.name.rsplit(".", 1)[0] if file else ""
+    return FieldFile(file.instance, file.field, f"{stem}.pdf" if stem else "")
+
+
+def save_beside(file, data: ReportData, *, by: str) -> None:
+    """Render and store the PDF beside ``file`` (the job's just-saved workbook), overwriting a
+    previous run's copy, as the workbook is (a job is idempotent)."""
+    target = beside(file)
+    buffer = io.BytesIO()
+    write_pdf(data, buffer, by=by)
+    if target.storage.exists(target.name):
+        target.storage.delete(target.name)
+    target.storage.save(target.name, ContentFile(buffer.getvalue()))

@@ -23,7 +23,7 @@ from organizations.queueing import WORKERS_DOWN, enqueue_after_commit
 from organizations.reporting import ReportData
 from organizations.scoping import in_scope
 
-from . import kinds, notices
+from . import kinds, notices, pdf
 from .excel import write_workbook
 from .models import ReportJob
 from .serialize import to_json
@@ -164,6 +164,7 @@ def _save_file(job: ReportJob, data: ReportData, by: str) -> None:
     if storage.exists(path):
         storage.delete(path)
     job.file.save(name, ContentFile(buffer.getvalue()), save=False)
+    pdf.save_beside(job.file, data, by=by)  # the same document to print or send (issue 15)
 
 
 def _requester_name(job: ReportJob) -> str:

@@ -10,4 +10,5 @@ urlpatterns = [
     path("<int:pk>/tien-do/", views.job_progress, name="progress"),
     path("<int:pk>/chay-lai/", views.job_rerun, name="rerun"),
     path("<int:pk>/tai-ve/", views.download, name="download"),
+    path("<int:pk>/tai-ve.pdf", views.download_pdf, name="download_pdf"),
 ]

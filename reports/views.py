@@ -6,7 +6,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from organizations.scoping import scope_roots
 from organizations.views_helpers import paginate, require, run_action, run_service, stream_stored
 
-from . import selectors, services
+from . import pdf, selectors, services
 from .charts import render_chart
 from .forms import ReportRequestForm
 from .serialize import from_json
@@ -71,3 +71,11 @@ def job_rerun(request, pk):
 def download(request, pk) -> HttpResponse:
     job = selectors.get_job_or_404(request.user, pk)
     return stream_stored(job.file, filename=job.file.name.rsplit("/", 1)[-1], missing="Báo cáo chưa có tệp Excel.")
+
+
+@login_required
+@require_GET
+def download_pdf(request, pk) -> HttpResponse:
+    job = selectors.get_job_or_404(request.user, pk)
+    file = pdf.beside(job.file)
+    return stream_stored(file, filename=file.name.rsplit("/", 1)[-1], missing="Báo cáo chưa có tệp PDF.")
