@@ -90,7 +90,7 @@ def export(request, code):
     org = get_org_or_404(request.user, code)
     filters = FilterForm(request.GET or None).filters()
     out = tempfile.TemporaryFile()
-    exporting.export_members(selectors.roster(org, **filters), out)
+    exporting.export_members(selectors.roster(org, **filters), out, unit=org)
     out.seek(0)
     return FileResponse(out, as_attachment=True, filename=f"doan-vien-{org.code}.xlsx", content_type=XLSX)
 

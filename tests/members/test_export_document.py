@@ -59,4 +59,6 @@ def test_the_document_round_trips_through_the_import(tree, tmp_path):
 def test_the_page_export_is_titled_and_dated(tree, users, login):
     response = login(users.secretary).get(reverse("members:export", args=[tree.branch.code]))
     sheet = load_workbook(io.BytesIO(b"".join(response.streaming_content))).worksheets[0]
-    assert sheet["A1"].value == "DANH SÁCH ĐOÀN VIÊN" and sheet["A2"].value.startswith("Ngày xuất: ")
+    assert sheet["A1"].value == "DANH SÁCH ĐOÀN VIÊN"
+    assert sheet["A2"].value == f"Đơn vị: {tree.branch.name} ({tree.branch.code})"
+    assert sheet["A3"].value.startswith("Ngày xuất: ")
