@@ -209,10 +209,13 @@ def _same_factory_data_in_any_order():
 
 
 @pytest.fixture
-def celery_app():
+def celery_app(monkeypatch):
     """The project's Celery app on the in-memory broker, restored after: a job a test enqueues never
     reaches the configured broker (the project's var/broker folder or Redis), where a real worker
     might run it. The apps with background jobs (members, reports) use it in every test."""
+    # Celery reads CELERY_BROKER_URL before its settings (CI exports it): without this, a test's
+    # broker (memory, a dead port, its own Redis database) would silently be CI's live Redis.
+    monkeypatch.delenv("CELERY_BROKER_URL", raising=False)
     import members.tasks  # noqa: F401 - registers the tasks on the app
     import reports.tasks  # noqa: F401
     from doanhub.celery import app

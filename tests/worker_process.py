@@ -1,5 +1,5 @@
 """Real ``celery -A doanhub worker`` processes for tests that need a worker on a machine of its own
-(its own DOANHUB_VAR_DIR, killed like a real one), on Redis db 6 against the test's PostgreSQL
+(its own DOANHUB_VAR_DIR, killed like a real one), on Redis db 6 (7, … for further pytest-xdist processes) against the test's PostgreSQL
 database; the sending side is the ``redis_broker`` fixture (tests/conftest.py)."""
 
 import os
@@ -12,7 +12,9 @@ from django.db import connection
 
 from tests.factories import wait_until
 
-BROKER = "redis://127.0.0.1:6379/6"
+# One Redis database per pytest-xdist process (6, 7, …): two such tests running side by side must
+# not purge each other's queue or lend their workers to the other's test database.
+BROKER = f"redis://127.0.0.1:6379/{6 + int(os.environ.get('PYTEST_XDIST_WORKER', 'gw0')[2:] or 0)}"
 ROOT = Path(__file__).resolve().parents[1]
 
 

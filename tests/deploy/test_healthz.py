@@ -10,8 +10,9 @@ from doanhub import health
 
 
 @pytest.fixture
-def probes(monkeypatch):
-    """Counts real broker probes; the cache starts empty."""
+def probes(monkeypatch, celery_app):
+    """Counts real broker probes (of the in-memory broker, whatever the environment names); the
+    cache starts empty."""
     calls = []
     monkeypatch.setattr(health, "_broker_answer", {})
     real = health._probe_broker
