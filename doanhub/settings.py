@@ -208,14 +208,11 @@ if CELERY_BROKER_URL.startswith("filesystem://"):
 CELERY_TASK_ACKS_LATE = True
 # A task whose pool process is killed (OOM, SIGKILL) is acked, not requeued (Celery's default:
 # requeueing would loop forever on a file that always kills the worker). Its job row stays
-# running; after DOANHUB_JOB_STUCK_MINUTES the person who asked for it may run it again.
+# running until its heartbeat stops; then the person who asked for it may run it again.
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_ALWAYS_EAGER = env_bool("CELERY_TASK_ALWAYS_EAGER", False)
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_TIMEZONE = TIME_ZONE
-# An import still checking or writing after this long is taken for orphaned by a dead worker (a
-# whole worker killed loses its message on the filesystem broker): its uploader may re-run it.
-DOANHUB_JOB_STUCK_MINUTES = int(os.environ.get("DOANHUB_JOB_STUCK_MINUTES", "30"))
 # A running step beats on its job row every few seconds (organizations.progress.Heartbeat); no
 # beat for DOANHUB_JOB_DEAD_SECONDS means its worker is dead: the page says so and offers a re-run.
 DOANHUB_JOB_HEARTBEAT_SECONDS = float(os.environ.get("DOANHUB_JOB_HEARTBEAT_SECONDS", "5"))
