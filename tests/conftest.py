@@ -232,13 +232,14 @@ def celery_app(monkeypatch):
 @pytest.fixture
 def dead_broker(celery_app):
     """``with dead_broker():`` the workers' broker is down inside the block: Redis on a port of
-    the job-fault tests' range (8111-8119) where nothing listens; the in-memory broker after."""
+    the job-fault tests' range (8111-8119) where nothing listens, or ``dead_broker(url)``; the
+    in-memory broker after."""
 
     from .worker_process import use_broker
 
     @contextmanager
-    def _down():
-        use_broker(celery_app, "redis://127.0.0.1:8119/6")
+    def _down(url="redis://127.0.0.1:8119/6"):
+        use_broker(celery_app, url)
         try:
             yield
         finally:

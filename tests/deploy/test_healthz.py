@@ -1,8 +1,6 @@
 """/healthz: no login, JSON, and the broker probed at most once every few seconds per process."""
 
 import json
-import os
-from contextlib import contextmanager
 
 import pytest
 
@@ -46,24 +44,12 @@ def test_it_probes_again_once_the_answer_is_old(client, db, probes, monkeypatch)
     assert len(probes) == 2
 
 
-@contextmanager
-def dead_broker(celery_app, url="redis://:secret@127.0.0.1:1/0"):
-    """A broker URL where nothing listens (port 1), put back before the app's own teardown purges."""
-    old, old_env = celery_app.conf.broker_url, os.environ.get("CELERY_BROKER_URL")
-    os.environ["CELERY_BROKER_URL"] = url  # Celery prefers the variable to its settings
-    celery_app.conf.broker_url = url
-    try:
-        yield
-    finally:
-        celery_app.conf.broker_url = old
-        if old_env is None:
-            del os.environ["CELERY_BROKER_URL"]
-        else:
-            os.environ["CELERY_BROKER_URL"] = old_env
+# A broker URL where nothing listens (port 1), with a password the answer must never show.
+DEAD = "redis://:secret@127.0.0.1:1/0"
 
 
-def test_it_keeps_a_failure_as_briefly_as_a_success(client, db, probes, celery_app):
-    with dead_broker(celery_app):
+def test_it_keeps_a_failure_as_briefly_as_a_success(client, db, probes, dead_broker):
+    with dead_broker(DEAD):
         first = client.get("/healthz")
         second = client.get("/healthz")
     assert first.status_code == second.status_code == 503
@@ -71,8 +57,8 @@ def test_it_keeps_a_failure_as_briefly_as_a_success(client, db, probes, celery_a
     assert len(probes) == 1
 
 
-def test_it_never_names_the_broker_host_or_password(client, db, probes, celery_app):
-    with dead_broker(celery_app):
+def test_it_never_names_the_broker_host_or_password(client, db, probes, dead_broker):
+    with dead_broker(DEAD):
         body = client.get("/healthz").content.decode()
     assert "secret" not in body and "127.0.0.1" not in body
 
