@@ -13,8 +13,10 @@ from django.db import connection
 from tests.factories import wait_until
 
 # One Redis database per pytest-xdist process (6, 7, …): two such tests running side by side must
-# not purge each other's queue or lend their workers to the other's test database.
-BROKER = f"redis://127.0.0.1:6379/{6 + int(os.environ.get('PYTEST_XDIST_WORKER', 'gw0')[2:] or 0)}"
+# not purge each other's queue or lend their workers to the other's test database. Another Redis
+# server may be named (DOANHUB_TEST_REDIS) where several checkouts' suites share one machine.
+REDIS = os.environ.get("DOANHUB_TEST_REDIS", "redis://127.0.0.1:6379")
+BROKER = f"{REDIS}/{6 + int(os.environ.get('PYTEST_XDIST_WORKER', 'gw0')[2:] or 0)}"
 ROOT = Path(__file__).resolve().parents[1]
 
 
