@@ -1,5 +1,5 @@
 """One Excel workbook per report (issues 5 and 15): a cover sheet, then a sheet per table, each
-printed as a signed document (``xlsx_layout``: letterhead, title, unit and year, signature block,
+printed as a signed document (``organizations.xlsx``: letterhead, title, unit and year, signature block,
 landscape A4 one page wide, repeated header row, page numbers).
 
 openpyxl in write_only mode (DESIGN.md: never the in-memory mode for large outputs); Vietnamese
@@ -9,28 +9,17 @@ starts with = + - @ stays text (formula injection, CSV/Excel "DDE" attacks: a ce
 string with a quote prefix is never evaluated)."""
 
 import re
-from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import datetime
 
 from django.utils import timezone
 from openpyxl import Workbook
-from openpyxl.cell import WriteOnlyCell
-from openpyxl.styles import Alignment, Font, PatternFill
 
+from organizations import xlsx as layout
 from organizations.reporting import ReportData, Table
-from organizations.xlsx import safe_cell
+from organizations.xlsx import BOLD, typed_cell
 
-from . import xlsx_layout
-from .xlsx_layout import BOLD
-
-INT_FORMAT = "#,##0"
-PERCENT_FORMAT = "0.0%"  # the one rate format of every sheet
-DATE_FORMAT = "dd/mm/yyyy"
 COVER_WIDTHS = (22, 70, 40)  # label, value (the narrative's clauses overflow into the third)
-HEADER_FONT = Font(bold=True, color="FFFFFF")
-HEADER_FILL = PatternFill("solid", fgColor="0B4EA2")
-WRAP = Alignment(wrap_text=True, vertical="center")
 _BAD_SHEET_CHARS = re.compile(r"[\[\]:*?/\\]")
 
 
@@ -73,24 +62,6 @@ def sheet_title(wanted: str, taken: set[str]) -> str:
     return name
 
 
-def _cell(ws, value, *, percent: bool = False, font: Font | None = None) -> WriteOnlyCell:
-    cell = safe_cell(ws, value)
-    if percent and isinstance(value, int | float):
-        cell.value = value / 100
-        cell.number_format = PERCENT_FORMAT
-    elif isinstance(value, date):  # a real date, shown dd/mm/yyyy (a datetime is a date too)
-        cell.number_format = DATE_FORMAT
-    elif isinstance(value, int) and not isinstance(value, bool):
-        cell.number_format = INT_FORMAT
-    if font is not None:
-        cell.font = font
-    return cell
-
-
-def _row(ws, values: Iterable, percent_columns: set[int] = frozenset(), font: Font | None = None) -> list:
-    return [_cell(ws, v, percent=i in percent_columns, font=font) for i, v in enumerate(values)]
-
-
 @dataclass(frozen=True)
 class Issue:
     """What every sheet of one workbook prints in its letterhead and signature block."""
@@ -104,17 +75,13 @@ class Issue:
         at = self.generated_at
         return timezone.localtime(at) if timezone.is_aware(at) else at
 
-    def head(self, ws, columns: int, title: str) -> int:
+    @property
+    def letterhead(self) -> layout.Letterhead:
         d = self.data
-        return xlsx_layout.head(
-            ws,
-            columns=columns,
-            unit_name=d.root_name,
-            unit_code=d.root_code,
-            title=title,
-            year=d.year,
-            day=self.local.date(),
-        )
+        return layout.Letterhead(d.root_name, d.root_code, d.year, self.local.date(), self.by)
+
+    def head(self, ws, columns: int, title: str) -> int:
+        return self.letterhead.head(ws, columns, title)
 
 
 def _cover(wb: Workbook, issue: Issue, taken: set[str]) -> None:
@@ -122,7 +89,7 @@ def _cover(wb: Workbook, issue: Issue, taken: set[str]) -> None:
     ws = wb.create_sheet(sheet_title("Thông tin chung", taken))
     for letter, width in zip("ABC", COVER_WIDTHS, strict=True):
         ws.column_dimensions[letter].width = width
-    xlsx_layout.print_setup(ws, header_row=None)
+    layout.print_setup(ws, header_row=None)
     rows = issue.head(ws, len(COVER_WIDTHS), data.title)
     for label, value in (
         ("Đơn vị", f"{data.root_name} ({data.root_code})"),
@@ -130,7 +97,7 @@ def _cover(wb: Workbook, issue: Issue, taken: set[str]) -> None:
         ("Thời điểm lập", issue.local.strftime("%d/%m/%Y %H:%M")),
         ("Người lập", issue.by),
     ):
-        ws.append([_cell(ws, label, font=BOLD), _cell(ws, value)])
+        ws.append([typed_cell(ws, label, font=BOLD), typed_cell(ws, value)])
         rows += 1
     ws.append([])
     rows += 1
@@ -139,33 +106,24 @@ def _cover(wb: Workbook, issue: Issue, taken: set[str]) -> None:
     for paragraph in data.narrative:
         clauses = paragraph.split("; ")
         for i, clause in enumerate(clauses):
-            ws.append([None, _cell(ws, clause + (";" if i < len(clauses) - 1 else ""))])
+            ws.append([None, typed_cell(ws, clause + (";" if i < len(clauses) - 1 else ""))])
         ws.append([])
         rows += len(clauses) + 1
-    xlsx_layout.signature(ws, columns=len(COVER_WIDTHS), first_row=rows, by=issue.by)
+    layout.signature(ws, columns=len(COVER_WIDTHS), first_row=rows, by=issue.by)
 
 
 def _table_sheet(wb: Workbook, table: Table, issue: Issue, taken: set[str]) -> None:
     check_totals(table)
-    ws = wb.create_sheet(sheet_title(table.sheet or table.title, taken))
-    columns = len(table.columns)
-    body = [*table.rows, *([table.total] if table.total is not None else [])]
-    header_row = xlsx_layout.HEAD_ROWS + 1
-    # A write-only sheet writes its widths, view and print setup with its first row: set them first.
-    xlsx_layout.fit_widths(ws, table.columns, body)
-    xlsx_layout.print_setup(ws, header_row=header_row)
-    ws.freeze_panes = f"A{header_row + 1}"  # the header row stays in view
-    issue.head(ws, columns, table.title)
-    header = _row(ws, table.columns, font=HEADER_FONT)
-    for cell in header:
-        cell.fill = HEADER_FILL
-        cell.alignment = WRAP
-    ws.append(header)
-    for row in table.rows:
-        ws.append(_row(ws, row, table.percent_columns))
-    if table.total is not None:
-        ws.append(_row(ws, table.total, table.percent_columns, font=BOLD))
-    xlsx_layout.signature(ws, columns=columns, first_row=header_row + len(body), by=issue.by)
+    layout.table_sheet(
+        wb,
+        sheet_title(table.sheet or table.title, taken),
+        issue.letterhead,
+        title=table.title,
+        columns=table.columns,
+        rows=table.rows,
+        total=table.total,
+        percent_columns=table.percent_columns,
+    )
 
 
 def write_workbook(data: ReportData, target, *, by: str = "", generated_at: datetime | None = None) -> None:

@@ -17,8 +17,7 @@ from django.utils import timezone
 
 from organizations.numbers import vn_decimal, vn_int
 from organizations.reporting import ReportData, Table
-
-from .xlsx_layout import SIGN_HINT, SIGNERS, UNION, dated_line
+from organizations.xlsx import SIGN_HINT, SIGNERS, UNION, dated_line
 
 
 def display(value, *, percent: bool = False) -> str:

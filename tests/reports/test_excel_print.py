@@ -9,10 +9,10 @@ import pytest
 from openpyxl import load_workbook
 
 from organizations.reporting import ReportData, Table
+from organizations.xlsx import DATE_FORMAT, PERCENT_FORMAT, SIGNERS, UNION, dated_line, place_of
 from reports import kinds
-from reports.excel import DATE_FORMAT, PERCENT_FORMAT, cut_words, sheet_title, write_workbook
+from reports.excel import cut_words, sheet_title, write_workbook
 from reports.services import request_job, run_job
-from reports.xlsx_layout import SIGNERS, UNION, dated_line, place_of
 
 HEADER_ROW = 7
 
