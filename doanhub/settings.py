@@ -51,6 +51,7 @@ INSTALLED_APPS = [
     "evaluations.recognition",
     "fieldwork",
     "reports",
+    "reports.returns",
     "accounts",
     "notifications",
     "rest_framework",
@@ -260,6 +261,8 @@ DOANHUB_NOTIFICATION_CHANNELS = env_list("DOANHUB_NOTIFICATION_CHANNELS", "notif
 DOANHUB_REMINDER_SOURCES = [
     "evaluations.reminders.rating_obligations",
     "evaluations.recognition.reminders.recognition_obligations",
+    "fieldwork.reminders.plan_obligations",
+    "fieldwork.reminders.report_obligations",
 ]
 DOANHUB_REMINDER_DAYS_BEFORE = [int(d) for d in env_list("DOANHUB_REMINDER_DAYS_BEFORE", "7,3,1")]
 DOANHUB_REMINDER_OVERDUE_EVERY = int(os.environ.get("DOANHUB_REMINDER_OVERDUE_EVERY", "7"))

@@ -15,6 +15,7 @@ urlpatterns = [
     path("3-chu-dong/", include("evaluations.recognition.urls")),
     path("di-co-so/", include("fieldwork.urls")),
     path("bao-cao/", include("reports.urls")),
+    path("gui-cap-tren/", include("reports.returns.urls")),
     path("thong-bao/", include("notifications.urls")),
     path("api/", include("api.urls")),  # /api/v1/ (issue 17) and the profile page's token actions
     path("admin/", admin.site.urls),
