@@ -111,14 +111,15 @@ BRANCHES_PER_CHUNK = 2000  # a chunk's members and rows are the only ones held i
 
 def _assessments(period: RatingPeriod, rng: random.Random) -> int:
     """Stream the chi đoàn in path order, a chunk at a time: members are read, rated and written
-    per chunk, so memory stays bounded by the chunk at any roster size (issue 13: 1M members)."""
-    units = {o.pk: o for o in Organization.objects.filter(status=Organization.Status.ACTIVE).select_related("level")}
-    by_path = {o.path: o for o in units.values()}
-    branches = sorted((o for o in units.values() if o.level.is_branch), key=lambda o: o.path)
+    per chunk, so memory holds the units above chi đoàn level and one chunk at any roster size
+    (issue 13: 1–6 M members)."""
+    active = Organization.objects.filter(status=Organization.Status.ACTIVE).select_related("level")
+    by_path = {o.path: o for o in active.filter(level__is_branch=False)}  # every ancestor of a chi đoàn
     plan = _Plan(period, rng, by_path, _demo_post("bithu.chidoan"), _demo_post("duyet.coso"))
-    created = 0
-    for start in range(0, len(branches), BRANCHES_PER_CHUNK):
-        chunk = branches[start : start + BRANCHES_PER_CHUNK]
+    branches = active.filter(level__is_branch=True).order_by("path")
+    created, after = 0, ""
+    while chunk := list(branches.filter(path__gt=after)[:BRANCHES_PER_CHUNK]):
+        after = chunk[-1].path
         created += plan.write(chunk, _active_members(chunk))
         reset_queries()  # with DEBUG on (make run) Django keeps every statement's SQL: ~0.5 GB at 10⁶ rows
     return created

@@ -11,6 +11,7 @@ from datetime import date, timedelta
 from django.contrib.auth import get_user_model
 from django.contrib.auth.hashers import make_password
 from django.db import transaction
+from django.db.models import F
 
 from organizations.models import Level, Organization, Post, UnitKind
 from organizations.services import PathAllocator, rebuild_counts
@@ -180,9 +181,19 @@ class _Builder:
         self.levels = {lv.code: lv for lv in Level.objects.all()}
         self.kinds = {k.code: k for k in UnitKind.objects.all()}
         self.paths = PathAllocator()
+        # only the part of the tree not yet written: flush() empties them after each province
         self.units: list[Organization] = []
         self.branches: list[tuple[Organization, int]] = []
         self.seq = 0
+        self.saved_units = self.saved_members = 0
+
+    def flush(self) -> None:
+        """Write the units built so far and their members, then forget them: memory holds one
+        province's units at a time, whatever the member count (issue 13: 6 M members)."""
+        _save_units(self.units)
+        self.saved_members += insert_members(self.member(branch) for branch, size in self.branches for _ in range(size))
+        self.saved_units += len(self.units)
+        self.units, self.branches = [], []
 
     def unit(self, parent_path: str, code: str, name: str, level: str, kind: str | None = None) -> Organization:
         org = Organization(
@@ -278,6 +289,7 @@ def _build_tree(b: _Builder, members: int) -> list[Organization]:
             "co-quan",
             left,
         )
+    b.flush()
     p = 0
     while left > 0:
         p += 1
@@ -310,6 +322,7 @@ def _build_tree(b: _Builder, members: int) -> list[Organization]:
                     "co-quan": f"Đoàn cơ quan {cname}",
                 }[kind]
                 left = b.grassroots(dist, f"{pcode}-H{d:02d}-CS{c:02d}", f"{label} ({dname})", kind, left)
+        b.flush()
     return tops
 
 
@@ -407,18 +420,21 @@ def seed(*, members: int, seed: int = 1, today: date | None = None) -> DemoResul
     b = _Builder(rng, today)
     with transaction.atomic():
         tops = _build_tree(b, members)
-        _save_units(b.units)
-        written = insert_members(b.member(branch) for branch, size in b.branches for _ in range(size))
         _demo_cadres(rng, today)
         rebuild_counts(branch_member_counts())
         logins = _demo_users(tops)
-    return DemoResult(members=written, units=len(b.units), top_units=[(t.code, t.name) for t in tops], logins=logins)
+    return DemoResult(
+        members=b.saved_members, units=b.saved_units, top_units=[(t.code, t.name) for t in tops], logins=logins
+    )
+
+
+CADRES_PER_BATCH = 5000
 
 
 def _demo_cadres(rng: random.Random, today: date) -> None:
     """Each chi đoàn's two oldest members become its bí thư and phó bí thư; about 3% of the bí
     thư are made 36, past the statute's limit, as the over-age cadres provinces track (seed 002)."""
-    from django.db.models import F, Window
+    from django.db.models import Window
     from django.db.models.functions import RowNumber
 
     from .models import CadreTitle, MemberPosition
@@ -433,12 +449,15 @@ def _demo_cadres(rng: random.Random, today: date) -> None:
     )
     since = today - timedelta(days=400)
     positions, over_age = [], []
-    for pk, branch_id, rank in ranked:
+    for pk, branch_id, rank in ranked.iterator(chunk_size=CADRES_PER_BATCH):  # two per chi đoàn: streamed
         title = CadreTitle.SECRETARY if rank == 1 else CadreTitle.DEPUTY
         positions.append(MemberPosition(member_id=pk, unit_id=branch_id, title=title, since=since))
         if rank == 1 and rng.random() < 0.03:
             over_age.append(pk)
-    MemberPosition.objects.bulk_create(positions, batch_size=5000)
+        if len(positions) == CADRES_PER_BATCH:
+            MemberPosition.objects.bulk_create(positions)
+            positions = []
+    MemberPosition.objects.bulk_create(positions)
     born = today.replace(year=today.year - 36)
     Member.objects.filter(pk__in=over_age).update(birth_date=born, admitted_on=born.replace(year=born.year + 17))
 
@@ -454,6 +473,6 @@ def _save_units(units: list[Organization]) -> None:
     for org in units:
         org.numchild = children.get(org.path, 0)
     Organization.objects.bulk_create(units, batch_size=5000)
-    # an existing parent (the root, on a second seed) gained children
+    # a parent written earlier (the root, by an earlier flush or an earlier seed) gained children
     for path in set(children) - {u.path for u in units} - {""}:
-        Organization.objects.filter(path=path).update(numchild=children[path])
+        Organization.objects.filter(path=path).update(numchild=F("numchild") + children[path])
