@@ -126,12 +126,17 @@ def _table_sheet(wb: Workbook, table: Table, issue: Issue, taken: set[str]) -> N
     )
 
 
-def write_workbook(data: ReportData, target, *, by: str = "", generated_at: datetime | None = None) -> None:
-    """Write ``data`` as .xlsx to ``target`` (a path or a binary file object)."""
+def write_workbook(
+    data: ReportData, target, *, by: str = "", generated_at: datetime | None = None, footer: str = ""
+) -> None:
+    """Write ``data`` as .xlsx to ``target`` (a path or a binary file object). ``footer`` is
+    printed at the left foot of every page (a return's version and submission time, issue 18)."""
     wb = Workbook(write_only=True)
     taken: set[str] = set()
     issue = Issue(data, by, generated_at or timezone.now())
     _cover(wb, issue, taken)
     for table in data.tables:
         _table_sheet(wb, table, issue, taken)
+    for ws in wb.worksheets:  # a write-only sheet writes its header and footer when it is saved
+        ws.oddFooter.left.text = footer or None
     wb.save(target)

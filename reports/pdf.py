@@ -45,7 +45,9 @@ def _table(table: Table) -> dict:
     }
 
 
-def html(data: ReportData, *, by: str = "", generated_at: datetime | None = None) -> str:
+def html(data: ReportData, *, by: str = "", generated_at: datetime | None = None, footer: str = "") -> str:
+    """The document as HTML; ``footer`` is printed at the left foot of every page (a return's
+    version and submission time, issue 18)."""
     at = generated_at or timezone.now()
     day = (timezone.localtime(at) if timezone.is_aware(at) else at).date()
     return render_to_string(
@@ -58,15 +60,16 @@ def html(data: ReportData, *, by: str = "", generated_at: datetime | None = None
             "signers": SIGNERS,
             "sign_hint": SIGN_HINT,
             "by": by,
+            "footer": footer,
         },
     )
 
 
-def write_pdf(data: ReportData, target, *, by: str = "", generated_at: datetime | None = None) -> int:
+def write_pdf(data: ReportData, target, *, by: str = "", generated_at: datetime | None = None, footer: str = "") -> int:
     """Write ``data`` as PDF to ``target`` (a path or binary file); returns the page count."""
     from weasyprint import HTML  # imported here: pango is loaded only by a worker that renders
 
-    document = HTML(string=html(data, by=by, generated_at=generated_at)).render()
+    document = HTML(string=html(data, by=by, generated_at=generated_at, footer=footer)).render()
     document.write_pdf(target)
     return len(document.pages)
 
