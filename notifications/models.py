@@ -20,6 +20,9 @@ class Kind(models.TextChoices):
     DECIDED = "decided", "đã có quyết định"
     JOB_DONE = "job_done", "công việc đã xong"
     JOB_FAILED = "job_failed", "công việc bị lỗi"
+    REQUESTED = "requested", "đề xuất chờ quyết định"
+    IMPORT_CHECKED = "import_checked", "tệp nhập đã kiểm tra"
+    IMPORT_WRITTEN = "import_written", "tệp nhập đã ghi"
 
 
 class Notification(models.Model):
@@ -85,15 +88,20 @@ class ReminderPolicy(models.Model):
 
 
 class Escalation(models.Model):
-    """A late unit reported to the level above, once per step (1: parent, 2: the level above it)."""
+    """A late obligation reported to the level above, once per step (1: parent, 2: the level above
+    it). A unit's obligation is the unit's (``ref`` empty); a person's is told apart by ``ref``
+    ("staff-12"), since several staff members' obligations share a unit."""
 
     source_key = models.CharField(max_length=80)
     unit = models.ForeignKey(Organization, on_delete=models.CASCADE, related_name="+")
+    ref = models.CharField(max_length=80, blank=True, default="")
     step = models.PositiveSmallIntegerField()
     sent_on = models.DateField()
 
     class Meta:
-        constraints = [models.UniqueConstraint(fields=["source_key", "unit", "step"], name="one_escalation_per_step")]
+        constraints = [
+            models.UniqueConstraint(fields=["source_key", "unit", "step", "ref"], name="one_escalation_per_step")
+        ]
 
     def __str__(self):
-        return f"{self.source_key} · {self.unit_id} · bước {self.step}"
+        return f"{self.source_key} · {self.unit_id}{f' · {self.ref}' if self.ref else ''} · bước {self.step}"

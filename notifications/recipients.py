@@ -3,7 +3,8 @@
 from collections import defaultdict
 from datetime import date
 
-from django.db.models import Q
+from django.contrib.auth import get_user_model
+from django.db.models import Exists, OuterRef, Q
 
 from organizations.models import Post
 
@@ -22,14 +23,28 @@ def open_on(today: date) -> Q:
 def posts_at(unit_ids, roles, today: date) -> dict[int, list[Post]]:
     """The open posts of those roles at each unit, one query for all of them."""
     found: dict[int, list[Post]] = defaultdict(list)
+    unit_ids = set(unit_ids)
+    if not unit_ids:
+        return found
     posts = (
-        Post.objects.filter(open_on(today), organization_id__in=set(unit_ids), role__in=roles)
+        Post.objects.filter(open_on(today), organization_id__in=unit_ids, role__in=roles)
         .select_related("user")
         .order_by("organization_id", "role", "user_id")
     )
     for post in posts:
         found[post.organization_id].append(post)
     return found
+
+
+def people(user_ids, today: date) -> dict:
+    """The users among ``user_ids`` who still hold an open post somewhere on ``today`` with an
+    account that may log in (a "1+2" staff member who left, or was locked, gets nothing): one query."""
+    user_ids = set(user_ids)
+    if not user_ids:
+        return {}
+    User = get_user_model()
+    held = Post.objects.filter(open_on(today), user_id=OuterRef("pk"))
+    return User.objects.filter(Exists(held), pk__in=user_ids).in_bulk()
 
 
 def holder_names(posts: list[Post]) -> str:

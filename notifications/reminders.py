@@ -30,6 +30,20 @@ SAFE = RFC3986_SUBDELIMS + "~:@"
 
 
 @dataclass(frozen=True)
+class Overseer:
+    """Who hears of a late obligation at one escalation step, when that is not simply the tree's
+    ancestor (a "1+2" staff member's department head, then the province's Standing office): the
+    open posts in ``roles`` at ``unit_id`` and the people in ``user_ids``."""
+
+    unit_id: int  # the notification's unit
+    unit_name: str
+    name: str  # "Ban Phong trào", in the digest's title
+    link: str  # where the overseer sees the late ones
+    roles: tuple[str, ...] = ()
+    user_ids: tuple[int, ...] = ()
+
+
+@dataclass(frozen=True)
 class Obligation:
     source_key: str  # the period of the deadline, e.g. "rating:7"; its ReminderPolicy's key
     unit_id: int
@@ -39,6 +53,22 @@ class Obligation:
     due_on: date
     link: str  # the page where the unit does the work
     overview_link: str  # the page where the level above sees its late units
+    # A person's own obligation ("1+2"): they alone are reminded, ``ref`` tells their obligations
+    # apart (several may share a unit), ``label`` names them in reminders and digests, and
+    # ``overseers`` are the escalation steps in place of the unit's ancestors.
+    owner_id: int | None = None
+    ref: str = ""
+    label: str = ""
+    overseers: tuple[Overseer, ...] = ()
+
+    @property
+    def key(self) -> str:
+        """The obligation within its source: the unit, or the person's ``ref``."""
+        return self.ref or str(self.unit_id)
+
+    @property
+    def name(self) -> str:
+        return self.label or self.unit_name
 
 
 CHUNK = 2000
@@ -95,7 +125,7 @@ def lookahead(schedule: Schedule) -> int:
 def reminder_kind(ob: Obligation, schedule: Schedule, today: date) -> tuple[str, str] | None:
     """(kind, event key) of the unit's own reminder today, or None."""
     ahead = (ob.due_on - today).days
-    base = f"{ob.source_key}:{ob.unit_id}:{ob.due_on:%Y-%m-%d}"
+    base = f"{ob.source_key}:{ob.key}:{ob.due_on:%Y-%m-%d}"
     if ahead in schedule.days_before:
         return Kind.DUE_SOON, f"{base}:T-{ahead}"
     late = -ahead
@@ -106,10 +136,10 @@ def reminder_kind(ob: Obligation, schedule: Schedule, today: date) -> tuple[str,
 
 def own_reminder(ob: Obligation, kind: str, key: str, user, today: date) -> Notification:
     if kind == Kind.DUE_SOON:
-        title = f"Sắp đến hạn {ob.what} của {ob.unit_name}: hạn {ob.due_on:%d/%m/%Y}"
+        title = f"Sắp đến hạn {ob.what} của {ob.name}: hạn {ob.due_on:%d/%m/%Y}"
     else:
         days = (today - ob.due_on).days
-        title = f"Quá hạn {ob.what} của {ob.unit_name}: {days} ngày (hạn {ob.due_on:%d/%m/%Y})"
+        title = f"Quá hạn {ob.what} của {ob.name}: {days} ngày (hạn {ob.due_on:%d/%m/%Y})"
     return Notification(
         recipient=user,
         kind=kind,
@@ -130,7 +160,18 @@ def _unit(pk: int, name: str) -> Organization:
 class Late:
     ob: Obligation
     days: int
-    holders: str
+    holders: str  # who holds the unit's posts; empty for a person's own obligation
+
+
+Target = str | Overseer  # an escalation step: the ancestor's path, or an explicit overseer
+
+
+def escalation_target(ob: Obligation, step: int) -> Target | None:
+    """Whom a late obligation is reported to at ``step``: the tree's ancestor ``step`` levels up
+    for a unit, the obligation's own overseers for a person; None past the top."""
+    if ob.owner_id is not None or ob.overseers:
+        return ob.overseers[step - 1] if len(ob.overseers) >= step else None
+    return ob.unit_path[: -STEP * step] or None
 
 
 @dataclass
@@ -141,16 +182,18 @@ class Run:
     dry_run: bool = False
     report: Callable[[Notification], None] = lambda n: None
     made: int = 0
-    groups: dict = field(default_factory=dict)  # (source, step, ancestor path) -> [Late]
+    groups: dict = field(default_factory=dict)  # (source, step, Target) -> [Late]
 
     def each_chunk(self, chunk: list[Obligation]) -> None:
-        posts = recipients.posts_at([ob.unit_id for ob in chunk], recipients.WORKERS, self.today)
+        units = [ob.unit_id for ob in chunk if ob.owner_id is None]
+        posts = recipients.posts_at(units, recipients.WORKERS, self.today)
+        people = recipients.people({ob.owner_id for ob in chunk if ob.owner_id is not None}, self.today)
         due = []
         for ob in chunk:
-            schedule = _cached_schedule(ob.source_key)
+            schedule = cached_schedule(ob.source_key)
             found = reminder_kind(ob, schedule, self.today)
             if found:
-                due += [(ob, *found, post.user) for post in posts.get(ob.unit_id, [])]
+                due += [(ob, *found, user) for user in _owed_by(ob, posts, people)]
             self._collect_late(ob, schedule, posts)
         # Rows are built only for what was not sent before: on a re-run, building 10⁴ model
         # instances to throw away cost more than the run's queries.
@@ -165,40 +208,38 @@ class Run:
         late = (self.today - ob.due_on).days
         if late < schedule.escalate_after:
             return
-        holders = recipients.holder_names(posts.get(ob.unit_id, []))
+        holders = "" if ob.owner_id is not None else recipients.holder_names(posts.get(ob.unit_id, []))
         for step in (1, 2):
-            ancestor = ob.unit_path[: -STEP * step]
-            if late >= schedule.escalate_after * step and ancestor:
-                self.groups.setdefault((ob.source_key, step, ancestor), []).append(Late(ob, late, holders))
+            target = escalation_target(ob, step)
+            if late >= schedule.escalate_after * step and target:
+                self.groups.setdefault((ob.source_key, step, target), []).append(Late(ob, late, holders))
 
     def flush(self) -> None:
-        """Digests for the collected groups: the units not escalated at that step before, listed
-        for the officers of the ancestor; grouped queries for all groups at once."""
+        """Digests for the collected groups: the obligations not escalated at that step before,
+        listed for the overseers; grouped queries for all groups at once."""
         groups, self.groups = self.groups, {}
         done = _escalated(groups)
         groups = {
-            key: [x for x in lates if (key[0], x.ob.unit_id, key[1]) not in done] for key, lates in groups.items()
+            key: [x for x in lates if (key[0], x.ob.unit_id, key[1], x.ob.ref) not in done]
+            for key, lates in groups.items()
         }
-        groups = {key: lates for key, lates in groups.items() if lates}
-        if not groups:
+        overseers = _resolve({key: lates for key, lates in groups.items() if lates})
+        if not overseers:
             return
-        ancestors = dict(Organization.objects.filter(path__in={k[2] for k in groups}).values_list("path", "pk"))
-        names = dict(Organization.objects.filter(pk__in=ancestors.values()).values_list("pk", "name"))
-        officers = recipients.posts_at(ancestors.values(), recipients.OVERSEERS, self.today)
+        readers = _readers(overseers.values(), self.today)
         rows, marks = [], []
-        for (source, step, path), lates in groups.items():
-            unit_id = ancestors.get(path)
-            if unit_id is None:
-                continue
-            digest = _digest_fields(lates, names[unit_id], self.today)
-            # The first listed unit is in the key: an ancestor whose late units came in two flushes
-            # gets two digests, never a second one dropped as a duplicate of the first.
-            key = f"{source}:escalate-{step}:{unit_id}:{self.today:%Y-%m-%d}:{lates[0].ob.unit_id}"
-            for post in officers.get(unit_id, []):
-                rows.append(
-                    Notification(recipient=post.user, unit=_unit(unit_id, names[unit_id]), event_key=key, **digest)
-                )
-            marks += [Escalation(source_key=source, unit_id=x.ob.unit_id, step=step, sent_on=self.today) for x in lates]
+        for key, who in overseers.items():
+            (source, step, _), lates = key, groups[key]
+            digest = _digest_fields(lates, who)
+            # The first listed obligation is in the key: an overseer whose late ones came in two
+            # flushes gets two digests, never a second one dropped as a duplicate of the first.
+            event = f"{source}:escalate-{step}:{who.unit_id}:{self.today:%Y-%m-%d}:{lates[0].ob.key}"
+            unit = _unit(who.unit_id, who.unit_name)
+            rows += [Notification(recipient=user, unit=unit, event_key=event, **digest) for user in readers[who]]
+            marks += [
+                Escalation(source_key=source, unit_id=x.ob.unit_id, ref=x.ob.ref, step=step, sent_on=self.today)
+                for x in lates
+            ]
         with transaction.atomic():
             self._emit(rows)
             if not self.dry_run:
@@ -211,24 +252,68 @@ class Run:
         self.made += len(new)
 
 
-def _escalated(groups) -> set[tuple[str, int, int]]:
+def _owed_by(ob: Obligation, posts, people) -> list:
+    """Who is reminded of the obligation: the person who owes it, or the unit's workers."""
+    if ob.owner_id is not None:
+        return [people[ob.owner_id]] if ob.owner_id in people else []
+    return [post.user for post in posts.get(ob.unit_id, [])]
+
+
+def _resolve(groups) -> dict[tuple, Overseer]:
+    """Each group's overseer: an ancestor's path becomes its unit's officers (one query for all)."""
+    paths = {key[2] for key in groups if isinstance(key[2], str)}
+    units = {}
+    if paths:
+        units = {
+            path: (pk, name)
+            for pk, path, name in Organization.objects.filter(path__in=paths).values_list("pk", "path", "name")
+        }
+    found = {}
+    for key, lates in groups.items():
+        target = key[2]
+        if isinstance(target, Overseer):
+            found[key] = target
+        elif target in units:
+            pk, name = units[target]
+            found[key] = Overseer(pk, name, name, lates[0].ob.overview_link, roles=recipients.OVERSEERS)
+    return found
+
+
+def _readers(overseers: Iterable[Overseer], today: date) -> dict[Overseer, list]:
+    """The users each overseer stands for (open posts, active accounts): two queries for all."""
+    overseers = set(overseers)
+    posts = recipients.posts_at({o.unit_id for o in overseers if o.roles}, recipients.OVERSEERS, today)
+    people = recipients.people({uid for o in overseers for uid in o.user_ids}, today)
+    found = {}
+    for o in overseers:
+        users = [p.user for p in posts.get(o.unit_id, []) if p.role in o.roles]
+        users += [people[uid] for uid in o.user_ids if uid in people]
+        found[o] = list({u.pk: u for u in users}.values())
+    return found
+
+
+def _escalated(groups) -> set[tuple[str, int, int, str]]:
     unit_ids = {x.ob.unit_id for lates in groups.values() for x in lates}
     sources = {key[0] for key in groups}
     return set(
         Escalation.objects.filter(unit_id__in=unit_ids, source_key__in=sources).values_list(
-            "source_key", "unit", "step"
+            "source_key", "unit", "step", "ref"
         )
     )
 
 
-def _digest_fields(lates: list[Late], ancestor_name: str, today: date) -> dict:
+def _digest_fields(lates: list[Late], who: Overseer) -> dict:
     first = lates[0].ob
-    lines = [f"- {x.ob.unit_name}: quá hạn {x.days} ngày (hạn {x.ob.due_on:%d/%m/%Y}); {x.holders}" for x in lates]
+    lines = [
+        f"- {x.ob.name}: quá hạn {x.days} ngày (hạn {x.ob.due_on:%d/%m/%Y})" + (f"; {x.holders}" if x.holders else "")
+        for x in lates
+    ]
+    noun = "cán bộ của" if first.owner_id is not None else "đơn vị trực thuộc"
     return {
         "kind": Kind.ESCALATION,
-        "title": f"{len(lates)} đơn vị trực thuộc {ancestor_name} quá hạn {first.what}",
+        "title": f"{len(lates)} {noun} {who.name} quá hạn {first.what}",
         "body": "\n".join(lines),
-        "link": first.overview_link,
+        "link": who.link,
         "due_on": min(x.ob.due_on for x in lates),
     }
 
@@ -236,7 +321,8 @@ def _digest_fields(lates: list[Late], ancestor_name: str, today: date) -> dict:
 _schedules: dict[str, Schedule] = {}
 
 
-def _cached_schedule(source_key: str) -> Schedule:
+def cached_schedule(source_key: str) -> Schedule:
+    """``schedule_for`` read once a run (a source with an obligation per person asks per row)."""
     if source_key not in _schedules:
         _schedules[source_key] = schedule_for(source_key)
     return _schedules[source_key]
