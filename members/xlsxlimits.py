@@ -16,6 +16,7 @@ path (the upload form, the worker's check and write, the command) reads through
 
 Each refusal is a ``FileProblem`` whose Vietnamese message states the limit."""
 
+import re
 import xml.etree.ElementTree as ET
 import zipfile
 from collections.abc import Iterator
@@ -157,6 +158,79 @@ def elements(stream, tag: str, *, budget: Budget, max_xml: int, too_big) -> Iter
             yield element
 
 
+@dataclass
+class SheetShape:
+    """What the guard pass saw of a worksheet: enough to say whether python-calamine may read it.
+
+    calamine lays a sheet out as one dense block of rows × columns before a row can be looked at
+    (a cell at XFD1 of a 100,000-row sheet is 1.6·10⁹ cells: the process aborts), and it reads an
+    error cell (#N/A) as a blank and a ``t="d"`` cell by its own rules; such a sheet is read by the
+    streaming XML reader instead."""
+
+    rows: int = 0  # row elements
+    last_row: int = 0  # the highest row number
+    last_column: int = 0  # the highest column index (0 = A) of a cell reference of two letters or more
+    odd_cells: bool = False  # error cells, ISO-date cells, or cells without a leading reference
+
+    @property
+    def dense_cells(self) -> int:
+        return self.last_row * (max(self.last_column, 25) + 1)
+
+
+_ROW_TAG = re.compile(rb"<(?:[\w.-]+:)?row\b([^>]*)>|</(?:[\w.-]+:)?row>")
+_ROW_NUMBER = re.compile(rb'\br="(\d{1,12})"')
+_WIDE_REF = re.compile(rb'<(?:[\w.-]+:)?c\s+r="([A-Za-z]{2,})(\d*)"')
+_ODD_CELL = re.compile(rb'<(?:[\w.-]+:)?c(?:>|/>|\s+(?!r=))|\st="[ed]"')
+
+
+def scan_sheet(stream, *, budget: Budget, column_index) -> SheetShape:
+    """One pass over a worksheet's bytes, a chunk at a time, before anything parses it: every
+    byte counts against ``budget``, no row may grow past ``MAX_ROW_XML`` before it ends, a sheet
+    may not hold more rows than Excel's last one, and no cell may lie past Excel's last column
+    (``column_index`` maps column letters to an index and raises OverflowError past XFD).
+
+    Only tag boundaries are looked at (regular expressions over bytes), so this costs a fraction
+    of parsing; a chunk is cut after its last complete tag, the rest carried to the next."""
+    shape = SheetShape()
+    number, carried, offset, last_event, open_row = 0, b"", 0, 0, False  # offsets count bytes of the part
+    while chunk := budget.read(stream):
+        data, base = carried + chunk, offset - len(carried)
+        offset += len(chunk)
+        cut = data.rfind(b"<")
+        cut = len(data) if cut == -1 or data.find(b">", cut) != -1 else cut
+        data, carried = data[:cut], data[cut:]
+        for match in _ROW_TAG.finditer(data):
+            attributes = match.group(1)
+            if attributes is None:  # </row>
+                last_event, open_row = base + match.end(), False
+                continue
+            last_event, open_row = base + match.start(), not attributes.endswith(b"/")
+            found = _ROW_NUMBER.search(attributes)
+            number = int(found.group(1)) if found else number + 1
+            shape.rows += 1
+            shape.last_row = max(shape.last_row, number)
+            if shape.rows > MAX_SHEET_ROWS:
+                raise not_excel_rows()
+        for match in _WIDE_REF.finditer(data):
+            letters, digits = match.group(1).decode(), match.group(2).decode()
+            try:
+                shape.last_column = max(shape.last_column, column_index(letters))
+            except (OverflowError, ValueError):
+                raise beyond_last_column(letters + digits, int(digits) if digits else number) from None
+        shape.odd_cells = shape.odd_cells or _ODD_CELL.search(data) is not None
+        if offset - last_event > MAX_ROW_XML:  # the row being read (or whatever follows the last one)
+            raise row_too_big(number - 1 if open_row else number)
+    return shape
+
+
+def beyond_last_column(ref: str, row: int) -> FileProblem:
+    return FileProblem(
+        f"Ô “{ref[:20]}” nằm ngoài cột cuối cùng của Excel (XFD): tệp bị hỏng hoặc không do "
+        "Excel tạo ra. Hãy mở bằng Excel, lưu lại với định dạng .xlsx rồi tải lên.",
+        row=row,
+    )
+
+
 def cell_too_long(ref: str, row: int) -> FileProblem:
     return FileProblem(
         f"Ô {ref} dài hơn {vn_int(MAX_CELL_CHARS)} ký tự, giới hạn của một ô Excel: tệp không do Excel tạo ra "
@@ -196,9 +270,16 @@ def _string_text(si: ET.Element) -> str:
     return "".join(parts).replace("x005F_", "")
 
 
-def read_shared_strings(stream, budget: Budget) -> list[str]:
+class SharedStrings(list):
+    """The shared-strings table; ``rich`` when a string is made of runs (calamine trims each run's
+    spaces, "Lê " + "Thị Hà" → "LêThị Hà", so such a file is read by the XML reader)."""
+
+    rich = False
+
+
+def read_shared_strings(stream, budget: Budget) -> SharedStrings:
     """The workbook's shared-strings table, bounded in strings, characters and each string's size."""
-    strings, chars = [], 0
+    strings, chars = SharedStrings(), 0
 
     def too_big():
         return FileProblem(
@@ -207,6 +288,7 @@ def read_shared_strings(stream, budget: Budget) -> list[str]:
         )
 
     for si in elements(stream, _SI, budget=budget, max_xml=MAX_STRING_XML, too_big=too_big):
+        strings.rich = strings.rich or si.find(_R) is not None
         text = _string_text(si)
         si.clear()
         if len(text) > MAX_CELL_CHARS:

@@ -13,6 +13,7 @@ missing or repeated header, a cell beyond Excel's last column, a file past a lim
 ``CellError`` the widgets refuse by row and column, and a number too big for a date stays a number."""
 
 import io
+import itertools
 import math
 import os
 import unicodedata
@@ -23,19 +24,21 @@ from collections.abc import Iterator
 from datetime import datetime
 from functools import lru_cache
 
+import python_calamine
 import tablib
-from openpyxl.reader.excel import ExcelReader
-from openpyxl.worksheet._read_only import ReadOnlyWorksheet
-from openpyxl.xml.constants import SHARED_STRINGS
 
 from organizations.text import fold
 
 from . import xlsxlimits
 from .xlsxlimits import MAX_CELL_CHARS, Budget, FileProblem, Limits
+from .xlsxpackage import Package, read_package
+from .xlsxwriter import column_letters
 
 ROW = "__dong__"  # the column carrying each row's number in the spreadsheet, as the user sees it
 HEADER_SEARCH_ROWS = 10  # the header row may sit under a title: it is looked for in these rows
 MAX_COLUMNS = 16_384  # Excel's last column is XFD
+MAX_DENSE_CELLS = 6_000_000  # rows × columns calamine may lay out (≈ 200 MB); past it, the XML reader
+EXACT_INTEGERS = 1e15  # Excel keeps 15 significant digits: a whole number below this is an integer
 TICK_EVERY = 5000  # rows read between two calls of ``progress`` (a discarded job stops there)
 
 
@@ -155,17 +158,15 @@ def _cell_value(cell, shared: list, dates: set, epoch):
     return number
 
 
-def _rows(worksheet, budget: Budget) -> Iterator[tuple[int, dict[int, object]]]:
-    """(row number, {column index: value}) for each row of a read-only worksheet.
+def _xml_rows(archive: zipfile.ZipFile, package: Package, shared: list, budget: Budget) -> Iterator[tuple[int, dict]]:
+    """(row number, {column index: value}) for each row of the worksheet, read from its XML.
 
-    openpyxl's own row reader builds an object per cell (a rich-text object per inline string):
-    20,000 rows × 9 columns cost 3.4 s of CPU, most of an import. This loop reads the same XML
-    with the workbook's own shared strings, date styles and epoch, about four times faster, a
-    chunk at a time within ``xlsxlimits``' bounds (a row's size, a cell's length, Excel's last row)."""
-    workbook = worksheet.parent
-    shared, dates, epoch = worksheet._shared_strings, workbook._date_formats, workbook.epoch
+    The fallback for the sheets calamine cannot read (``xlsxlimits.SheetShape``): the same XML
+    fed a chunk at a time within ``xlsxlimits``' bounds (a row's size, a cell's length, Excel's
+    last row), with the package's own shared strings, date styles and epoch."""
+    dates, epoch = package.date_styles, package.epoch
     number = count = 0
-    with worksheet._get_source() as source:
+    with archive.open(package.sheet) as source:
         rows = xlsxlimits.elements(
             source, _ROW, budget=budget, max_xml=xlsxlimits.MAX_ROW_XML, too_big=lambda: xlsxlimits.row_too_big(number)
         )
@@ -180,11 +181,7 @@ def _rows(worksheet, budget: Budget) -> Iterator[tuple[int, dict[int, object]]]:
                 try:
                     position = _letters_index(ref.rstrip(_DIGITS)) if ref else position
                 except OverflowError:
-                    raise FileProblem(
-                        f"Ô “{ref[:20]}” nằm ngoài cột cuối cùng của Excel (XFD): tệp bị hỏng hoặc không do "
-                        "Excel tạo ra. Hãy mở bằng Excel, lưu lại với định dạng .xlsx rồi tải lên.",
-                        row=number,
-                    ) from None
+                    raise xlsxlimits.beyond_last_column(ref, number) from None
                 if position >= MAX_COLUMNS:  # cells without a reference, one after another
                     raise FileProblem(NOT_XLSX, row=number)
                 value = values[position] = _cell_value(cell, shared, dates, epoch)
@@ -195,37 +192,62 @@ def _rows(worksheet, budget: Budget) -> Iterator[tuple[int, dict[int, object]]]:
             yield number, values
 
 
-class _Sheet(ReadOnlyWorksheet):
-    """A read-only worksheet that does not look for its size when opened: in a sheet without a
-    ``<dimension>``, openpyxl's look parses the whole sheet, unbounded, before ``_rows`` starts."""
+def _calamine_value(value):
+    """A calamine cell as the XML reader gives it: whole numbers as integers (so "3000000" is not
+    shown "3000000.0"), NaN (a generator's missing value) as a blank, an infinity as its text."""
+    if isinstance(value, float):
+        if math.isnan(value):
+            return None
+        if math.isinf(value):
+            return str(value)
+        if value.is_integer() and abs(value) < EXACT_INTEGERS:
+            return int(value)
+    return value
 
-    def _get_size(self):
-        pass
+
+def _calamine_rows(handle, package: Package) -> Iterator[tuple[int, dict]]:
+    """(row number, {column index: value}) for each row, read by python-calamine (Rust): a
+    100,000-row sheet in a second or two, where parsing its XML in Python takes over ten."""
+    handle.seek(0)
+    with python_calamine.CalamineWorkbook.from_filelike(handle) as workbook:
+        sheet = workbook.get_sheet_by_name(package.sheet_name)
+        if sheet.start is None:  # no cell at all
+            return
+        top, left = sheet.start
+        for offset, cells in enumerate(sheet.iter_rows()):
+            number, values = top + offset + 1, {}
+            for position, value in enumerate(cells, start=left):
+                if value == "":
+                    continue
+                value = values[position] = _calamine_value(value)
+                if isinstance(value, str) and len(value) > MAX_CELL_CHARS:
+                    raise xlsxlimits.cell_too_long(f"{column_letters(position)}{number}", number)
+            yield number, values
 
 
-class _BoundedReader(ExcelReader):
-    """openpyxl's workbook reader with the shared-strings table read within ``xlsxlimits``' bounds
-    (openpyxl's own would hold a 1 GiB string before anything could look at it), and worksheets
-    opened without being parsed (only ``_rows`` reads one)."""
-
-    def __init__(self, handle, budget: Budget):
-        super().__init__(handle, read_only=True, data_only=True)
-        self.budget = budget
-
-    def read_strings(self):
-        part = self.package.find(SHARED_STRINGS)
-        if part is not None:
-            with self.archive.open(part.PartName[1:]) as source:
-                self.shared_strings = xlsxlimits.read_shared_strings(source, self.budget)
-
-    def read_worksheets(self):
-        for sheet, rel in self.parser.find_sheets():
-            if rel.target not in self.valid_files:
-                continue
-            if "chartsheet" in rel.Type:
-                self.read_chartsheet(sheet, rel)
-                continue
-            self.wb._sheets.append(_Sheet(self.wb, sheet.name, rel.target, self.shared_strings))
+def _sheet_rows(handle) -> Iterator[tuple[int, dict]]:
+    """The worksheet's rows, once every bound of ``xlsxlimits`` holds: the zip's directory, the
+    shared strings and a pass over the sheet's bytes; then calamine reads it, or the XML reader
+    where calamine cannot (``SheetShape``, or calamine refuses the file)."""
+    archive = zipfile.ZipFile(handle)
+    xlsxlimits.check_directory(archive)
+    package = read_package(archive)
+    shared = xlsxlimits.SharedStrings()
+    if package.strings:
+        with archive.open(package.strings) as source:
+            shared = xlsxlimits.read_shared_strings(source, Budget())
+    with archive.open(package.sheet) as source:
+        shape = xlsxlimits.scan_sheet(source, budget=Budget(), column_index=_letters_index)
+    if not (shape.odd_cells or shared.rich) and shape.dense_cells <= MAX_DENSE_CELLS:
+        try:
+            rows = _calamine_rows(handle, package)
+            first = next(rows, None)  # calamine reads the whole sheet here: a refusal comes now
+        except python_calamine.CalamineError:
+            pass
+        else:
+            del shared
+            return itertools.chain([first] if first else [], rows)
+    return _xml_rows(archive, package, shared, Budget())
 
 
 # -- the header row ---------------------------------------------------------------------------------
@@ -315,22 +337,15 @@ def _read(file, required: list[str], optional: list[str], progress=None) -> tupl
     """The header's row number, {column index: header} and an iterator of the rows under it.
     ``progress(0, 0)`` is called every ``TICK_EVERY`` rows read (a job's progress may stop it)."""
     handle = _open(file)
-    budget, limit = Budget(), Limits.current().max_rows
-    workbook = None
+    limit = Limits.current().max_rows
     try:
-        reader = _BoundedReader(handle, budget)  # reads the zip's directory only
-        xlsxlimits.check_directory(reader.archive)
-        reader.read()
-        workbook = reader.wb
-        rows = _rows(workbook.worksheets[0], budget)
+        rows = _sheet_rows(handle)
         header_number, wanted = _find_header(rows, _Headers(required, optional))
     except Exception as exc:
-        if workbook is not None:
-            workbook.close()
         handle.close()
         if isinstance(exc, FileProblem):
             raise
-        raise FileProblem(NOT_XLSX) from exc  # openpyxl and the XML parser raise many kinds for a foreign zip
+        raise FileProblem(NOT_XLSX) from exc  # the XML parser and the zip raise many kinds for a foreign zip
 
     def data():
         count = 0
@@ -347,7 +362,7 @@ def _read(file, required: list[str], optional: list[str], progress=None) -> tupl
         except ET_ERRORS as exc:
             raise FileProblem(NOT_XLSX) from exc
         finally:
-            workbook.close()
+            handle.close()
 
     return header_number, wanted, data()
 

@@ -77,7 +77,8 @@ _DATE_STYLE = ' s="2"'  # the dd/mm/yyyy cell format of _STYLES
 _EPOCH = date(1899, 12, 30)  # day 0 of Excel's 1900 date system (past its 1900 leap-year bug)
 
 
-def _column(index: int) -> str:
+def column_letters(index: int) -> str:
+    """0 -> "A", 16383 -> "XFD"."""
     name = ""
     index += 1
     while index:
@@ -105,7 +106,7 @@ def write(out, *, sheet: str, headers: list[str], rows: Iterable[list], title_ro
 
     The rows go to a temporary file first so the sheet can start with its exact ``<dimension>``:
     without it openpyxl (and so our own importer) parses a whole sheet once more just to size it."""
-    columns = [_column(i) for i in range(len(headers))]
+    columns = [column_letters(i) for i in range(len(headers))]
     above = [[text] for text in title_rows] + ([[]] if title_rows else [])
     header = len(above) + 1
     count = 0

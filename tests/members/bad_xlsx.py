@@ -9,7 +9,7 @@ from pathlib import Path
 from xml.sax.saxutils import escape
 
 from members.importers import MEMBER_REQUIRED
-from members.xlsxwriter import _column
+from members.xlsxwriter import column_letters
 
 MAIN = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
 REL = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
@@ -25,7 +25,7 @@ def cell(ref: str, text: str) -> str:
 
 
 def row_xml(number: int, values: Iterable[str]) -> str:
-    cells = "".join(cell(f"{_column(i)}{number}", v) for i, v in enumerate(values) if v)
+    cells = "".join(cell(f"{column_letters(i)}{number}", v) for i, v in enumerate(values) if v)
     return f'<row r="{number}">{cells}</row>'
 
 
