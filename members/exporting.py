@@ -8,6 +8,8 @@ write-only mode."""
 from django.utils import timezone
 from openpyxl import Workbook
 
+from organizations.collation import person_order
+
 from . import xlsxwriter
 from .importers import UNIT_HEADERS
 from .importing import get_importer
@@ -42,7 +44,7 @@ def export_members(queryset, out, *, unit=None) -> int:
     or binary file); returns the row count. The same resource as the import renders every cell,
     so the file re-imports as it is."""
     resource = MemberResource()
-    rows = _cells(resource, queryset.order_by("branch__path", "name_folded", "pk"))
+    rows = _cells(resource, queryset.order_by("branch__path", *person_order(), "pk"))  # as the roster page
     headers = resource.get_export_headers()
     return xlsxwriter.write(out, sheet="Đoàn viên", headers=headers, rows=rows, title_rows=title_rows(unit))
 

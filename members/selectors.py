@@ -1,15 +1,15 @@
 """Reads of members, transfers and cadres, scoped to a user.
 
-Rosters are paged by keyset (name, id) and counted with a cap, so a province of millions of
+Rosters are paged by keyset (tên, họ đệm, id) and counted with a cap, so a province of millions of
 members costs the same few queries as a chi đoàn of ten (DESIGN.md: never count per row)."""
 
 from dataclasses import dataclass
 from datetime import date
 
-from django.db.models import Exists, F, OuterRef, Q, QuerySet, Value
-from django.db.models.functions import Concat
+from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.http import Http404
 
+from organizations.collation import after_person, person_order
 from organizations.models import Organization
 from organizations.scoping import get_scoped_or_404, scope_q, scoped
 from organizations.text import fold
@@ -72,14 +72,13 @@ def roster(
 
 
 def name_order(q: str = "") -> tuple:
-    """The roster's order, (name_folded, id). Under a name search the first key is an expression
-    equal to the column, not the column: else the planner walks the whole name index in order
-    hoping to meet the matches early, and they cluster ("nguyen van" all sit under N: 600,000 rows
-    filtered at 10⁶ members, issue 13). This way it takes the matches from the unit's chi đoàn or
-    the trigram index, whichever is fewer, and sorts only them. Same order, so paging still works."""
-    if q and not q.isdigit():
-        return (Concat(F("name_folded"), Value("")).asc(), "pk")
-    return ("name_folded", "pk")
+    """The roster's order: tên, then họ đệm, in natural Vietnamese order, then id
+    (organizations.collation.person_order). Under a name search the keys are expressions equal to
+    the indexed ones, not them: else the planner walks the whole name index in order hoping to
+    meet the matches early, and they cluster (600,000 rows filtered at 10⁶ members, issue 13).
+    This way it takes the matches from the unit's chi đoàn or the trigram index, whichever is
+    fewer, and sorts only them. Same order, so paging still works."""
+    return (*person_order(unindexed=bool(q) and not q.isdigit()), "pk")
 
 
 @dataclass
@@ -99,11 +98,11 @@ def _cursor_filter(cursor: str) -> Q | None:
     name, _, pk = cursor.rpartition("~")
     if not pk.isdigit():
         return None
-    return Q(name_folded__gt=name) | Q(name_folded=name, pk__gt=int(pk))
+    return after_person(name, int(pk))
 
 
 def keyset_page(qs: QuerySet, *, cursor: str = "", per_page: int = 50, total: int | None = None) -> KeysetPage:
-    """One page after ``cursor`` in (name_folded, id) order (``roster``'s, or that one): two queries
+    """One page after ``cursor`` in ``name_order`` (``roster``'s, or that one): two queries
     however deep the page."""
     if total is None:
         total = qs.order_by()[: COUNT_CAP + 1].count()  # unordered: a capped count needs no sort
@@ -116,7 +115,7 @@ def keyset_page(qs: QuerySet, *, cursor: str = "", per_page: int = 50, total: in
     next_cursor = None
     if len(rows) > per_page:
         rows = rows[:per_page]
-        next_cursor = f"{rows[-1].name_folded}~{rows[-1].pk}"
+        next_cursor = f"{rows[-1].full_name}~{rows[-1].pk}"
     return KeysetPage(rows, next_cursor, where is None, min(total, COUNT_CAP), more)
 
 

@@ -4,10 +4,6 @@ folding and name collation."""
 import re
 import unicodedata
 
-from django.db import connection
-from django.db.models import F
-from django.db.models.functions import Collate
-
 # Characters that print nothing: format characters (zero-width space U+200B, joiners, BOM, soft
 # hyphen, direction marks: Unicode category Cf), controls other than line breaks and tabs (Cc),
 # surrogates and private use (Cs, Co). One compiled class, so every imported cell pays one C-level
@@ -54,10 +50,10 @@ def fold(text: str | None) -> str:
 
 
 def vn_collated(field: str):
-    """An order_by expression sorting Vietnamese names properly (ICU on PostgreSQL)."""
-    if connection.vendor == "postgresql":
-        return Collate(F(field), "vi-VN-x-icu")
-    return F(field)
+    """An order_by expression sorting Vietnamese names naturally, on both databases."""
+    from .collation import vn_order  # collation imports this module's vn_sort_key
+
+    return vn_order(field)
 
 
 # Vietnamese alphabetical order (a ă â b c d đ e ê … o ô ơ … u ư …): the letter-forming marks
