@@ -10,6 +10,7 @@ from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet, Window
 from django.db.models.functions import RowNumber
 
 from members.models import Member
+from organizations.collation import person_order
 from organizations.models import Organization
 from organizations.numbers import vn_rate
 from organizations.scoping import open_posts, root_paths, scope_q, scoped
@@ -120,7 +121,7 @@ def roster(*, period: RatingPeriod, unit: Organization) -> Roster:
         result.member_policy = eff
         members = Member.objects.filter(
             branch=unit, status__in=[Member.Status.ACTIVE, Member.Status.TRANSFERRING]
-        ).order_by("name_folded", "pk")
+        ).order_by(*person_order(), "pk")  # tên, then họ đệm, as the roster page
         for member in members:
             verdict = rules.eligibility(
                 member,
