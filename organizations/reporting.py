@@ -7,7 +7,9 @@ Defined here, in the lowest app, so that every app can build one without importi
 
 Builder signature: ``build(*, root: Organization, year: int, progress=lambda pct: None, **options)
 -> ReportData``; it must read one consistent snapshot (the job runs it in a REPEATABLE READ
-transaction on PostgreSQL) and call ``progress`` with 0–100 now and then.
+transaction on PostgreSQL) and call ``progress`` with 0–100 now and then. ``options["as_of"]``
+is the reference date (``reports.services.build_data`` always passes one): units and members are
+counted as they stood on that day.
 """
 
 from dataclasses import dataclass, field
@@ -45,3 +47,4 @@ class ReportData:
     narrative: list[str] = field(default_factory=list)  # Vietnamese paragraphs
     tables: list[Table] = field(default_factory=list)
     charts: list[Chart] = field(default_factory=list)
+    as_of: date | None = None  # the reference date the figures are counted at (issue 18)

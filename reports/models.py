@@ -24,6 +24,8 @@ class ReportJob(models.Model):
     kind = models.CharField("loại báo cáo", max_length=30)
     root = models.ForeignKey(Organization, on_delete=models.PROTECT, related_name="report_jobs", verbose_name="đơn vị")
     year = models.PositiveSmallIntegerField("năm")
+    # The reference date the figures are counted at; empty = the rating period's lock date.
+    as_of = models.DateField("số liệu tính đến ngày", null=True, blank=True)
     params = models.JSONField("tham số", default=dict, blank=True)  # {"years": [...], "root": code}
     requested_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,

@@ -17,6 +17,7 @@ def _cell(value):
 
 def to_json(data: ReportData) -> dict:
     out = asdict(data)
+    out["as_of"] = _cell(data.as_of)
     for table in out["tables"]:
         table["rows"] = [[_cell(v) for v in row] for row in table["rows"]]
         table["total"] = [_cell(v) for v in table["total"]] if table["total"] is not None else None
@@ -51,4 +52,5 @@ def from_json(raw: dict) -> ReportData:
         narrative=list(raw.get("narrative", [])),
         tables=tables,
         charts=charts,
+        as_of=date.fromisoformat(raw["as_of"]) if raw.get("as_of") else None,
     )

@@ -9,13 +9,14 @@ import logging
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from datetime import timedelta
+from datetime import date, timedelta
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.base import ContentFile
 from django.db import connection, transaction
 from django.utils import timezone
 
+from evaluations.rules import period_for
 from organizations import audit
 from organizations.models import Organization
 from organizations.progress import Heartbeat, VisibleUpdate, dead
@@ -57,15 +58,25 @@ def _not_queued(job_id: int) -> None:
     )
 
 
+def reference_date(root: Organization, year: int) -> date:
+    """The day a report of ``year`` counts units and members at when none is chosen: the lock
+    date of the rating period covering ``root`` (evaluations.rules.period_for), else 31/12."""
+    period = period_for(root, year)
+    return period.locks_on if period is not None else date(year, 12, 31)
+
+
 @transaction.atomic
-def request_job(*, kind: str, root: Organization, year: int, by, years: list[int] | None = None) -> ReportJob:
-    """A user in scope asks for a report of ``root``'s subtree: queue a job for a worker."""
+def request_job(
+    *, kind: str, root: Organization, year: int, by, years: list[int] | None = None, as_of: date | None = None
+) -> ReportJob:
+    """A user in scope asks for a report of ``root``'s subtree: queue a job for a worker.
+    ``as_of`` = the reference date (None: the period's, resolved when the job runs)."""
     if not in_scope(by, root):
         raise PermissionDenied("Đơn vị không thuộc phạm vi của bạn.")
     years = sorted({int(y) for y in (years or [])} | {int(year)})
     _validate(kind, year, years)
     job = ReportJob.objects.create(
-        kind=kind, root=root, year=year, requested_by=by, params={"years": years, "root": root.code}
+        kind=kind, root=root, year=year, as_of=as_of, requested_by=by, params={"years": years, "root": root.code}
     )
     audit.record(
         target=job,
@@ -140,14 +151,24 @@ class ProgressWriter:
 
 
 def build_data(
-    *, kind: str, root: Organization, year: int, years: list[int], progress: Callable[[int], None] = lambda pct: None
+    *,
+    kind: str,
+    root: Organization,
+    year: int,
+    years: list[int],
+    progress: Callable[[int], None] = lambda pct: None,
+    as_of: date | None = None,
 ) -> ReportData:
-    """Run the kind's builder inside one snapshot (shared by the job and the command)."""
+    """Run the kind's builder inside one snapshot (shared by the job and the command), counting
+    units and members as they stood on ``as_of`` (None: ``reference_date``)."""
     builder = kinds.builder(kind)
     if builder is None:
         raise ValidationError(f"Loại báo cáo “{kind}” không có hoặc chưa sẵn sàng.")
     with snapshot():
-        return builder(root=root, year=year, progress=progress, years=years)
+        as_of = as_of or reference_date(root, year)
+        data = builder(root=root, year=year, progress=progress, years=years, as_of=as_of)
+        data.as_of = as_of
+        return data
 
 
 def _file_name(job: ReportJob) -> str:
@@ -184,7 +205,9 @@ def run_job(*, job_id: int) -> ReportJob:
     progress = ProgressWriter(job.pk)
     try:
         with Heartbeat(ReportJob, job.pk):
-            data = build_data(kind=job.kind, root=job.root, year=job.year, years=job.years, progress=progress)
+            data = build_data(
+                kind=job.kind, root=job.root, year=job.year, years=job.years, progress=progress, as_of=job.as_of
+            )
             progress(90)
             _save_file(job, data, _requester_name(job))
     except Exception as exc:  # the job finishes whole or is marked failed with the error
