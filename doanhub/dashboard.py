@@ -10,8 +10,17 @@ from members import inbox as members_inbox
 from notifications import inbox as notifications_inbox
 from organizations.inbox import InboxItem
 from reports import inbox as reports_inbox
+from reports.returns import inbox as returns_inbox
 
-PROVIDERS = (members_inbox, evaluations_inbox, recognition_inbox, fieldwork_inbox, reports_inbox, notifications_inbox)
+PROVIDERS = (
+    members_inbox,
+    evaluations_inbox,
+    recognition_inbox,
+    fieldwork_inbox,
+    reports_inbox,
+    returns_inbox,
+    notifications_inbox,
+)
 
 
 def inbox(user) -> list[InboxItem]:

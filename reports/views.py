@@ -9,6 +9,7 @@ from organizations.views_helpers import paginate, require, run_action, run_servi
 from . import pdf, selectors, services
 from .charts import render_chart
 from .forms import ReportRequestForm
+from .returns import rules as returns_rules
 from .serialize import from_json
 
 
@@ -42,7 +43,8 @@ def job(request, pk):
     services.mark_seen(job=job, by=request.user)
     data = from_json(job.result) if job.result else None
     charts = [render_chart(c) for c in data.charts] if data else []
-    return render(request, "reports/job.html", {"job": job, "data": data, "charts": charts})
+    can_send = bool(data) and job.status == job.Status.DONE and returns_rules.can_send_job(request.user, job.root)
+    return render(request, "reports/job.html", {"job": job, "data": data, "charts": charts, "can_send": can_send})
 
 
 @login_required
