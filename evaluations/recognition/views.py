@@ -200,8 +200,9 @@ def board_xlsx(request, pk, code):
         .select_related("organization", "receiving_unit", "cadre")
         .order_by("organization__path")
     )
-    title = f"Danh sách đoàn cơ sở đăng ký “3 chủ động” năm {campaign.year} — {unit.name}"
-    content = excel.workbook_bytes(title=title, columns=columns, rows=rows)
+    title = f"DANH SÁCH ĐOÀN CƠ SỞ ĐĂNG KÝ “3 CHỦ ĐỘNG” NĂM {campaign.year}"
+    by = excel.by_name(request.user)
+    content = excel.workbook_bytes(title=title, unit=unit, year=campaign.year, columns=columns, rows=rows, by=by)
     return excel.xlsx_response(content, f"dang-ky-3-chu-dong-{campaign.year}-{unit.code}.xlsx")
 
 
@@ -478,6 +479,8 @@ def commendation(request, code):
 def commendation_xlsx(request, code):
     root, form, years, rows = _commendation(request, code)
     columns, data = excel.commendation_rows(rows, years)
-    title = f"Đoàn cơ sở “3 chủ động” được công nhận các năm {', '.join(map(str, years))} — {root.name}"
-    content = excel.workbook_bytes(title=title, columns=columns, rows=data)
+    listed = ", ".join(map(str, years))
+    title = f"ĐOÀN CƠ SỞ “3 CHỦ ĐỘNG” ĐƯỢC CÔNG NHẬN CÁC NĂM {listed}"
+    by = excel.by_name(request.user)
+    content = excel.workbook_bytes(title=title, unit=root, year=listed, columns=columns, rows=data, by=by)
     return excel.xlsx_response(content, f"tuyen-duong-3-chu-dong-{root.code}.xlsx")

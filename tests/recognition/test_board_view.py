@@ -56,8 +56,8 @@ def test_the_xlsx_lists_sent_registrations(login, users, campaign, flow):
     assert response["Content-Type"].startswith("application/vnd.openxmlformats")
     ws = load_workbook(BytesIO(response.content)).active
     rows = list(ws.iter_rows(values_only=True))
-    assert rows[1][:3] == ("STT", "Mã đơn vị", "Đoàn cơ sở")
-    assert rows[2][1:3] == ("T1-H1-CS1", "Đoàn xã Hùng Sơn") and rows[2][6] == "Đã gửi đăng ký"
+    assert rows[6][:3] == ("STT", "Mã đơn vị", "Đoàn cơ sở")  # under the letterhead's six rows
+    assert rows[7][1:3] == ("T1-H1-CS1", "Đoàn xã Hùng Sơn") and rows[7][6] == "Đã gửi đăng ký"
 
 
 def test_the_xlsx_writes_formula_like_names_as_text(login, users, campaign, tree):

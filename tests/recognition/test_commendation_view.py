@@ -14,8 +14,8 @@ def test_the_xlsx_marks_the_years(login, users, campaign, flow):
     flow.decided()
     response = login(users.province_approver).get(f"/3-chu-dong/tuyen-duong/T1/xlsx/?years={campaign.year}")
     rows = list(load_workbook(BytesIO(response.content)).active.iter_rows(values_only=True))
-    assert rows[1][-2:] == (f"Năm {campaign.year}", "Số năm được công nhận")
-    assert rows[2][1:] == ("T1-H1-CS1", "Đoàn xã Hùng Sơn", "Huyện đoàn Đại Từ", "x", 1)
+    assert rows[6][-2:] == (f"Năm {campaign.year}", "Số năm được công nhận")  # under the letterhead
+    assert rows[7][1:] == ("T1-H1-CS1", "Đoàn xã Hùng Sơn", "Huyện đoàn Đại Từ", "x", 1)
 
 
 def test_bad_years_get_a_message(login, users, campaign):

@@ -9,27 +9,14 @@ import pytest
 from openpyxl import load_workbook
 
 from organizations.reporting import ReportData, Table
-from organizations.xlsx import DATE_FORMAT, PERCENT_FORMAT, SIGNERS, UNION, dated_line, place_of
+from organizations.xlsx import DATE_FORMAT, PERCENT_FORMAT, UNION, dated_line, place_of
 from reports import kinds
 from reports.excel import cut_words, sheet_title, write_workbook
 from reports.services import request_job, run_job
+from tests.documents.printed import assert_printable
+from tests.documents.printed import cells as cells_of
 
 HEADER_ROW = 7
-
-
-def _cells(ws) -> dict:
-    return {c.value: c for row in ws.iter_rows() for c in row if c.value is not None}
-
-
-def _assert_printable(ws):
-    setup = ws.page_setup
-    assert setup.orientation == "landscape" and str(setup.paperSize) == "9"
-    assert ws.sheet_properties.pageSetUpPr.fitToPage and setup.fitToWidth == 1 and setup.fitToHeight == 0
-    assert "&P" in ws.oddFooter.center.text and "&N" in ws.oddFooter.center.text
-    cells = _cells(ws)
-    assert UNION in cells and all(signer in cells for signer in SIGNERS)
-    assert any(isinstance(v, str) and v.startswith("Đơn vị: ") and "Năm 2025" in v for v in cells)
-    assert any(isinstance(v, str) and ", ngày " in v and " tháng " in v and " năm " in v for v in cells)
 
 
 @pytest.mark.parametrize("kind", [k for k, _ in kinds.available()])
@@ -39,7 +26,7 @@ def test_every_sheet_of_every_kind_prints_as_a_signed_document(ratings, users, k
     wb = load_workbook(job.file.path)
     cover, *tables = wb.worksheets
     for ws in wb.worksheets:
-        _assert_printable(ws)
+        assert_printable(ws)
         assert len(ws.title) <= 31
     for ws in tables:
         assert ws.print_title_rows == f"${HEADER_ROW}:${HEADER_ROW}"
@@ -62,7 +49,7 @@ def test_the_letterhead_names_the_union_the_unit_the_place_and_the_day():
     assert ws["A1"].value == UNION and ws["A2"].value == "TỈNH ĐOÀN THÁI NGUYÊN" and ws["A2"].font.bold
     assert ws["B2"].value == "Thái Nguyên, ngày 03 tháng 12 năm 2026"
     assert ws["A4"].value == "Bảng" and ws["A5"].value == "Đơn vị: Tỉnh đoàn Thái Nguyên (T01) — Năm 2025"
-    cells = _cells(ws)
+    cells = cells_of(ws)
     assert cells["NGƯỜI LẬP BIỂU"].row > HEADER_ROW + 1 and cells["Lê Văn Cán Bộ"].row > cells["NGƯỜI LẬP BIỂU"].row
     assert cells["TM. BAN THƯỜNG VỤ"].row == cells["NGƯỜI LẬP BIỂU"].row
 
