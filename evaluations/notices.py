@@ -5,7 +5,7 @@ services carry one line each."""
 from django.urls import reverse
 
 from notifications.models import Kind
-from notifications.services import notify_on_commit
+from notifications.services import event_key, notify_on_commit
 
 
 def _unit_link(period_id: int, unit) -> str:
@@ -16,7 +16,7 @@ def batch_returned(submission, reason: str) -> None:
     """The chi đoàn's secretary (and staff) see why, with the page to redo the batch."""
     notify_on_commit(
         kind=Kind.RETURNED,
-        event_key=f"rating:return:{submission.pk}:{submission.updated_at:%Y%m%d%H%M%S%f}",
+        event_key=event_key("rating:return", submission.pk, at=submission.updated_at),
         title=f"Hồ sơ xếp loại {submission.period.year} của {submission.unit.name} bị trả lại",
         body=f"Lý do: {reason}",
         link=_unit_link(submission.period_id, submission.unit),
@@ -28,7 +28,7 @@ def level_changed(assessment, before: str, after: str, reason: str) -> None:
     """The unit that proposed sees the level the approver set instead, and why."""
     notify_on_commit(
         kind=Kind.LEVEL_CHANGED,
-        event_key=f"rating:level:{assessment.pk}:{assessment.updated_at:%Y%m%d%H%M%S%f}",
+        event_key=event_key("rating:level", assessment.pk, at=assessment.updated_at),
         title=f"Mức xếp loại của {assessment.subject_name} ({assessment.period.year}) được đổi từ {before} thành {after}",
         body=f"Lý do: {reason}",
         link=reverse("evaluations:subject", args=[assessment.pk]),

@@ -413,7 +413,10 @@ def department_plan_approve(*, plan: DepartmentPlan, by) -> DepartmentPlan:
             from_state=StaffPlan.Status.MERGED.label,
             to_state=staff_plan.get_status_display(),
         )
-    return _decide(plan, status=DepartmentPlan.Status.APPROVED, by=by, action="approve")
+    plan = _decide(plan, status=DepartmentPlan.Status.APPROVED, by=by, action="approve")
+    for staff_plan in plan.staff_plans.filter(status=StaffPlan.Status.APPROVED).select_related("assignment__user"):
+        notices.staff_plan_decided(staff_plan, plan)
+    return plan
 
 
 @transaction.atomic
@@ -431,7 +434,8 @@ def department_plan_return(*, plan: DepartmentPlan, reason: str, by) -> Departme
         raise ValidationError(f"Kế hoạch đang ở trạng thái “{plan.get_status_display()}”, không trả lại được.")
     if is_blank(reason):
         raise ValidationError("Cần ghi lý do trả lại kế hoạch.")
-    for staff_plan in plan.staff_plans.all():
+    returned = list(plan.staff_plans.select_related("assignment__user"))
+    for staff_plan in returned:
         before = staff_plan.get_status_display()
         staff_plan.status, staff_plan.department_plan, staff_plan.return_reason = (
             StaffPlan.Status.RETURNED,
@@ -448,7 +452,10 @@ def department_plan_return(*, plan: DepartmentPlan, reason: str, by) -> Departme
             to_state=staff_plan.get_status_display(),
             reason=reason,
         )
-    return _decide(plan, status=DepartmentPlan.Status.RETURNED, by=by, action="return", reason=reason.strip())
+    plan = _decide(plan, status=DepartmentPlan.Status.RETURNED, by=by, action="return", reason=reason.strip())
+    for staff_plan in returned:
+        notices.staff_plan_decided(staff_plan, plan)
+    return plan
 
 
 # --- step 4: unplanned visits -----------------------------------------------------------------
@@ -498,6 +505,7 @@ def visit_request(
         purpose=purpose.strip(),
     )
     audit.record(target=visit, action="request", by=by, organization=target, to_state=visit.get_status_display())
+    notices.visit_requested(visit)
     return visit
 
 

@@ -40,7 +40,7 @@ from organizations import audit
 from organizations.progress import Heartbeat, VisibleUpdate, dead
 from organizations.queueing import WORKERS_DOWN, enqueue_after_commit
 
-from . import uploads
+from . import notices, uploads
 from .importing import ImportCancelled, get_importer
 from .models import ImportJob
 from .permissions import may_import
@@ -342,6 +342,7 @@ def run_check(*, job_id: int) -> str:
     ImportJob.objects.filter(pk=job_id, status=Status.CHECKING).update(
         status=Status.CHECKED, **_result_fields(result, progress)
     )
+    notices.import_step_done(job_id)
     return Status.CHECKED
 
 
@@ -383,6 +384,7 @@ def run_write(*, job_id: int) -> str:
         return _fail(job_id, Status.WRITING, exc)
     finally:
         progress.close()
+    notices.import_step_done(job_id)
     if result.ok:
         uploads.remove(job.stored)
     return fields["status"]

@@ -5,7 +5,7 @@ re-running anything sends nothing twice."""
 
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
-from datetime import date
+from datetime import date, datetime
 
 from django.contrib.auth import get_user_model
 from django.db import IntegrityError, transaction
@@ -40,6 +40,12 @@ def notify(
         for user in {u.pk: u for u in users if u.is_active}.values()
     ]
     return deliver(save_new(rows))
+
+
+def event_key(*parts, at: datetime) -> str:
+    """The key of an event that may befall the same object again (a batch returned, sent and
+    returned once more): its parts and the moment it happened, "rating:return:7:20261103091512034567"."""
+    return ":".join(str(part) for part in (*parts, f"{at:%Y%m%d%H%M%S%f}"))
 
 
 def notify_on_commit(**event) -> None:

@@ -4,13 +4,13 @@ its registration returned with the reason, and the decision on it."""
 from django.urls import reverse
 
 from notifications.models import Kind
-from notifications.services import notify_on_commit
+from notifications.services import event_key, notify_on_commit
 
 
 def registration_returned(registration, reason: str) -> None:
     notify_on_commit(
         kind=Kind.RETURNED,
-        event_key=f"recognition:return:{registration.pk}:{registration.updated_at:%Y%m%d%H%M%S%f}",
+        event_key=event_key("recognition:return", registration.pk, at=registration.updated_at),
         title=f"Đăng ký “3 chủ động” của {registration.organization.name} bị trả lại để bổ sung",
         body=f"Lý do: {reason}",
         link=reverse("recognition:registration", args=[registration.pk]),
