@@ -36,7 +36,7 @@ demo: migrate
 # housekeeping) beside it; filesystem broker unless CELERY_BROKER_URL is set. Ctrl-C stops all.
 run: demo
 	@echo "DoanHub: http://127.0.0.1:$(PORT)  (Ctrl-C để dừng)"
-	@trap 'kill 0' INT TERM EXIT; \
+	@export DJANGO_EMAIL_URL=console://; trap 'kill 0' INT TERM EXIT; \
 	$(BIN)/celery -A doanhub worker --loglevel=WARNING --concurrency=2 & \
 	$(BIN)/celery -A doanhub beat --loglevel=WARNING -s "$(BEAT_SCHEDULE)" & \
 	$(BIN)/python manage.py runserver 127.0.0.1:$(PORT)

@@ -12,6 +12,8 @@ from pathlib import Path
 
 import dj_database_url
 
+from doanhub import email_url
+
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = Path(os.environ.get("DOANHUB_VAR_DIR", BASE_DIR / "var"))
 
@@ -237,19 +239,21 @@ if not DEBUG:
     SECURE_CONTENT_TYPE_NOSNIFF = True
     X_FRAME_OPTIONS = "DENY"
 
-# Errors go by mail to ADMINS ("Name <a@b>,Other <c@d>") through EMAIL_HOST; with no EMAIL_HOST
-# mail is written to stdout (the console backend), so nothing is lost silently.
+# Errors and notifications go by mail (ADMINS: "Name <a@b>,Other <c@d>") through the server of
+# DJANGO_EMAIL_URL (smtp://user:pass@host:587?tls=1) or of the usual EMAIL_* variables
+# (doanhub.email_url); with neither, mail is written to stdout (the console backend), so nothing
+# is lost silently.
 ADMINS = [(name or addr, addr) for name, addr in getaddresses(env_list("DJANGO_ADMINS", "")) if addr]
-EMAIL_HOST = os.environ.get("EMAIL_HOST", "")
-EMAIL_PORT = int(os.environ.get("EMAIL_PORT", "587"))
-EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")
-EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
-EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", EMAIL_PORT == 587)
-EMAIL_USE_SSL = env_bool("EMAIL_USE_SSL", EMAIL_PORT == 465)
-EMAIL_BACKEND = os.environ.get(
-    "DJANGO_EMAIL_BACKEND",
-    "django.core.mail.backends.smtp.EmailBackend" if EMAIL_HOST else "django.core.mail.backends.console.EmailBackend",
-)
+(
+    EMAIL_BACKEND,
+    EMAIL_HOST,
+    EMAIL_PORT,
+    EMAIL_HOST_USER,
+    EMAIL_HOST_PASSWORD,
+    EMAIL_USE_TLS,
+    EMAIL_USE_SSL,
+    EMAIL_TIMEOUT,
+) = email_url.from_env(os.environ)
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "DoanHub <no-reply@localhost>")
 SERVER_EMAIL = os.environ.get("SERVER_EMAIL", DEFAULT_FROM_EMAIL)
 
