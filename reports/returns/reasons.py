@@ -104,7 +104,7 @@ def _audit(root: Organization, windows, until) -> tuple[list[dict], dict[int, ty
         AuditEntry.objects.filter(wanted, _after("organization__path", "at", windows), at__lte=until)
         .annotate(row=Substr("organization__path", 1, width))
         .values("row", "content_type", "action")
-        .annotate(n=Count("pk"), first=Min("at"), last=Max("at"), reason=Max("reason"), reason_min=Min("reason"))
+        .annotate(n=Count("pk"), first=Min("at"), last=Max("at"), reason_max=Max("reason"), reason_min=Min("reason"))
         .order_by()
     ), {types[model].pk: model for model, _ in AUDITED}
 
@@ -118,8 +118,8 @@ def _member_sentence(group: dict, sign: str, wording: tuple[str, str], names: di
 
 def _audit_sentence(group: dict, label: str) -> str:
     text = f"{vn_int(group['n'])} {label} {_days(group['first'], group['last'])}"
-    if group["reason"] and group["reason"] == group["reason_min"]:
-        text += f", lý do: {group['reason']}"
+    if group["reason_max"] and group["reason_max"] == group["reason_min"]:
+        text += f", lý do: {group['reason_max']}"
     return text
 
 
