@@ -4,6 +4,7 @@ from datetime import date
 
 from django.urls import reverse
 
+from notifications.deadlines import due_note
 from organizations.inbox import InboxItem
 
 from . import selectors
@@ -32,7 +33,7 @@ def items(user, today: date | None = None) -> list[InboxItem]:
         if unit.pk in sent:
             continue
         due = deadlines.get(unit.level_id)
-        when = f" (hạn {due:%d/%m/%Y})" if due else ""
+        when = f" ({due_note(due, today)})" if due else ""
         found.append(
             InboxItem(
                 f"Xếp loại {period.year} của {unit.name} chưa gửi{when}",

@@ -11,6 +11,7 @@ from django.db.models import Count, Q, QuerySet
 from django.urls import reverse
 from django.utils import timezone
 
+from notifications.deadlines import due_note
 from organizations.inbox import InboxItem
 from organizations.models import Post
 from organizations.scoping import open_posts
@@ -71,12 +72,14 @@ def items(user) -> list[InboxItem]:
             ).count(),
             link=reverse("fieldwork:requests"),
         )
+    mine = _mine(user)
+    _own_missing_plan(mine, add)
     add(
         "Kế hoạch đi cơ sở của bạn bị trả lại",
         StaffPlan.objects.filter(status=StaffPlan.Status.RETURNED, assignment__user=user).count(),
         urgent=True,
     )
-    add("Chuyến đi cơ sở quá hạn báo cáo", overdue_reports(user).count(), urgent=True)
+    add("Chuyến đi cơ sở quá hạn báo cáo", overdue_reports(user, mine).count(), urgent=True)
     _upcoming_visits(user, add)
     return found
 
@@ -108,21 +111,43 @@ def _department_plans(add, title: str, plans) -> None:
         add(title, plans.count() if len(ids) > 1 else 1, link=link)
 
 
-def overdue_reports(user) -> QuerySet:
+def _mine(user) -> tuple[list[StaffAssignment], dict]:
+    """The user's staff-list rows (one a year) and the policy in force for each: two queries."""
+    assignments = list(StaffAssignment.objects.filter(user=user).select_related("department__organization"))
+    if not assignments:
+        return [], {}
+    return assignments, effective_policies({(a.department.organization, a.year) for a in assignments}, quotas=False)
+
+
+def overdue_reports(user, mine: tuple | None = None) -> QuerySet:
     """The user's confirmed visits not yet reported and past the report deadline of the policy in
     force for their province and year (10 days in Thái Nguyên; lower levels may only shorten it),
     the same deadline that flags the report late when it comes. Built from two queries (the
-    user's staff-list rows, one a year, and their policies), whatever the number of visits."""
-    assignments = list(StaffAssignment.objects.filter(user=user).select_related("department__organization"))
+    user's staff-list rows, one a year, and their policies: ``_mine``), whatever the number of visits."""
+    assignments, policies = mine or _mine(user)
     if not assignments:
         return PlannedVisit.objects.none()
-    policies = effective_policies({(a.department.organization, a.year) for a in assignments}, quotas=False)
     today = timezone.localdate()
     due = Q(pk__in=[])
     for a in assignments:
         late_days = policies[(a.department.organization_id, a.year)].report_late_days
         due |= Q(assignment=a, ends_on__lt=today - timedelta(days=late_days))
     return PlannedVisit.objects.filter(due, confirmed_q(), report__isnull=True)
+
+
+def _own_missing_plan(mine: tuple, add) -> None:
+    """Step 1 for the staff member: this quarter's plan not registered once its deadline is past,
+    marked late for them as for their head (one query more, and only then)."""
+    assignments, policies = mine
+    today = timezone.localdate()
+    year, quarter = today.year, (today.month - 1) // 3 + 1
+    for a in assignments:
+        if a.year != year:
+            continue
+        due = policies[(a.department.organization_id, year)].plan_deadline(quarter)
+        if today > due and unplanned_staff([a.department], year, quarter).filter(pk=a.pk).exists():
+            title = f"Kế hoạch đi cơ sở quý {quarter}/{year} của bạn chưa đăng ký ({due_note(due, today)})"
+            add(title, 1, urgent=True, link=f"{reverse('fieldwork:index')}?nam={year}")
 
 
 def _waiting_plans(departments: list[Department], add) -> None:

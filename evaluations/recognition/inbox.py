@@ -9,6 +9,7 @@ from django.db.models import Count, Q
 from django.urls import reverse
 from django.utils import timezone
 
+from notifications.deadlines import due_note
 from organizations.inbox import InboxItem
 from organizations.scoping import MANAGER_ROLES, open_posts
 
@@ -77,7 +78,7 @@ def _own_due(posts, today) -> list[InboxItem]:
             if unit.path.startswith(c.province.path) and (c.pk, unit.pk) not in done:
                 result.append(
                     InboxItem(
-                        title=f"{unit.name}: đăng ký “3 chủ động” năm {c.year} (hạn {c.registration_deadline:%d/%m/%Y})",
+                        title=f"{unit.name}: đăng ký “3 chủ động” năm {c.year} ({due_note(c.registration_deadline, today)})",
                         url=reverse("recognition:register", args=[c.pk, unit.code]),
                         urgent=today > c.registration_deadline,
                     )
@@ -111,7 +112,10 @@ def _reports_overdue(posts, today) -> list[InboxItem]:
             if unit.pk in units:
                 result.append(
                     InboxItem(
-                        title=f"{unit.name}: chưa báo cáo đăng ký “3 chủ động” năm {c.year} lên {c.province.name} ({due})",
+                        title=(
+                            f"{unit.name}: chưa báo cáo đăng ký “3 chủ động” năm {c.year} lên {c.province.name} "
+                            f"({due_note(c.report_deadline, today)})"
+                        ),
                         url=reverse("recognition:board", args=[c.pk, unit.code]),
                         urgent=True,
                     )

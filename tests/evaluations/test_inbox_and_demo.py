@@ -15,7 +15,9 @@ pytestmark = pytest.mark.django_db
 
 def test_it_reminds_the_secretary_and_marks_a_passed_deadline_urgent(tree, users, period):
     [item] = inbox.items(users.secretary, today=date(2026, 11, 1))
-    assert item.title == f"Xếp loại 2026 của {tree.branch.name} chưa gửi (hạn 31/10/2026)" and item.urgent
+    assert (
+        item.title == f"Xếp loại 2026 của {tree.branch.name} chưa gửi (quá hạn 1 ngày, hạn 31/10/2026)" and item.urgent
+    )
     assert not inbox.items(users.secretary, today=date(2026, 10, 15))[0].urgent
 
 

@@ -66,7 +66,7 @@ def test_the_district_sees_its_unsent_report_once_the_deadline_has_passed(campai
     assert item.urgent and item.url == f"/3-chu-dong/dot/{campaign.pk}/bang/T1-H1/"
     assert item.title == (
         f"Huyện đoàn Đại Từ: chưa báo cáo đăng ký “3 chủ động” năm {campaign.year} lên Tỉnh đoàn Thái Nguyên "
-        f"(hạn {campaign.report_deadline:%d/%m/%Y})"
+        f"(quá hạn 1 ngày, hạn {campaign.report_deadline:%d/%m/%Y})"
     )
 
 
