@@ -31,7 +31,7 @@ JOINING = {
     Kind.MERGED: ("hợp nhất chi đoàn", "từ"),
 }
 LEAVING = {
-    Kind.TRANSFER_IN: ("chuyển đi", "sang"),
+    Kind.TRANSFER_IN: ("chuyển", "sang"),
     Kind.MERGED: ("hợp nhất chi đoàn", "sang"),
     Kind.MATURED: ("trưởng thành", ""),
     Kind.REMOVED: ("xóa tên", ""),
