@@ -287,3 +287,64 @@ class RegistrationReport(models.Model):
 
     def __str__(self):
         return f"Báo cáo đăng ký {self.campaign.year} — {self.unit}"
+
+
+def document_path(instance: "RenderedDocument", filename: str) -> str:
+    return f"recognition/documents/{instance.campaign_year}/{filename}"
+
+
+class RenderedDocument(models.Model):
+    """A PDF of a recognition decision or of an evaluation's minutes, rendered by a worker (issue
+    15). ``digest`` fingerprints the document's text: a changed decision or evaluation asks for a
+    new rendering rather than serving a stale one. Served by a scoped view, never by URL."""
+
+    class Kind(models.TextChoices):
+        DECISION = "decision", "Quyết định công nhận"
+        MINUTES = "minutes", "Biên bản kiểm tra, đánh giá"
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", "Đang chờ"
+        RUNNING = "running", "Đang tạo"
+        DONE = "done", "Đã xong"
+        FAILED = "failed", "Lỗi"
+
+    kind = models.CharField("loại", max_length=10, choices=Kind.choices)
+    decision = models.ForeignKey(Decision, on_delete=models.CASCADE, null=True, blank=True, related_name="+")
+    registration = models.ForeignKey(
+        Registration, on_delete=models.CASCADE, null=True, blank=True, related_name="+"
+    )
+    digest = models.CharField(max_length=64)
+    status = models.CharField("trạng thái", max_length=8, choices=Status.choices, default=Status.QUEUED)
+    file = models.FileField("tệp", upload_to=document_path, max_length=255, blank=True)
+    pages = models.PositiveSmallIntegerField("số trang", default=0)
+    error = models.TextField(blank=True)
+    requested_by = models.ForeignKey(USER, on_delete=models.SET_NULL, null=True, related_name="+")
+    requested_at = models.DateTimeField(auto_now_add=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-requested_at", "-id"]
+        verbose_name = "văn bản PDF"
+        verbose_name_plural = "các văn bản PDF"
+        constraints = [
+            models.CheckConstraint(
+                condition=(
+                    models.Q(kind="decision", decision__isnull=False, registration__isnull=True)
+                    | models.Q(kind="minutes", decision__isnull=True, registration__isnull=False)
+                ),
+                name="recognition_document_one_target",
+            )
+        ]
+        indexes = [models.Index(fields=["decision", "kind"]), models.Index(fields=["registration", "kind"])]
+
+    def __str__(self):
+        return f"{self.get_kind_display()} ({self.get_status_display()})"
+
+    @property
+    def campaign_year(self) -> int:
+        target = self.decision or self.registration
+        return target.campaign.year
+
+    @property
+    def is_finished(self) -> bool:
+        return self.status in (self.Status.DONE, self.Status.FAILED)
