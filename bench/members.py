@@ -1,81 +1,313 @@
-"""Members Excel import/export speed on PostgreSQL (issue 3: 100,000 rows well under 2 minutes).
+"""Members Excel import/export at scale, beside the COPY floor for the same rows (issue 13).
 
-    .venv/bin/python bench/members.py [ROWS]      (default 100000)
+    .venv/bin/python bench/members.py [ROWS] [--db URL] [--code DIR] [--no-floor]
 
-Builds a demo tree in its own database (doanhub_bench_members), writes ROWS member rows to an
-.xlsx, then times: the dry run (read + validate), the import (all new rows), the re-import of
-the same file (every row an update) and the export of the whole roster."""
+ROWS (default 100000) new members over every chi đoàn of the database, written as an .xlsx the
+way the export writes one. Then, each step in a process of its own (so each peak RSS is that
+step's): the dry run (read + validate), the import (all new), the re-import of the same file
+(every row an update) and the export of those ROWS members; beside the import and re-import,
+the floor: the same rows, folded and written by COPY with the same columns, the same summary
+count changes and the audit entry (the re-import's floor: COPY into a temporary table and one
+UPDATE … FROM joined on CCCD), rolled back. Validation is the one thing the floor leaves out.
 
+``--db`` runs on an existing, migrated database (a clone of doanhub_1m_base: a re-run needs a
+fresh clone, the rows stay); without it, a database of its own with a 5,000-member demo tree.
+``--code`` runs the import steps with another checkout (for "before" figures; the floor and
+the file always come from this one)."""
+
+import argparse
+import json
+import os
 import random
+import subprocess
 import sys
 import tempfile
+import time
 from datetime import date, timedelta
 from pathlib import Path
 
-from _setup import peak_rss_mb, setup, timed
+HERE = Path(__file__).resolve().parent
+STEPS = ("dry", "import", "reimport", "export")
+# what a re-import of the template's columns writes: those columns, the search key, the chi
+# đoàn's date, who and when (members.resources._written_fields, members.bulk.update_members)
+REWRITTEN = [
+    "citizen_id",
+    "full_name",
+    "name_folded",
+    "birth_date",
+    "gender",
+    "branch_id",
+    "admitted_on",
+    "card_number",
+    "ethnicity",
+    "phone",
+    "joined_branch_on",
+    "updated_by_id",
+    "updated_at",
+]
 
 
-def write_file(path: Path, rows: int, branch_codes: list[str]) -> None:
-    """Like a file saved by Excel: with a <dimension>, which openpyxl's own writer leaves out."""
+def lines(rows: int, branch_codes: list[str]):
+    """The bench file's rows as the user types them (text dates), the same on every call."""
+    rng = random.Random(3)
+    today = date.today()
+    for i in range(rows):
+        birth = today - timedelta(days=rng.randint(18 * 366, 29 * 365))
+        admitted = birth + timedelta(days=rng.randint(16 * 366, 17 * 365))
+        yield [
+            f"{rng.choice(['Nguyễn', 'Trần', 'Lê', 'Phạm'])} {rng.choice(['Văn', 'Thị', 'Minh'])} Bench {i}",
+            birth.strftime("%d/%m/%Y"),
+            rng.choice(["Nam", "Nữ"]),
+            f"9{i:011d}",
+            rng.choice(branch_codes),
+            admitted.strftime("%d/%m/%Y"),
+            f"BV{i:09d}" if i % 5 else "",
+            "Kinh",
+            f"09{rng.randint(10**7, 10**8 - 1)}",
+        ]
+
+
+def branch_codes() -> list[str]:
+    from organizations.models import Organization
+
+    units = Organization.objects.filter(level__is_branch=True, status=Organization.Status.ACTIVE)
+    return sorted(units.values_list("code", flat=True))
+
+
+# -- the steps, each run in its own process -------------------------------------------------------
+
+
+def step_write(args) -> dict:
     from members import xlsxwriter
     from members.importers import MEMBER_REQUIRED
 
-    rng = random.Random(3)
-    today = date.today()
-
-    def lines():
-        for i in range(rows):
-            birth = today - timedelta(days=rng.randint(18 * 366, 29 * 365))
-            admitted = birth + timedelta(days=rng.randint(16 * 366, 17 * 365))
-            yield [
-                f"{rng.choice(['Nguyễn', 'Trần', 'Lê', 'Phạm'])} {rng.choice(['Văn', 'Thị', 'Minh'])} Bench {i}",
-                birth.strftime("%d/%m/%Y"),
-                rng.choice(["Nam", "Nữ"]),
-                f"9{i:011d}",
-                rng.choice(branch_codes),
-                admitted.strftime("%d/%m/%Y"),
-                f"BV{i:09d}" if i % 5 else "",
-                "Kinh",
-                f"09{rng.randint(10**7, 10**8 - 1)}",
-            ]
-
-    xlsxwriter.write(path, sheet="Đoàn viên", headers=MEMBER_REQUIRED, rows=lines())
+    codes = branch_codes()
+    xlsxwriter.write(args.file, sheet="Đoàn viên", headers=MEMBER_REQUIRED, rows=lines(args.rows, codes))
+    return {"branches": len(codes)}
 
 
-def main(rows: int) -> None:
-    setup("members", fresh=True)
-    from members import demo, exporting, selectors
+def step_import(args, *, dry_run: bool) -> dict:
     from members.importers import MemberImporter
+
+    result = MemberImporter(user=None).run(args.file, dry_run=dry_run)
+    assert result.ok, result.errors[:5]
+    return {"created": result.created, "updated": result.updated}
+
+
+def step_export(args) -> dict:
+    from members import exporting
+    from members.models import Member
+
+    out = Path(args.file).with_name("export.xlsx")
+    count = exporting.export_members(Member.objects.filter(pk__gt=args.after), out)
+    return {"exported": count, "file_mb": round(out.stat().st_size / 1e6, 1)}
+
+
+def _floor_rows(args):
+    """The bench rows as the import writes them: parsed dates, the chi đoàn's id, the import's
+    own defaults for the columns the file leaves out."""
+    from datetime import datetime
+
+    from members.bulk import COPY_FIELDS, DEFAULTS
     from members.models import Member
     from organizations.models import Organization
 
-    demo.seed(members=5000, seed=1)
-    codes = list(Organization.objects.filter(level__is_branch=True).values_list("code", flat=True))
-    results: dict[str, float] = {}
-    with tempfile.TemporaryDirectory() as folder:
-        path = Path(folder) / "members.xlsx"
-        with timed("write the test file", results):
-            write_file(path, rows, codes)
-        with timed("dry run (read + validate)", results):
-            dry = MemberImporter(user=None).run(str(path), dry_run=True)
-        assert dry.ok, dry.errors[:5]
-        with timed("import (all new)", results):
-            first = MemberImporter(user=None).run(str(path))
-        assert first.ok and first.created == rows, (first.created, first.errors[:5])
-        with timed("re-import (all updates)", results):
-            again = MemberImporter(user=None).run(str(path))
-        assert again.ok and again.updated == rows and again.created == 0
+    ids = dict(Organization.objects.filter(level__is_branch=True).values_list("code", "pk"))
+    gender = {"Nam": Member.Gender.MALE, "Nữ": Member.Gender.FEMALE}
+    for name, birth, sex, cid, code, admitted, card, ethnicity, phone in lines(args.rows, branch_codes()):
+        admitted_on = datetime.strptime(admitted, "%d/%m/%Y").date()
+        values = {
+            **DEFAULTS,
+            "branch_id": ids[code],
+            "full_name": name,
+            "birth_date": datetime.strptime(birth, "%d/%m/%Y").date(),
+            "gender": gender[sex],
+            "citizen_id": cid,
+            "card_number": card or None,
+            "admitted_on": admitted_on,
+            "ethnicity": ethnicity,
+            "phone": phone,
+            "status": Member.Status.ACTIVE,
+            "joined_branch_on": admitted_on,
+        }
+        yield [values.get(f) for f in COPY_FIELDS]
+
+
+def _copy(cursor, table: str, columns: list[str], rows) -> int:
+    import csv
+    import io
+
+    buffer, count = io.StringIO(), 0
+    writer = csv.writer(buffer)
+    for row in rows:
+        writer.writerow(["\\N" if v is None else v for v in row])
+        count += 1
+    buffer.seek(0)
+    cursor.copy_expert(f"COPY {table} ({', '.join(columns)}) FROM STDIN WITH (FORMAT csv, NULL '\\N')", buffer)
+    return count
+
+
+def step_floor(args, *, update: bool) -> dict:
+    """The least any import of these rows must do, validation aside; rolled back."""
+    from collections import Counter
+
+    from django.db import connection, transaction
+    from django.utils import timezone
+
+    from members.bulk import COPY_FIELDS
+    from organizations import audit
+    from organizations.models import Organization
+    from organizations.services import add_to_counts
+    from organizations.text import fold
+
+    now = timezone.now().isoformat()
+    name_at, branch_at = COPY_FIELDS.index("name_folded"), COPY_FIELDS.index("branch_id")
+    per_branch: Counter = Counter()
+
+    def rows():
+        for row in _floor_rows(args):
+            row[name_at] = fold(row[COPY_FIELDS.index("full_name")])
+            row[COPY_FIELDS.index("created_at")] = row[COPY_FIELDS.index("updated_at")] = now
+            per_branch[row[branch_at]] += 1
+            yield row
+
+    started = time.perf_counter()
+    with transaction.atomic(), connection.cursor() as cursor:
+        raw = cursor.cursor
+        if update:
+            at = [COPY_FIELDS.index(f) for f in REWRITTEN]
+            raw.execute(
+                f"CREATE TEMP TABLE floor_rows AS SELECT {', '.join(REWRITTEN)} FROM members_member WITH NO DATA"
+            )
+            count = _copy(raw, "floor_rows", REWRITTEN, ([row[i] for i in at] for row in rows()))
+            sets = ", ".join(f"{c} = u.{c}" for c in REWRITTEN if c != "citizen_id")
+            raw.execute(f"UPDATE members_member m SET {sets} FROM floor_rows u WHERE m.citizen_id = u.citizen_id")
+            assert raw.rowcount == count, (raw.rowcount, count)
+        else:
+            count = _copy(raw, "members_member", COPY_FIELDS, rows())
+            paths = dict(Organization.objects.filter(pk__in=per_branch).values_list("pk", "path"))
+            add_to_counts((paths[pk], n, 0, 0) for pk, n in per_branch.items())
         root = Organization.objects.get(depth=1)
-        total = Member.objects.count()
-        with timed(f"export {total:,} members", results):
-            exported = exporting.export_members(selectors.roster(root), Path(folder) / "out.xlsx")
-        size_mb = (Path(folder) / "out.xlsx").stat().st_size / 1e6
-        assert Organization.objects.get(pk=root.pk).members_total == total
-    print(f"{rows:,} rows over {len(codes):,} chi đoàn, PostgreSQL".replace(",", "."))
-    for label, secs in results.items():
-        print(f"  {label:<30} {secs:7.1f} s")
-    print(f"  exported rows: {exported:,}, file {size_mb:.1f} MB, peak RSS {peak_rss_mb():.0f} MB")
+        audit.record(target=root, action="import_members", organization=root, to_state=f"{count} mới")
+        seconds = time.perf_counter() - started
+        transaction.set_rollback(True)
+    return {"rows": count, "seconds": seconds}
+
+
+def run_step(name: str, args) -> dict:
+    if name == "write":
+        return step_write(args)
+    if name in ("dry", "import", "reimport"):
+        return step_import(args, dry_run=name == "dry")
+    if name == "export":
+        return step_export(args)
+    return step_floor(args, update=name == "floor_update")
+
+
+def child(args) -> None:
+    """One step, in this process: prints its figures as one JSON line."""
+    sys.path.insert(0, args.code)
+    os.chdir(args.code)
+    os.environ["DATABASE_URL"] = args.db
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "doanhub.settings")
+    import resource
+
+    import django
+
+    django.setup()
+    load = os.getloadavg()[0]
+    started = time.perf_counter()
+    figures = run_step(args.step, args)
+    seconds = figures.pop("seconds", None) or time.perf_counter() - started
+    rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    print(json.dumps({"seconds": seconds, "rss_mb": rss, "load": [load, os.getloadavg()[0]], **figures}))
+
+
+# -- the driver ------------------------------------------------------------------------------------
+
+
+def _spawn(step: str, args, code: str, **extra) -> dict:
+    command = [sys.executable, __file__, "--step", step, "--db", args.db, "--code", code, "--file", args.file]
+    command += [str(args.rows), *(f"--{k}={v}" for k, v in extra.items())]
+    out = subprocess.run(command, check=True, capture_output=True, text=True)
+    return json.loads(out.stdout.strip().splitlines()[-1])
+
+
+def _members_max_pk(url: str) -> int:
+    name = url.rsplit("/", 1)[1]
+    out = subprocess.run(
+        ["psql", "-h", "127.0.0.1", "-U", "postgres", "-Atc", "SELECT coalesce(max(id), 0) FROM members_member", name],
+        check=True,
+        capture_output=True,
+        text=True,
+    )
+    return int(out.stdout.strip())
+
+
+def _line(label: str, rows: int, figures: dict) -> str:
+    seconds = figures["seconds"]
+    rate = rows / seconds if seconds else 0
+    low, high = figures["load"]
+    return (
+        f"  {label:<28} {rows:>8,} rows {seconds:7.1f} s {rate:9,.0f} rows/s"
+        f"   peak RSS {figures['rss_mb']:5.0f} MB   load {low:.1f}→{high:.1f}"
+    ).replace(",", ".")
+
+
+def main(args) -> None:
+    if not args.db:
+        sys.path.insert(0, str(HERE))
+        from _setup import setup
+
+        setup("members", fresh=True)
+        from members import demo
+
+        demo.seed(members=5000, seed=1)
+        args.db = os.environ["DATABASE_URL"]
+    code = str(Path(args.code or HERE.parent).resolve())
+    here = str(HERE.parent)
+    folder = tempfile.mkdtemp(prefix="bench-members-")
+    args.file = str(Path(folder) / "members.xlsx")
+    wrote = _spawn("write", args, here)
+    members_before = _members_max_pk(args.db)
+    print(
+        f"{args.rows:,} rows over {wrote['branches']:,} chi đoàn, PostgreSQL {args.db.rsplit('/', 1)[1]}, code {code}"
+    )
+    print(f"  load average at the start: {' '.join(f'{x:.2f}' for x in os.getloadavg())}")
+    results = {}
+    if not args.no_floor:
+        results["COPY floor, new rows"] = _spawn("floor_new", args, here)
+    for step in STEPS:
+        if step == "reimport" and not args.no_floor:
+            results["COPY floor, updates"] = _spawn("floor_update", args, here)
+        results[step] = _spawn(step, args, code, after=members_before)
+    labels = {"dry": "dry run (read + validate)", "import": "import (all new)", "reimport": "re-import (all updates)"}
+    for name, figures in results.items():
+        print(
+            _line(
+                labels.get(name, f"export {figures.get('exported', 0):,} members" if name == "export" else name),
+                args.rows,
+                figures,
+            )
+        )
+    for new, floor in (("import", "COPY floor, new rows"), ("reimport", "COPY floor, updates")):
+        if floor in results:
+            print(f"  {new} / floor: {results[new]['seconds'] / results[floor]['seconds']:.1f}×")
+    print(f"  load average at the end: {' '.join(f'{x:.2f}' for x in os.getloadavg())}")
+
+
+def parse(argv) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("rows", nargs="?", type=int, default=100_000)
+    parser.add_argument("--db", default=os.environ.get("BENCH_DATABASE_URL", ""))
+    parser.add_argument("--code", default="")
+    parser.add_argument("--no-floor", action="store_true")
+    parser.add_argument("--step", default="")
+    parser.add_argument("--file", default="")
+    parser.add_argument("--after", type=int, default=0)
+    return parser.parse_args(argv)
 
 
 if __name__ == "__main__":
-    main(int(sys.argv[1]) if len(sys.argv) > 1 else 100_000)
+    arguments = parse(sys.argv[1:])
+    child(arguments) if arguments.step else main(arguments)

@@ -152,6 +152,7 @@ class ImportResource(resources.ModelResource):
         super().__init__()
         self.user, self.options, self.progress = user, options or {}, progress
         self.present: set[str] = set()
+        self.import_fields: list | None = None
         self.row: dict = {}
         self.number = 0
         self.total = 0
@@ -162,6 +163,7 @@ class ImportResource(resources.ModelResource):
 
     def before_import(self, dataset, **kwargs):
         self.present = set(dataset.headers) - {ROW}
+        self.import_fields = None
         self.total = len(dataset)
         if self.progress:  # the file is read: its size is known before the rows are checked
             self.progress(0, self.total)
@@ -173,9 +175,14 @@ class ImportResource(resources.ModelResource):
     def get_instance(self, instance_loader, row):
         return self.existing(row)  # from what ``prepare`` loaded: no query
 
-    def import_field(self, field, instance, row, is_m2m=False, **kwargs):
-        if field.column_name in self.present:  # an absent optional column leaves the value as is
-            super().import_field(field, instance, row, is_m2m, **kwargs)
+    def get_import_fields(self):
+        """The fields of the file's columns only (an absent optional column leaves the value as
+        is), worked out once per file: import-export asks again for every row."""
+        if not self.present:
+            return super().get_import_fields()
+        if self.import_fields is None:
+            self.import_fields = [f for f in super().get_import_fields() if f.column_name in self.present]
+        return self.import_fields
 
     def validate_instance(self, instance, import_validation_errors=None, validate_unique=True):
         errors = {name: list(ValidationError(e).messages) for name, e in (import_validation_errors or {}).items()}

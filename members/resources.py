@@ -2,11 +2,11 @@
 
 Its fields are the published template's Vietnamese columns, so a roster exported through it
 re-imports cleanly. Rows are matched to saved members by CCCD, else card number, else name +
-birth date + chi đoàn (the issue's order); everything a row refers to is loaded in
-``prepare`` with a few bulk queries, and new members go in by COPY on PostgreSQL."""
+birth date + chi đoàn (the issue's order), in the database through a temporary table of the
+file's keys (``members.matching``); everything else a row refers to is loaded in ``prepare``
+with a few bulk queries, and new members go in by COPY on PostgreSQL."""
 
 import os
-from dataclasses import dataclass
 from datetime import date, datetime
 
 from import_export.fields import Field
@@ -19,6 +19,7 @@ from organizations.text import fold
 
 from .bulk import COPY_FIELDS, insert_members, update_members
 from .importing import ImportResource
+from .matching import Saved, match_rows
 from .models import Member
 from .permissions import can_manage_members
 from .validation import errors_for_changes, field_errors
@@ -38,7 +39,8 @@ _MAX = {f.name: f.max_length for f in Member._meta.fields if getattr(f, "max_len
 GENDER_WORDS = {"nam": Member.Gender.MALE, "nu": Member.Gender.FEMALE, "khac": Member.Gender.OTHER}
 ALWAYS_CHECKED = ("full_name", "birth_date", "gender")  # required whether or not their cell is filled
 ON_ROLL = (Member.Status.ACTIVE, Member.Status.TRANSFERRING)  # counted in the tree's totals
-SAVED_COLUMNS = ("pk", "branch_id", "citizen_id", "card_number")
+_CONCRETE = Member._meta.concrete_fields
+_ATTNAMES = [f.attname for f in _CONCRETE]
 INSERTED = [f for f in COPY_FIELDS if f not in ("name_folded", "created_at", "updated_at")]
 BRANCH_AT = INSERTED.index("branch_id")
 
@@ -54,18 +56,28 @@ def _text(header: str, name: str, **options) -> Field:
     return _field(header, name, TextWidget(**options))
 
 
+class _DateCells(DateWidget):
+    """Each date text parsed once per file: 100,000 rows hold a few thousand distinct days, and
+    strptime was a tenth of an import's time (a bad one is not kept: its row reports it)."""
+
+    def __init__(self, **options):
+        super().__init__(**options)
+        self.parsed: dict[str, date | None] = {}
+
+    def clean(self, value, row=None, **kwargs):
+        if not isinstance(value, str):
+            return super().clean(value, row, **kwargs)
+        day = self.parsed.get(value)
+        if day is None:
+            day = super().clean(value, row, **kwargs)
+            if len(self.parsed) > 100_000:  # bounded, whatever the file
+                self.parsed.clear()
+            self.parsed[value] = day
+        return day
+
+
 def _date(header: str, name: str, **options) -> Field:
-    return _field(header, name, DateWidget(**options))
-
-
-@dataclass
-class _Saved:
-    """What matching needs of a saved member (no model instance: 10⁵ of them)."""
-
-    pk: int
-    branch_id: int
-    citizen_id: str | None
-    card_number: str | None
+    return _field(header, name, _DateCells(**options))
 
 
 class MemberResource(ImportResource):
@@ -136,9 +148,12 @@ class MemberResource(ImportResource):
     def prepare(self, dataset) -> None:
         headers = dataset.headers
         self.branches = self._branch_table({parse_code(c) for c in dataset[self.fields["branch"].column_name]})
+        self.branch_cells: dict = {}
+        self.checked = {f.attribute for f in self.fields.values() if f.column_name in self.present and not f.readonly}
+        self.blank = [Member.Status.ACTIVE if f.attname == "status" else f.get_default() for f in _CONCRETE]
         records = (dict(zip(headers, values, strict=True)) for values in dataset)  # one at a time: 10⁵ rows
         keys = {r[ROW]: self._identity(r) for r in records}
-        self.matches, self.conflicts = _matches(keys)
+        self.matches, self.conflicts = match_rows(keys)
         self.entered = _entered_since(self.matches, self.options.get("entered_since"))
         self.duplicates = _in_file_duplicates(keys)
         self.claimed = _claimed(self.matches, self.conflicts)
@@ -185,6 +200,12 @@ class MemberResource(ImportResource):
         widget.table, widget.unknown = table, "Không có chi đoàn mã “{value}” trong phạm vi của bạn."
         return table
 
+    def _branch_of(self, cell):
+        """The chi đoàn (or why not) a code cell names, folded once per distinct cell."""
+        if cell not in self.branch_cells:
+            self.branch_cells[cell] = self.branches.get(fold(parse_code(cell)))
+        return self.branch_cells[cell]
+
     def _cell(self, record: dict, name: str):
         return record.get(self.fields[name].column_name)
 
@@ -192,8 +213,8 @@ class MemberResource(ImportResource):
         """(CCCD, card number, (folded name, birth date, chi đoàn id)) as the row's cells will clean to."""
         cid = _quiet(self.fields["citizen_id"].widget.clean, self._cell(record, "citizen_id"))
         card = _quiet(self.fields["card_number"].widget.clean, self._cell(record, "card_number"))
-        branch = self.branches.get(fold(parse_code(self._cell(record, "branch"))))
-        birth = _quiet(DateWidget().clean, self._cell(record, "birth_date"))
+        branch = self._branch_of(self._cell(record, "branch"))
+        birth = _quiet(self.fields["birth_date"].widget.clean, self._cell(record, "birth_date"))
         name = fold(peek_text(self._cell(record, "full_name")))
         person = (name, birth, branch.pk) if isinstance(branch, Organization) and name and birth else None
         return cid, card, person
@@ -209,10 +230,13 @@ class MemberResource(ImportResource):
         return Member.from_db(None, self.loaded, values)
 
     def init_instance(self, row=None):
-        return Member(status=Member.Status.ACTIVE)
+        # positionally, as a query builds its rows: Model.__init__'s keyword path was a tenth of an import
+        member = Member.from_db(None, _ATTNAMES, self.blank)
+        member._state.adding = True
+        return member
 
     def check_row(self, instance, broken: set[str]) -> list[tuple[str, str]]:
-        present = {f.attribute for f in self.fields.values() if f.column_name in self.present and not f.readonly}
+        present = self.checked
         values = {name: getattr(instance, name) for name in present - broken}
         errors = field_errors(values)
         if self.before is None:  # a new member: every rule on what the file gives
@@ -305,46 +329,7 @@ def _chunks(items: list, size: int = 5000):
         yield items[start : start + size]
 
 
-def _load_by(name: str, values: set[str]) -> dict[str, _Saved]:
-    found = {}
-    for chunk in _chunks(sorted(values)):
-        for row in Member.objects.filter(**{f"{name}__in": chunk}).values_list(*SAVED_COLUMNS):
-            found[getattr(_Saved(*row), name)] = _Saved(*row)
-    return found
-
-
-def _matches(keys: dict[int, tuple]) -> tuple[dict[int, _Saved], dict[int, str]]:
-    """Row number -> the saved member it updates, and row number -> why its identifiers conflict.
-
-    By CCCD, else card number, else name + birth date + chi đoàn — the last only for a saved member
-    who lacks the identifiers the row gives (a CCCD filled in later must not create a second
-    record; a different CCCD on file means a different person). A card number already held by a
-    member with another CCCD is a conflict, never an overwrite. A few bulk queries of four
-    columns each: no model instance, even for 10⁵ rows."""
-    by_cid = _load_by("citizen_id", {k[0] for k in keys.values() if k[0]})
-    by_card = _load_by("card_number", {k[1] for k in keys.values() if k[1]})
-    by_person: dict[tuple, _Saved] = {}
-    for chunk in _chunks(sorted({k[2][2] for k in keys.values() if k[2]}), 1000):
-        rows = Member.objects.filter(branch_id__in=chunk).values_list("name_folded", "birth_date", *SAVED_COLUMNS)
-        for name, birth, *saved in rows:
-            by_person.setdefault((name, birth, saved[1]), _Saved(*saved))
-    matches, conflicts = {}, {}
-    for number, (cid, card, person) in keys.items():
-        by_id, by_number = by_cid.get(cid), by_card.get(card)
-        if by_id and by_number and by_id.pk != by_number.pk:
-            conflicts[number] = "Số thẻ đoàn này thuộc về một đoàn viên khác với số CCCD của dòng."
-        elif by_number and not by_id and cid and by_number.citizen_id:
-            conflicts[number] = "Số thẻ đoàn này đang thuộc về một đoàn viên có số CCCD khác."
-        elif by_id or by_number:
-            matches[number] = by_id or by_number
-        elif person in by_person:
-            saved = by_person[person]
-            if not (cid and saved.citizen_id) and not (card and saved.card_number):
-                matches[number] = saved
-    return matches, conflicts
-
-
-def _entered_since(matches: dict[int, _Saved], since: str | None) -> dict[int, str]:
+def _entered_since(matches: dict[int, Saved], since: str | None) -> dict[int, str]:
     """Row number -> why it is not written: the member it matches was entered after this file was
     checked (``since``, set by ``import_jobs.confirm_import``), by another file confirmed at the
     same time or on the page. The uploader saw the row as new; writing it as an update of someone
@@ -377,7 +362,7 @@ def _in_file_duplicates(keys: dict[int, tuple]) -> dict[int, tuple[str, str, int
     return duplicates
 
 
-def _claimed(matches: dict[int, _Saved], conflicts: dict[int, str]) -> dict[int, int]:
+def _claimed(matches: dict[int, Saved], conflicts: dict[int, str]) -> dict[int, int]:
     """Row number -> the earlier row that already updates the same member."""
     first: dict[int, int] = {}
     claimed = {}

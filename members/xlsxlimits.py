@@ -177,10 +177,12 @@ class SheetShape:
         return self.last_row * (max(self.last_column, 25) + 1)
 
 
-_ROW_TAG = re.compile(rb"<(?:[\w.-]+:)?row\b([^>]*)>|</(?:[\w.-]+:)?row>")
-_ROW_NUMBER = re.compile(rb'\br="(\d{1,12})"')
-_WIDE_REF = re.compile(rb'<(?:[\w.-]+:)?c\s+r="([A-Za-z]{2,})(\d*)"')
-_ODD_CELL = re.compile(rb'<(?:[\w.-]+:)?c(?:>|/>|\s+(?!r=))|\st="[ed]"')
+# Each pattern starts with a literal, so the scan runs at the speed of a substring search. A sheet
+# whose tags carry a namespace prefix (<x:row>) is left to the XML reader (``odd_cells``).
+_ROW_NUMBERS = re.compile(rb'<row\b[^>]*?\sr="(\d{1,12})"')
+# a cell whose reference has two letters or more (group 1, 2), or a cell without a leading reference
+_CELL_CHECK = re.compile(rb'<c(?:\s+r="([A-Za-z]{2,})(\d*)"|>|/>|\s+(?!r=))')
+_ODD_TEXT = (b't="e"', b't="d"', b"t='e'", b"t='d'", b":row ", b":row>")  # error, ISO-date cells; <x:row>
 
 
 def scan_sheet(stream, *, budget: Budget, column_index) -> SheetShape:
@@ -199,25 +201,28 @@ def scan_sheet(stream, *, budget: Budget, column_index) -> SheetShape:
         cut = data.rfind(b"<")
         cut = len(data) if cut == -1 or data.find(b">", cut) != -1 else cut
         data, carried = data[:cut], data[cut:]
-        for match in _ROW_TAG.finditer(data):
-            attributes = match.group(1)
-            if attributes is None:  # </row>
-                last_event, open_row = base + match.end(), False
+        starts = data.count(b"<row ") + data.count(b"<row>")
+        numbers = _ROW_NUMBERS.findall(data)
+        shape.rows += starts
+        if shape.rows > MAX_SHEET_ROWS:
+            raise not_excel_rows()
+        number = int(numbers[-1]) if numbers else number + starts
+        shape.last_row = max(shape.last_row, number, *map(int, numbers))
+        opened, closed = max(data.rfind(b"<row "), data.rfind(b"<row>")), data.rfind(b"</row>")
+        if opened > closed:
+            last_event, open_row = base + opened, not data[opened : data.find(b">", opened)].endswith(b"/")
+        elif closed != -1:
+            last_event, open_row = base + closed + len(b"</row>"), False
+        for match in _CELL_CHECK.finditer(data):
+            if match.group(1) is None:
+                shape.odd_cells = True
                 continue
-            last_event, open_row = base + match.start(), not attributes.endswith(b"/")
-            found = _ROW_NUMBER.search(attributes)
-            number = int(found.group(1)) if found else number + 1
-            shape.rows += 1
-            shape.last_row = max(shape.last_row, number)
-            if shape.rows > MAX_SHEET_ROWS:
-                raise not_excel_rows()
-        for match in _WIDE_REF.finditer(data):
             letters, digits = match.group(1).decode(), match.group(2).decode()
             try:
                 shape.last_column = max(shape.last_column, column_index(letters))
             except (OverflowError, ValueError):
                 raise beyond_last_column(letters + digits, int(digits) if digits else number) from None
-        shape.odd_cells = shape.odd_cells or _ODD_CELL.search(data) is not None
+        shape.odd_cells = shape.odd_cells or any(text in data for text in _ODD_TEXT)
         if offset - last_event > MAX_ROW_XML:  # the row being read (or whatever follows the last one)
             raise row_too_big(number - 1 if open_row else number)
     return shape
