@@ -23,6 +23,7 @@ from import_export.results import RowResult
 from members.importing import ImportResource, ResourceImporter, register
 from members.models import Member
 from members.widgets import TextWidget, WordsWidget, parse_text, peek_text
+from organizations.levels import LevelRoles
 from organizations.models import AuditEntry, Organization
 from organizations.scoping import in_scope
 from organizations.text import fold
@@ -37,6 +38,8 @@ KIND_WORDS = {
     "doan vien": SubjectType.MEMBER,
     "chi doan": SubjectType.BRANCH,
     "doan co so": SubjectType.GRASSROOTS,
+    "chi doan co so": SubjectType.GRASSROOTS,
+    "to chuc co so doan": SubjectType.GRASSROOTS,
     "co so": SubjectType.GRASSROOTS,
     "doan cap tren co so": SubjectType.UPPER,
     "cap tren co so": SubjectType.UPPER,
@@ -80,7 +83,8 @@ class RatingResource(ImportResource):
         widget=WordsWidget(
             KIND_WORDS,
             dict(SubjectType.choices),
-            "“{value}” không phải loại đối tượng (đoàn viên, chi đoàn, đoàn cơ sở, đoàn cấp trên cơ sở, BCH).",
+            "“{value}” không phải loại đối tượng (đoàn viên, chi đoàn, đoàn cơ sở, chi đoàn cơ sở, "
+            "đoàn cấp trên cơ sở, BCH).",
         ),
     )
     code = Field(attribute="import_code", column_name=CODE, widget=TextWidget())
@@ -334,7 +338,7 @@ class _Lookup:
         self.ancestors = {
             o.path: o for o in Organization.objects.filter(path__in=ancestor_paths).select_related("level")
         }
-        self.grassroots_rank = rules.lowest_grassroots_rank()
+        self.level_roles = LevelRoles.load()
         self.periods = list(RatingPeriod.objects.filter(year__in=years).select_related("root"))
         self._lock_periods(years)
         self.assessments = {}
@@ -382,8 +386,7 @@ class _Lookup:
             return (member, member.branch) if member else None
         unit = self.units.get(code.upper())
         if unit is None or (
-            subject_type != SubjectType.COLLECTIVE
-            and rules.org_subject_type(unit, self.grassroots_rank) != subject_type
+            subject_type != SubjectType.COLLECTIVE and rules.org_subject_type(unit, self.level_roles) != subject_type
         ):
             return None
         return (None, unit)
@@ -395,7 +398,7 @@ class _Lookup:
     def approving_unit(self, unit: Organization, *, member_subject: bool) -> Organization | None:
         above = [self.ancestors[p] for p in unit.ancestor_paths() if p in self.ancestors]
         if member_subject:
-            found = rules.grassroots_above(unit, above)
+            found = rules.member_deciding_grassroots(unit, above)
             if found is not None:
                 return found
         return max(above, key=lambda o: o.depth, default=None)

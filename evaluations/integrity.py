@@ -305,7 +305,7 @@ def _batches(scope: Q) -> dict[Key, Batch]:
                 batch.levels[level] += 1
             if points is not None:
                 batch.points.append(points)
-        elif kind == SubjectType.BRANCH and org_id == unit_id:
+        elif kind != SubjectType.COLLECTIVE and org_id == unit_id:  # a chi đoàn cơ sở's own is "grassroots"
             batch.own_level = level
     return batches
 

@@ -43,7 +43,7 @@ GOOD_OR_BETTER = (RatingLevel.HTXSNV, RatingLevel.HTTNV)
 class SubjectType(models.TextChoices):
     MEMBER = "member", "Đoàn viên"
     BRANCH = "branch", "Chi đoàn"
-    GRASSROOTS = "grassroots", "Đoàn cơ sở"
+    GRASSROOTS = "grassroots", "Tổ chức cơ sở Đoàn"  # đoàn cơ sở and chi đoàn cơ sở (Điều lệ Đoàn)
     UPPER = "upper", "Đoàn cấp trên cơ sở"
     COLLECTIVE = "collective", "Tập thể lãnh đạo (BCH/BTV)"
 

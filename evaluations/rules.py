@@ -1,9 +1,11 @@
 """Pure rules of the rating: who decides what, which period applies, who is eligible.
 
-Hướng dẫn 33: members are proposed by the chi đoàn meeting and decided by the đoàn cơ sở; an
-organisation is decided by the unit directly above it. So a chi đoàn under an intermediate unit
-(chi đoàn cơ sở, đoàn bộ phận) sends one batch with two deciders: the intermediate unit decides
-the chi đoàn's own rating, the đoàn cơ sở its members (each ``Assessment.approving_unit``).
+Hướng dẫn 33: members are proposed by the chi đoàn meeting and decided by the tổ chức cơ sở Đoàn;
+an organisation is decided by the unit directly above it. So a chi đoàn under an intermediate unit
+(đoàn bộ phận, liên chi đoàn) sends one batch with two deciders: the intermediate unit decides
+the chi đoàn's own rating, the đoàn cơ sở its members (each ``Assessment.approving_unit``). A chi
+đoàn cơ sở is a tổ chức cơ sở Đoàn holding members itself: it decides its members, the district
+or province above it decides it.
 """
 
 from dataclasses import dataclass
@@ -12,7 +14,8 @@ from datetime import date
 from django.core.exceptions import ValidationError
 
 from members.models import Member
-from organizations.models import Level, Organization, Post
+from organizations.levels import LevelRole, LevelRoles
+from organizations.models import Organization, Post
 from organizations.scoping import has_role_over
 
 from .models import RatingPeriod, Status, SubjectType, Submission
@@ -57,8 +60,18 @@ def grassroots_above(org: Organization, ancestors: list[Organization] | None = N
     return None
 
 
+def member_deciding_grassroots(
+    branch: Organization, ancestors: list[Organization] | None = None
+) -> Organization | None:
+    """The tổ chức cơ sở Đoàn that decides the members of ``branch``: the branch itself when it is
+    one (a chi đoàn cơ sở), else the nearest đoàn cơ sở above it."""
+    if branch.level.is_grassroots:
+        return branch
+    return grassroots_above(branch, ancestors)
+
+
 def member_approving_unit(branch: Organization) -> Organization:
-    unit = grassroots_above(branch)
+    unit = member_deciding_grassroots(branch)
     if unit is None:
         unit = branch.parent()
     if unit is None:
@@ -73,22 +86,24 @@ def org_approving_unit(org: Organization) -> Organization:
     return parent
 
 
-def org_subject_type(org: Organization, grassroots_rank: int | None = None) -> str:
-    """Chi đoàn (and the intermediate units below a cơ sở) are rated as chi đoàn; a cơ sở as
-    đoàn cơ sở; anything above as an upper-level unit. Read from Level flags, never depths."""
-    if org.level.is_branch:
-        return SubjectType.BRANCH
+SUBJECT_OF_ROLE = {
+    LevelRole.GRASSROOTS: SubjectType.GRASSROOTS,
+    LevelRole.BRANCH: SubjectType.BRANCH,
+    LevelRole.INTERMEDIATE: SubjectType.BRANCH,
+    LevelRole.UPPER: SubjectType.UPPER,
+}
+
+
+def org_subject_type(org: Organization, roles: LevelRoles | None = None) -> str:
+    """A tổ chức cơ sở Đoàn (đoàn cơ sở, chi đoàn cơ sở) is rated as one; a chi đoàn and the
+    intermediate units inside a cơ sở as chi đoàn; anything above as an upper-level unit. Read from
+    the level's flags and allowed parents (``organizations.levels``), never its code, rank or depth.
+    ``roles``: loaded once by a caller that types many units."""
     if org.level.is_grassroots:
         return SubjectType.GRASSROOTS
-    if grassroots_rank is None:
-        grassroots_rank = lowest_grassroots_rank()
-    if grassroots_rank is not None and org.level.rank > grassroots_rank:
+    if org.level.is_branch:
         return SubjectType.BRANCH
-    return SubjectType.UPPER
-
-
-def lowest_grassroots_rank() -> int | None:
-    return Level.objects.filter(is_grassroots=True).order_by("rank").values_list("rank", flat=True).first()
+    return SUBJECT_OF_ROLE[(roles or LevelRoles.load()).of(org.level_id)]
 
 
 def can_enter(user, unit: Organization) -> bool:

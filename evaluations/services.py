@@ -140,8 +140,10 @@ def get_or_start(
     rates the unit's leadership (BCH/BTV) rather than the unit (Hướng dẫn 33 rates both)."""
     unit = member.branch if member is not None else organization
     rules.require_covered(period, unit)
-    if collective and (member is not None or organization.level.is_branch):
-        raise ValidationError("Chỉ đoàn cơ sở và cấp trên mới xếp loại tập thể Ban Chấp hành.")
+    if collective and (member is not None or not organization.level.rates_collective):
+        raise ValidationError(
+            f"“{unit.name}” là chi đoàn: chỉ tổ chức cơ sở Đoàn và cấp trên mới xếp loại tập thể Ban Chấp hành."
+        )
     org_type = SubjectType.COLLECTIVE if collective else (organization and rules.org_subject_type(organization))
     lookup = {"member": member} if member is not None else {"organization": organization, "subject_type": org_type}
     found = Assessment.objects.filter(period=period, **lookup).first()

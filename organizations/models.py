@@ -47,18 +47,21 @@ class NamedByOfficers(models.Model):
 
 
 class Level(NamedByOfficers):
-    """A level of the tree (Trung ương, tỉnh, huyện, cơ sở, chi đoàn cơ sở, chi đoàn).
+    """A level of the tree (Trung ương, tỉnh, huyện, đoàn cơ sở, chi đoàn cơ sở, đoàn bộ phận, chi đoàn).
 
     Rows, not fixed depths: the 2025 reform removed the district level in many provinces, so a
-    cơ sở may sit directly under a province. ``allowed_parents`` says where a unit may hang."""
+    cơ sở may sit directly under a province. ``allowed_parents`` says where a unit may hang. What a
+    level makes a unit is read from its flags (``organizations.levels``): a chi đoàn cơ sở has both."""
 
     code = models.SlugField("mã cấp", max_length=20, unique=True)
     name = models.CharField("tên cấp", max_length=100)
     rank = models.PositiveSmallIntegerField(
         "thứ bậc", help_text="0 là cao nhất; dùng để sắp xếp và gộp báo cáo theo cấp"
     )
-    is_branch = models.BooleanField("là chi đoàn (có đoàn viên)", default=False)
-    is_grassroots = models.BooleanField("là đoàn cơ sở (công nhận xếp loại đoàn viên)", default=False)
+    is_branch = models.BooleanField("có đoàn viên (chi đoàn, chi đoàn cơ sở)", default=False)
+    is_grassroots = models.BooleanField(
+        "là tổ chức cơ sở Đoàn (đoàn cơ sở, chi đoàn cơ sở: công nhận xếp loại đoàn viên)", default=False
+    )
     allowed_parents = models.ManyToManyField(
         "self", symmetrical=False, blank=True, related_name="allowed_children", verbose_name="cấp trên hợp lệ"
     )
@@ -70,6 +73,12 @@ class Level(NamedByOfficers):
 
     def __str__(self):
         return self.name
+
+    @property
+    def rates_collective(self) -> bool:
+        """Its BCH is rated too (Hướng dẫn 33): every unit but a plain chi đoàn; a chi đoàn cơ sở
+        is a tổ chức cơ sở Đoàn, so its BCH is rated as a đoàn cơ sở's is."""
+        return self.is_grassroots or not self.is_branch
 
 
 class UnitKind(NamedByOfficers):

@@ -30,6 +30,7 @@ Role = Post.Role
 SEED_MIGRATIONS = (
     "organizations.migrations.0002_standard_levels",
     "organizations.migrations.0004_level_kind_aliases",
+    "organizations.migrations.0005_grassroots_levels",
     "members.migrations.0005_cadre_age_defaults",
 )
 

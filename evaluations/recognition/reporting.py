@@ -19,14 +19,15 @@ Status = Registration.Status
 
 
 def _rows_of(root: Organization) -> tuple[list[Organization], int]:
-    """The units a row is made for (the root's children, or the root itself for a đoàn cơ sở)
-    and the length of the path prefix that assigns every node to its row."""
+    """The units a row is made for (the root's children but plain chi đoàn, or the root itself for a
+    tổ chức cơ sở Đoàn) and the length of the path prefix that assigns every node to its row. A chi
+    đoàn cơ sở under the root is a child with a row: it registers like a đoàn cơ sở."""
     if root.level.is_grassroots:
         return [root], len(root.path)
     children = list(
-        Organization.objects.filter(
-            path__startswith=root.path, depth=root.depth + 1, level__is_branch=False, status=Organization.Status.ACTIVE
-        ).order_by("path")
+        Organization.objects.filter(path__startswith=root.path, depth=root.depth + 1, status=Organization.Status.ACTIVE)
+        .exclude(level__is_branch=True, level__is_grassroots=False)
+        .order_by("path")
     )
     return children, len(root.path) + root.steplen
 

@@ -14,7 +14,14 @@ from members.importers import OrganizationImporter
 from organizations.models import Level, Organization, UnitKind
 
 # The parent each level may hang under in the test tree (tests/conftest.py).
-PARENT = {"tinh": "TW", "huyen": "T1", "co-so": "T1-H1", "trung-gian": "T1-CS2", "chi-doan": "T1-H1-CS1"}
+PARENT = {
+    "tinh": "TW",
+    "huyen": "T1",
+    "co-so": "T1-H1",
+    "chi-doan-co-so": "T1-H1",  # a grassroots unit directly under a district (issue 15)
+    "trung-gian": "T1-CS2",
+    "chi-doan": "T1-H1-CS1",
+}
 LEVEL_WORDS = [
     ("Tỉnh đoàn", "tinh"),
     ("Thành đoàn", "tinh"),
@@ -23,14 +30,15 @@ LEVEL_WORDS = [
     ("Quận đoàn", "huyen"),
     ("Đoàn cấp trên cơ sở", "huyen"),
     ("Đoàn cơ sở", "co-so"),
-    ("Chi đoàn cơ sở", "trung-gian"),
+    ("Chi đoàn cơ sở", "chi-doan-co-so"),
     ("Đoàn bộ phận", "trung-gian"),
+    ("Liên chi đoàn", "trung-gian"),
     ("Chi đoàn", "chi-doan"),
     # folded: case, diacritics, spaces
     ("TỈNH ĐOÀN", "tinh"),
     ("huyen doan", "huyen"),
     ("  quận   đoàn ", "huyen"),
-    ("chi doan co so", "trung-gian"),
+    ("chi doan co so", "chi-doan-co-so"),
     ("CHI DOAN", "chi-doan"),
     ("doan khoi", "tinh"),
 ]
@@ -50,7 +58,8 @@ KIND_WORDS = [
 def _aliases(db):
     """A transactional test elsewhere flushes the seeded rows; conftest puts back 0002's only."""
     if not Level.objects.exclude(aliases=[]).exists():
-        import_module("organizations.migrations.0004_level_kind_aliases").forwards(apps, None)
+        for name in ("0004_level_kind_aliases", "0005_grassroots_levels"):  # 0005 moves "Chi đoàn cơ sở"
+            import_module(f"organizations.migrations.{name}").forwards(apps, None)
 
 
 def run(path):
@@ -94,8 +103,8 @@ def test_an_unknown_word_lists_the_accepted_ones(tree, units_xlsx):
     messages = {e.column: e.message for e in result.errors}
     assert messages["Cấp"] == (
         "Cấp “Xã đoàn” không rõ: dùng một trong Trung ương Đoàn, Tỉnh đoàn, Thành đoàn, Đoàn Khối, "
-        "Đoàn trực thuộc Trung ương, Huyện đoàn, Quận đoàn, Thị đoàn, Đoàn cấp trên cơ sở, Đoàn cơ sở, "
-        "Chi đoàn cơ sở, Đoàn bộ phận, Liên chi đoàn, Chi đoàn."
+        "Đoàn trực thuộc Trung ương, Huyện đoàn, Quận đoàn, Thị đoàn, Đoàn cấp trên cơ sở, Chi đoàn cơ sở, "
+        "Đoàn cơ sở, Đoàn bộ phận, Liên chi đoàn, Chi đoàn."
     )
     assert messages["Loại hình"].startswith("Loại hình “Bệnh viện” không rõ: dùng một trong ")
     assert "Cơ quan, Đơn vị hành chính" in messages["Loại hình"] and "Trường học" in messages["Loại hình"]

@@ -69,8 +69,8 @@ def flow(campaign, tree, users, district_staff):
             registration=reg, scores=all_met(campaign, fail_number=fail_number), by=users.district_approver
         )
 
-    def decided(recognised=True):
-        reg = evaluated(fail_number=None if recognised else 2)
+    def decided(recognised=True, org=None, by=None):
+        reg = evaluated(org, by, fail_number=None if recognised else 2)
         decision = services.decision_issue(
             campaign=campaign,
             issued_by=tree.district,

@@ -41,7 +41,7 @@ def test_each_row_adds_up_to_its_total_and_totals_equal_the_sum_of_rows(report):
 def test_it_counts_organisations_and_excludes_the_root_itself(report):
     summary = _table(report, "Tổng hợp")
     assert _row(summary, "Chi đoàn")[1:] == [3, 1, 33.3, 1, 33.3, 0, 0.0, 0, 0.0, 1, 33.3]
-    assert _row(summary, "Đoàn cơ sở")[1:4] == [2, 1, 50.0]
+    assert _row(summary, "Tổ chức cơ sở Đoàn")[1:4] == [2, 1, 50.0]
     assert _row(summary, "Đoàn cấp trên cơ sở")[1:] == [1, 0, 0.0, 1, 100.0, 0, 0.0, 0, 0.0, 0, 0.0]
     assert _row(summary, "Tập thể lãnh đạo (BCH/BTV)")[1:] == [3, 0, 0.0, 0, 0.0, 0, 0.0, 0, 0.0, 3, 100.0]
 
