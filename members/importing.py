@@ -22,7 +22,8 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
-from import_export import resources
+from import_export import resources, widgets
+from import_export.fields import NOT_PROVIDED
 from import_export.results import Result, RowResult
 
 from .widgets import parse_date, parse_text  # noqa: F401  (re-exported for the importers)
@@ -153,6 +154,7 @@ class ImportResource(resources.ModelResource):
         self.user, self.options, self.progress = user, options or {}, progress
         self.present: set[str] = set()
         self.import_fields: list | None = None
+        self.setters: tuple | None = None
         self.row: dict = {}
         self.number = 0
         self.total = 0
@@ -183,6 +185,35 @@ class ImportResource(resources.ModelResource):
         if self.import_fields is None:
             self.import_fields = [f for f in super().get_import_fields() if f.column_name in self.present]
         return self.import_fields
+
+    def import_instance(self, instance, row, **kwargs):
+        """import-export's, less its layers per cell (Field.save → Field.clean → the widget), a
+        fifth of a 10⁵-row import: a plain attribute without a default takes its widget's value
+        directly, as Field.save would set it; any other field goes through import-export."""
+        errors = {}
+        for declared, direct in self._setters():
+            try:
+                if not direct:
+                    self.import_field(declared, instance, row, **kwargs)
+                    continue
+                value = declared.widget.clean(row[declared.column_name], row=row)
+                if value is not None or declared.saves_null_values:
+                    setattr(instance, declared.attribute, value)
+            except ValueError as exc:
+                errors[declared.attribute] = ValidationError(str(exc), code="invalid")
+        if errors:
+            raise ValidationError(errors)
+
+    def _setters(self) -> list:
+        if self.setters is None or self.setters[0] is not self.get_import_fields():
+            fields = self.get_import_fields()
+            pairs = [
+                (f, f.attribute and "__" not in f.attribute and f.default is NOT_PROVIDED and not f.readonly)
+                for f in fields
+                if not isinstance(f.widget, widgets.ManyToManyWidget)
+            ]
+            self.setters = (fields, pairs)
+        return self.setters[1]
 
     def validate_instance(self, instance, import_validation_errors=None, validate_unique=True):
         errors = {name: list(ValidationError(e).messages) for name, e in (import_validation_errors or {}).items()}
