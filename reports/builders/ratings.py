@@ -11,7 +11,7 @@ decided assessments, units existing in each year, members on the roll in each ye
 Totals (the denominators):
 - organisations: units of the subject's levels that existed during the year (founded by its end,
   not closed before its start); the root itself is excluded (the level above rates it);
-- leadership collectives: one per đoàn cơ sở and per upper-level unit (their BCH);
+- leadership collectives: one per tổ chức cơ sở Đoàn and per upper-level unit (their BCH);
 - members: members on a chi đoàn's roll at some time in the year, at their current chi đoàn.
 "Chưa xếp loại" = total − decided; should decided assessments ever exceed the roster (a subject
 rated and then removed), the total is raised to the decided count rather than going negative.
@@ -27,6 +27,7 @@ from django.db.models import Count, Q
 from evaluations import integrity
 from evaluations.models import LEVEL_ORDER, Assessment, RatingLevel, RatingPeriod, SubjectType
 from members.models import Member
+from organizations.levels import LevelRole, LevelRoles
 from organizations.models import Level, Organization
 from organizations.numbers import vn_decimal, vn_int
 from organizations.reporting import Chart, ReportData, Table
@@ -53,7 +54,7 @@ SUBJECT_ORDER = [
 # The noun a report to the central body uses for each subject ("468/2.294 chi đoàn …").
 NOUN = {
     SubjectType.BRANCH: "chi đoàn",
-    SubjectType.GRASSROOTS: "đoàn cơ sở",
+    SubjectType.GRASSROOTS: "tổ chức cơ sở Đoàn",  # đoàn cơ sở and chi đoàn cơ sở (Điều lệ Đoàn)
     SubjectType.UPPER: "đơn vị đoàn cấp trên cơ sở",
     SubjectType.COLLECTIVE: "tập thể lãnh đạo (BCH)",
     SubjectType.MEMBER: "đoàn viên",
@@ -61,7 +62,7 @@ NOUN = {
 # Short sheet names (a sheet name holds 31 characters): "Tập thể lãnh đạo (BCH-BTV)…" was cut.
 SHEET = {
     SubjectType.BRANCH: "Chi đoàn",
-    SubjectType.GRASSROOTS: "Đoàn cơ sở",
+    SubjectType.GRASSROOTS: "Tổ chức cơ sở Đoàn",
     SubjectType.UPPER: "Đoàn cấp trên cơ sở",
     SubjectType.COLLECTIVE: "Tập thể lãnh đạo",
     SubjectType.MEMBER: "Đoàn viên",
@@ -175,21 +176,20 @@ def _decided_pass(root: Organization, rows: ChildRows, years: list[int], roll: R
                 roll.decided_years.add(year)
 
 
-def level_subjects(levels: dict[int, Level]) -> dict[int, list[str]]:
+# Which organisation subject types a unit counts for, by its level's role (organizations.levels):
+# a chi đoàn cơ sở is a tổ chức cơ sở Đoàn with its BCH, not a chi đoàn; intermediate units (đoàn
+# bộ phận, liên chi đoàn) are not rated as organisations.
+SUBJECTS_OF_ROLE = {
+    LevelRole.BRANCH: [SubjectType.BRANCH],
+    LevelRole.GRASSROOTS: [SubjectType.GRASSROOTS, SubjectType.COLLECTIVE],
+    LevelRole.UPPER: [SubjectType.UPPER, SubjectType.COLLECTIVE],
+    LevelRole.INTERMEDIATE: [],
+}
+
+
+def level_subjects(levels: dict[int, Level], roles: LevelRoles) -> dict[int, list[str]]:
     """Which organisation subject types a unit of each level counts for (levels are data)."""
-    grassroots_ranks = [lv.rank for lv in levels.values() if lv.is_grassroots]
-    top_grassroots = min(grassroots_ranks) if grassroots_ranks else None
-    out: dict[int, list[str]] = {}
-    for pk, lv in levels.items():
-        if lv.is_branch:
-            out[pk] = [SubjectType.BRANCH]
-        elif lv.is_grassroots:
-            out[pk] = [SubjectType.GRASSROOTS, SubjectType.COLLECTIVE]
-        elif top_grassroots is not None and lv.rank < top_grassroots:
-            out[pk] = [SubjectType.UPPER, SubjectType.COLLECTIVE]
-        else:  # intermediate units (chi đoàn cơ sở, đoàn bộ phận) are not rated as organisations
-            out[pk] = []
-    return out
+    return {pk: SUBJECTS_OF_ROLE[roles.of(pk)] for pk in levels}
 
 
 def _existed(year: int) -> Q:
@@ -198,9 +198,10 @@ def _existed(year: int) -> Q:
     )
 
 
-def _units_pass(root: Organization, rows: ChildRows, years: list[int], levels: dict[int, Level], roll: Rollup) -> None:
+def _units_pass(
+    root: Organization, rows: ChildRows, years: list[int], subjects_of: dict[int, list[str]], roll: Rollup
+) -> None:
     """Units existing in each year, grouped by child prefix and level (one query)."""
-    subjects_of = level_subjects(levels)
     qs = (
         Organization.objects.filter(path__startswith=root.path, depth__gt=root.depth)
         .annotate(child=child_prefix(root, "path"))
@@ -225,36 +226,35 @@ def on_roll_during(year: int) -> Q:
     return admitted & stayed
 
 
-def _members_pass(
-    root: Organization, rows: ChildRows, years: list[int], branch_level: int | None, roll: Rollup
-) -> None:
+def _members_pass(root: Organization, rows: ChildRows, years: list[int], roll: Rollup) -> None:
+    """Members on the roll in each year, by child prefix and the level of their unit (a chi đoàn
+    or a chi đoàn cơ sở: both hold members)."""
     qs = (
         Member.objects.filter(subtree(root, "branch__path"))
         .annotate(child=child_prefix(root, "branch__path"))
-        .values("child")
+        .values("child", "branch__level_id")
         .annotate(**{f"y{y}": Count("pk", filter=on_roll_during(y)) for y in years})
         .order_by()
     )
     for r in qs:
         for y in years:
             roll.by_child[(y, rows.key(r["child"]), SubjectType.MEMBER)].subjects += r[f"y{y}"]
-            if branch_level is not None:
-                roll.by_level[(y, branch_level, SubjectType.MEMBER)].subjects += r[f"y{y}"]
+            roll.by_level[(y, r["branch__level_id"], SubjectType.MEMBER)].subjects += r[f"y{y}"]
 
 
 def rollup(
     root: Organization, years: list[int], progress: Callable[[int], None] = lambda pct: None
 ) -> tuple[Rollup, ChildRows, dict[int, Level]]:
     """The three grouped passes; shared by the builder and the benchmark."""
-    levels = {lv.pk: lv for lv in Level.objects.all()}
+    roles = LevelRoles.load()
+    levels = roles.levels
     rows = ChildRows(root)
     roll = Rollup()
     _decided_pass(root, rows, years, roll)
     progress(40)
-    _units_pass(root, rows, years, levels, roll)
+    _units_pass(root, rows, years, level_subjects(levels, roles), roll)
     progress(55)
-    branch_level = next((pk for pk, lv in levels.items() if lv.is_branch), None)
-    _members_pass(root, rows, years, branch_level, roll)
+    _members_pass(root, rows, years, roll)
     progress(75)
     return roll, rows, levels
 
