@@ -6,7 +6,7 @@ import io
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.http import FileResponse
+from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -128,6 +128,8 @@ def _signer(ret: Return) -> str:
 def download(request, pk, extension):
     """The frozen figures as the workbook or the PDF, their version and sending time at the foot."""
     ret = selectors.get_return_or_404(request.user, pk)
+    if extension not in ("xlsx", "pdf"):
+        raise Http404("Chỉ tải được tệp Excel (.xlsx) hoặc PDF (.pdf).")
     data, buffer = from_json(ret.data), io.BytesIO()
     write = excel.write_workbook if extension == "xlsx" else pdf.write_pdf
     write(data, buffer, by=_signer(ret), generated_at=ret.submitted_at, footer=ret.footer())

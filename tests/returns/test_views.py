@@ -99,6 +99,7 @@ def test_the_workbook_carries_the_version_and_sending_time_at_every_foot(submit,
     feet = {ws.oddFooter.left.text for ws in workbook.worksheets}
     assert feet == {ret.footer()} and "bản số 1, gửi lúc" in ret.footer()
     assert login(users.outsider).get(reverse("returns:download", args=[ret.pk, "xlsx"])).status_code == 404
+    assert login(users.province_staff).get(reverse("returns:download", args=[ret.pk, "docx"])).status_code == 404
 
 
 def test_the_pdf_carries_the_footer_on_its_pages(submit, users, login):
