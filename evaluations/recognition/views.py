@@ -3,6 +3,7 @@
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -13,7 +14,7 @@ from organizations import audit
 from organizations.scoping import MANAGER_ROLES, get_org_or_404, has_role_over
 from organizations.views_helpers import paginate, require, run_service, stream_stored
 
-from . import excel, rules, selectors, services
+from . import documents, excel, rules, selectors, services
 from .forms import (
     AssignForm,
     CampaignForm,
@@ -28,7 +29,7 @@ from .forms import (
     YearsForm,
     campaign_provinces,
 )
-from .models import Registration
+from .models import Registration, RenderedDocument
 
 Status = Registration.Status
 
@@ -240,6 +241,7 @@ def _registration_context(request, reg: Registration, **forms) -> dict:
         "return_form": forms.get("return_form") or ReasonForm(),
         "followup_form": forms.get("followup_form")
         or FollowUpForm(registration=reg, initial={"on_date": timezone.localdate()}),
+        "minutes_pdf": _pdf_panel(RenderedDocument.Kind.MINUTES, reg) if documents.has_minutes(reg) else None,
     }
     return context
 
@@ -410,6 +412,7 @@ def decision_detail(request, pk):
         "flag_form": FlagForm(),
         "resolve_form": ResolveForm(),
         "history": audit.history(decision)[:30],
+        "decision_pdf": _pdf_panel(RenderedDocument.Kind.DECISION, decision),
     }
     return render(request, "recognition/decision.html", context)
 
@@ -484,3 +487,67 @@ def commendation_xlsx(request, code):
     by = excel.by_name(request.user)
     content = excel.workbook_bytes(title=title, unit=root, year=listed, columns=columns, rows=data, by=by)
     return excel.xlsx_response(content, f"tuyen-duong-3-chu-dong-{root.code}.xlsx")
+
+
+_PDF_REQUEST = {
+    RenderedDocument.Kind.DECISION: "recognition:decision_pdf",
+    RenderedDocument.Kind.MINUTES: "recognition:minutes_pdf",
+}
+
+
+def _pdf_panel(kind: str, target, document: RenderedDocument | None = None) -> dict:
+    """What the page's PDF panel shows: the last rendering (its progress, its file) and whether it
+    still holds the document's text; "Tạo PDF" when there is none or it is stale or failed."""
+    document = document or documents.latest(kind, target)
+    return {
+        "doc": document,
+        "current": documents.is_current(document),
+        "label": RenderedDocument.Kind(kind).label,
+        "request_url": reverse(_PDF_REQUEST[kind], args=[target.pk]),
+    }
+
+
+def _pdf_requested(request, kind: str, target, back: str):
+    documents.request_pdf(kind=kind, target=target, by=request.user)
+    messages.info(request, "Đang tạo bản PDF; trang sẽ hiện nút tải khi xong.")
+    return redirect(f"{back}#pdf")
+
+
+@login_required
+@require_POST
+def decision_pdf(request, pk):
+    decision = selectors.get_decision_or_404(request.user, pk)
+    back = reverse("recognition:decision", args=[pk])
+    return _pdf_requested(request, RenderedDocument.Kind.DECISION, decision, back)
+
+
+@login_required
+@require_POST
+def minutes_pdf(request, pk):
+    reg = selectors.get_registration_or_404(request.user, pk)
+    back = reverse("recognition:registration", args=[pk])
+    if not documents.has_minutes(reg):
+        messages.error(
+            request, f"Đăng ký của “{reg.organization.name}” chưa được kiểm tra, đánh giá: chưa có biên bản."
+        )
+        return redirect(back)
+    return _pdf_requested(request, RenderedDocument.Kind.MINUTES, reg, back)
+
+
+@login_required
+@require_GET
+def document_status(request, pk):
+    document = documents.get_document_or_404(request.user, pk)
+    target = document.decision or document.registration
+    panel = _pdf_panel(document.kind, target, documents.latest(document.kind, target))
+    return render(request, "recognition/_pdf_panel.html", {"pdf": panel})
+
+
+@login_required
+@require_GET
+def document_download(request, pk):
+    document = documents.get_document_or_404(request.user, pk)
+    missing = "Bản PDF này chưa tạo xong hoặc không còn."
+    if document.status != RenderedDocument.Status.DONE:
+        raise Http404(missing)
+    return stream_stored(document.file, filename=documents.filename(document), missing=missing)
