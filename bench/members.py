@@ -245,6 +245,7 @@ def _members_max_pk(url: str) -> int:
 
 
 def _line(label: str, rows: int, figures: dict) -> str:
+    label = {"floor_new": "COPY floor, new rows", "floor_update": "COPY floor, updates"}.get(label, label)
     seconds = figures["seconds"]
     rate = rows / seconds if seconds else 0
     low, high = figures["load"]
@@ -273,24 +274,23 @@ def main(args) -> None:
     print(
         f"{args.rows:,} rows over {wrote['branches']:,} chi đoàn, PostgreSQL {args.db.rsplit('/', 1)[1]}, code {code}"
     )
-    print(f"  load average at the start: {' '.join(f'{x:.2f}' for x in os.getloadavg())}")
+    print(f"  load average at the start: {' '.join(f'{x:.2f}' for x in os.getloadavg())}", flush=True)
+    labels = {"dry": "dry run (read + validate)", "import": "import (all new)", "reimport": "re-import (all updates)"}
     results = {}
+
+    def measure(name: str, step_code: str) -> None:  # printed as it comes: a long run keeps what it measured
+        figures = results[name] = _spawn(name, args, step_code, after=members_before)
+        label = f"export {figures.get('exported', 0):,} members" if name == "export" else labels.get(name, name)
+        print(_line(label, args.rows, figures), flush=True)
+
     if not args.no_floor:
-        results["COPY floor, new rows"] = _spawn("floor_new", args, here)
+        measure("floor_new", here)
     for step in STEPS:
         if step == "reimport" and not args.no_floor:
-            results["COPY floor, updates"] = _spawn("floor_update", args, here)
-        results[step] = _spawn(step, args, code, after=members_before)
-    labels = {"dry": "dry run (read + validate)", "import": "import (all new)", "reimport": "re-import (all updates)"}
-    for name, figures in results.items():
-        print(
-            _line(
-                labels.get(name, f"export {figures.get('exported', 0):,} members" if name == "export" else name),
-                args.rows,
-                figures,
-            )
-        )
-    for new, floor in (("import", "COPY floor, new rows"), ("reimport", "COPY floor, updates")):
+            measure("floor_update", here)
+        measure(step, code)
+    floors = {"import": "floor_new", "reimport": "floor_update"}
+    for new, floor in floors.items():
         if floor in results:
             print(f"  {new} / floor: {results[new]['seconds'] / results[floor]['seconds']:.1f}×")
     print(f"  load average at the end: {' '.join(f'{x:.2f}' for x in os.getloadavg())}")
