@@ -49,6 +49,8 @@ from _setup import ROOT, setup
 PASSWORD = "DoanHub@2026"
 SEARCH = "nguyen van"  # typed without marks: the folded column must find "Nguyễn Văn …"
 HOST = "127.0.0.1"
+API_ROLE = "api (thuongtruc.tinh)"  # a province's tool with a personal token (api/tokens.py)
+API_USER = "thuongtruc.tinh"
 
 
 def _manage(*args: str) -> float:
@@ -58,10 +60,16 @@ def _manage(*args: str) -> float:
 
 
 def ensure_data(members: int) -> None:
-    """Reuse the database when it holds the asked size; seed it otherwise (minutes at 10⁶)."""
+    """Reuse the database when it holds the asked size; seed it otherwise (minutes at 10⁶). A
+    database named by BENCH_DATABASE_URL (a clone of the 1M demo, say) is used as it is: it is
+    never reset, whatever it holds."""
+    from evaluations.models import Assessment
     from members.models import Member
 
     have = Member.objects.count()
+    if os.environ.get("BENCH_DATABASE_URL"):
+        print(f"BENCH_DATABASE_URL: {have:,} members, {Assessment.objects.count():,} ratings, used as is", flush=True)
+        return
     if have != members:
         print(f"seeding {members:,} members (database had {have:,})", flush=True)
         took = _manage("seed_demo", "--members", str(members), "--reset")
@@ -116,6 +124,7 @@ USERNAMES = [
     "duyet.coso",
     "bithu.coso",
     "bithu.chidoan",
+    API_ROLE,
 ]
 
 
@@ -123,6 +132,12 @@ def pages_for(username: str, t: dict) -> dict[str, str]:
     """The pages this login may open (inside its scope), by the name the table prints."""
     from organizations.scoping import in_scope, scope_roots
 
+    if username == API_ROLE:
+        return {
+            "api units": "/api/v1/units/",
+            "api members": "/api/v1/members/",  # the token user's one root: the province
+            "api rollups": "/api/v1/rollups/",
+        }
     user = _user(username)
     root = scope_roots(user)[0]
     pages = {
@@ -143,30 +158,65 @@ def pages_for(username: str, t: dict) -> dict[str, str]:
     return pages
 
 
-def start_gunicorn(port: int) -> subprocess.Popen:
-    static = ROOT / "var" / "bench-static"
-    env = {
-        **os.environ,
+def api_secret() -> str:
+    """A fresh personal token of the API user, as the user makes one on their account page."""
+    from api.tokens import create_token
+
+    return create_token(user=_user(API_USER), name="bench/load.py", days=1)[1]
+
+
+def production_env(port: int) -> dict[str, str]:
+    """The environment gunicorn (and ``--profile``) run under: production's settings, plain HTTP
+    on 127.0.0.1. The API's per-token rate (600/min) is lifted: the bench's token client asks
+    faster than a province's tool, and a 429 would time the throttle, not the page."""
+    return {
         "DJANGO_DEBUG": "0",
         "DJANGO_SECURE_SSL_REDIRECT": "0",
         "DJANGO_SECRET_KEY": "bench-load-only-not-a-secret-0123456789abcdefghijklmnop",
-        "DJANGO_ALLOWED_HOSTS": HOST,
-        "DJANGO_STATIC_ROOT": str(static),
+        "DJANGO_ALLOWED_HOSTS": f"{HOST},testserver",
+        "DJANGO_STATIC_ROOT": str(ROOT / "var" / "bench-static"),
+        "DOANHUB_API_RATE": "1000000/min",
+        "GUNICORN_BIND": f"{HOST}:{port}",
     }
-    subprocess.run([sys.executable, "manage.py", "collectstatic", "--noinput", "-v0"], cwd=ROOT, env=env, check=True)
+
+
+def start_gunicorn(port: int) -> subprocess.Popen:
+    """gunicorn with production's own config (deploy/gunicorn.conf.py: gthread workers)."""
+    env = {**os.environ, **production_env(port)}
+    collect_static(env)
     gunicorn = Path(sys.executable).with_name("gunicorn")
-    cmd = [str(gunicorn), "doanhub.wsgi", "-w", "4", "-b", f"{HOST}:{port}", "--log-level", "warning"]
-    log = (ROOT / "var" / "bench-load-gunicorn.log").open("w")  # the request log line of every request
+    cmd = [str(gunicorn), "-c", str(ROOT / "deploy" / "gunicorn.conf.py"), "doanhub.wsgi"]
+    log = GUNICORN_LOG.open("w")  # its access log: a line per request, with the server's time
     print(f"gunicorn's output: {log.name}", flush=True)
     return subprocess.Popen(cmd, cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
+
+
+def collect_static(env: dict) -> None:
+    """The manifest production's static storage reads (a page without it answers 500)."""
+    subprocess.run([sys.executable, "manage.py", "collectstatic", "--noinput", "-v0"], cwd=ROOT, env=env, check=True)
+
+
+GUNICORN_LOG = ROOT / "var" / "bench-load-gunicorn.log"
+ACCESS_LINE = re.compile(r'"GET (?P<url>\S+) HTTP/[\d.]+" \d+ \S+ (?P<ms>\d+)ms')
+
+
+def server_times(plans: list[tuple[str, dict]]) -> dict[str, list[float]]:
+    """Per page, the server's time of each request (the access log's %(M)s), in seconds."""
+    names = {url: name for _, pages in plans for name, url in pages.items()}
+    found: dict[str, list[float]] = defaultdict(list)
+    for line in GUNICORN_LOG.read_text(errors="replace").splitlines():
+        match = ACCESS_LINE.search(line)
+        if match and match["url"] in names:
+            found[names[match["url"]]].append(int(match["ms"]) / 1000)
+    return found
 
 
 class Client:
     """One logged-in browser. Cookies are kept by hand: production marks them Secure, which an
     HTTP cookie jar rightly withholds over plain HTTP (this bench only talks to 127.0.0.1)."""
 
-    def __init__(self, http, username: str):
-        self.http, self.username, self.cookies = http, username, {}
+    def __init__(self, http, username: str, secret: str = ""):
+        self.http, self.username, self.cookies, self.secret = http, username, {}, secret
 
     def _keep(self, response) -> None:
         for name, value in response.cookies.items():
@@ -178,9 +228,13 @@ class Client:
         return response
 
     def _header(self) -> dict:
+        if self.secret:
+            return {"Authorization": f"Bearer {self.secret}"}
         return {"Cookie": "; ".join(f"{k}={v}" for k, v in self.cookies.items())}
 
     async def login(self) -> None:
+        if self.secret:
+            return  # a token client sends its token with every request
         form = await self.get("/dang-nhap/")
         token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', form.text).group(1)
         data = {"username": self.username, "password": PASSWORD, "csrfmiddlewaretoken": token}
@@ -212,7 +266,11 @@ async def run_load(base: str, plans: list[tuple[str, dict]], seconds: float) -> 
     errors: dict[str, int] = defaultdict(int)
     timeout = httpx.Timeout(60.0)
     https = [httpx.AsyncClient(base_url=base, timeout=timeout, follow_redirects=False) for _ in plans]
-    clients = [Client(http, username) for http, (username, _) in zip(https, plans, strict=True)]
+    secret = api_secret() if any(username == API_ROLE for username, _ in plans) else ""
+    clients = [
+        Client(http, username, secret if username == API_ROLE else "")
+        for http, (username, _) in zip(https, plans, strict=True)
+    ]
     for client in clients:
         await client.login()
     stop = time.monotonic() + seconds
@@ -257,15 +315,19 @@ def pct(values: list[float], p: float) -> float:
     return ordered[min(len(ordered) - 1, int(round(p / 100 * (len(ordered) - 1))))] * 1000
 
 
-def report(timings: dict, errors: dict, elapsed: float) -> None:
-    print(f"{'page':<16} {'n':>6} {'p50 ms':>8} {'p95 ms':>8} {'p99 ms':>8} {'req/s':>7} {'non-200':>8}")
+def report(timings: dict, errors: dict, elapsed: float, server: dict) -> None:
+    """Client-side percentiles and rates per page, beside the server's own p50/p95 (its access
+    log): the gap between the two is time spent queued for a worker thread."""
+    head = f"{'page':<16} {'n':>6} {'p50 ms':>8} {'p95 ms':>8} {'p99 ms':>8} {'req/s':>7} {'non-200':>8}"
+    print(f"{head} {'server p50':>10} {'p95':>6}")
     total = 0
     for name in sorted(timings):
-        values = timings[name]
+        values, done = timings[name], server.get(name)
         total += len(values)
+        at_server = f"{pct(done, 50):>10.0f} {pct(done, 95):>6.0f}" if done else ""
         print(
             f"{name:<16} {len(values):>6} {pct(values, 50):>8.0f} {pct(values, 95):>8.0f} {pct(values, 99):>8.0f}"
-            f" {len(values) / elapsed:>7.1f} {errors.get(name, 0):>8}"
+            f" {len(values) / elapsed:>7.1f} {errors.get(name, 0):>8} {at_server}"
         )
     print(f"{'all':<16} {total:>6} {'':>8} {'':>8} {'':>8} {total / elapsed:>7.1f} {sum(errors.values()):>8}")
 
@@ -316,6 +378,31 @@ def time_queries() -> None:
     print(qs.select_related("branch")[:51].explain(analyze=True))
 
 
+def plans_for(clients: int, t: dict) -> list[tuple[str, dict]]:
+    roles = [USERNAMES[i % len(USERNAMES)] for i in range(clients)]
+    return [(role, pages_for(role, t)) for role in roles]
+
+
+def profile_pages(t: dict, repeat: int, top: int, only: set[str]) -> None:
+    """``--profile``: each role's pages (those named in ``only``, when given) through the test
+    client, in this process."""
+    from django.test import Client as TestClient
+    from load_profile import profile
+
+    collect_static(dict(os.environ))
+    plans = {}
+    for role in USERNAMES:
+        if role == API_ROLE:
+            client = TestClient(HTTP_AUTHORIZATION=f"Bearer {api_secret()}")
+        else:
+            client = TestClient()
+            client.force_login(_user(role))
+        pages = {name: url for name, url in pages_for(role, t).items() if not only or name in only}
+        if pages:
+            plans[role] = (client, pages)
+    profile(plans, repeat=repeat, top=top)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--members", type=int, default=1_000_000)
@@ -323,24 +410,36 @@ def main() -> None:
     parser.add_argument("--clients", type=int, default=20)
     parser.add_argument("--port", type=int, default=8161)
     parser.add_argument("--queries", action="store_true", help="time the selectors in-process instead")
+    parser.add_argument("--profile", action="store_true", help="server cost per page, one request at a time")
+    parser.add_argument("--repeat", type=int, default=5, help="--profile: requests per page and role")
+    parser.add_argument("--top", type=int, default=8, help="--profile: functions shown per page (0: none)")
+    parser.add_argument("--pages", default="", help="--profile: only these pages (comma-separated names)")
     args = parser.parse_args()
     seconds, clients = min(args.seconds, 600), max(1, min(args.clients, 50))
+    if args.profile:
+        os.environ.update(production_env(args.port))  # read by the settings, before setup
     setup("load")
     print(f"load average at start: {os.getloadavg()}", flush=True)
     ensure_data(args.members)
     if args.queries:
         time_queries()
-        print(f"load average at end: {os.getloadavg()}")
-        return
-    t = targets()
-    plans = [(USERNAMES[i % len(USERNAMES)], pages_for(USERNAMES[i % len(USERNAMES)], t)) for i in range(clients)]
-    base = f"http://{HOST}:{args.port}"
-    server = start_gunicorn(args.port)
+    elif args.profile:
+        only = {name.strip() for name in args.pages.split(",") if name.strip()}
+        profile_pages(targets(), max(1, min(args.repeat, 50)), args.top, only)
+    else:
+        http_run(targets(), clients, seconds, args.port)
+    print(f"load average at end: {os.getloadavg()}")
+
+
+def http_run(t: dict, clients: int, seconds: float, port: int) -> None:
+    plans = plans_for(clients, t)
+    base = f"http://{HOST}:{port}"
+    server = start_gunicorn(port)
     try:
         asyncio.run(wait_ready(base))
-        print(f"{clients} clients, {seconds:.0f} s, gunicorn -w 4 on {base}", flush=True)
+        print(f"{clients} clients, {seconds:.0f} s, gunicorn -c deploy/gunicorn.conf.py on {base}", flush=True)
         timings, errors, elapsed = asyncio.run(run_load(base, plans, seconds))
-        report(timings, errors, elapsed)
+        report(timings, errors, elapsed, server_times(plans))
         search_user = "thuongtruc.tinh"
         alone = asyncio.run(single_search(base, search_user, pages_for(search_user, t)["member search"]))
         print(
@@ -350,7 +449,6 @@ def main() -> None:
     finally:
         server.terminate()
         server.wait(timeout=30)
-    print(f"load average at end: {os.getloadavg()}")
 
 
 if __name__ == "__main__":
