@@ -76,7 +76,12 @@ def _policies(period: RatingPeriod, root: Organization) -> None:
 
 
 def _deadlines(period: RatingPeriod, year: int) -> None:
-    due = {"chi-doan": date(year, 10, 31), "trung-gian": date(year, 11, 5), "co-so": date(year, 11, 10)}
+    due = {
+        "chi-doan": date(year, 10, 31),
+        "trung-gian": date(year, 11, 5),
+        "co-so": date(year, 11, 10),
+        "chi-doan-co-so": date(year, 11, 10),
+    }
     for level in Level.objects.all():
         RatingDeadline.objects.get_or_create(
             period=period, level=level, defaults={"due_on": due.get(level.code, date(year, 11, 15))}
@@ -174,7 +179,7 @@ class _Plan:
     def _branch(self, branch, members, submissions, rows) -> None:
         period, rng, now = self.period, self.rng, self.now
         ancestors = [self.by_path[p] for p in branch.ancestor_paths() if p in self.by_path]
-        approving = rules.grassroots_above(branch, ancestors) or (ancestors[-1] if ancestors else None)
+        approving = rules.member_deciding_grassroots(branch, ancestors) or (ancestors[-1] if ancestors else None)
         if approving is None:
             return
         fate = self._fate(branch, approving)
@@ -228,7 +233,7 @@ class _Plan:
                     approving=parent,
                     now=now,
                     submission=submission,
-                    subject_type=SubjectType.BRANCH,
+                    subject_type=rules.org_subject_type(branch),  # a chi đoàn cơ sở: "grassroots"
                     points=rng.randint(60, 89),
                 )
             )

@@ -230,12 +230,21 @@ class _Builder:
 
     def grassroots(self, parent: Organization, code: str, name: str, kind: str, left: int) -> int:
         base = self.unit(parent.path, code, name, "co-so", kind)
-        if self.rng.random() < 0.15:  # a large cơ sở with chi đoàn cơ sở in between
+        if self.rng.random() < 0.15:  # a large cơ sở with liên chi đoàn in between
             for j in range(1, 3):
-                mid = self.unit(base.path, f"{code}-BP{j}", f"Chi đoàn cơ sở {j} — {name}", "trung-gian", kind)
+                mid = self.unit(base.path, f"{code}-BP{j}", f"Liên chi đoàn {j} — {name}", "trung-gian", kind)
                 left = self.branches_under(mid, f"{code}-BP{j}", self.rng.randint(2, 6), left, kind)
             return left
         return self.branches_under(base, code, self.rng.randint(3, 14), left, kind)
+
+    def grassroots_branch(self, parent: Organization, code: str, name: str, kind: str, left: int) -> int:
+        """A chi đoàn cơ sở: a tổ chức cơ sở Đoàn directly under a district or province that holds
+        its members itself (issue 15), so the demo shows one rated and approved as grassroots."""
+        if left <= 0:
+            return left
+        size = min(self.rng.randint(15, 60), left)
+        self.branches.append((self.unit(parent.path, code, name, "chi-doan-co-so", kind), size))
+        return left - size
 
     def member(self, branch: Organization) -> dict:
         rng = self.rng
@@ -305,11 +314,17 @@ def _build_tree(b: _Builder, members: int) -> list[Organization]:
                 "truong-hoc" if j < 3 else "doanh-nghiep",
                 left,
             )
+        left = b.grassroots_branch(
+            prov, f"{pcode}-CDCS1", f"Chi đoàn cơ sở Bệnh viện Đa khoa tỉnh {pname}", "don-vi-su-nghiep", left
+        )
         for d in range(1, rng.randint(7, 11) + 1):
             if left <= 0:
                 break
             dname = DISTRICT_WORDS[(d - 1) % len(DISTRICT_WORDS)]
             dist = b.unit(prov.path, f"{pcode}-H{d:02d}", f"Huyện đoàn {dname}", "huyen", "co-quan")
+            if d <= 2:  # a few chi đoàn cơ sở directly under a district
+                name = f"Chi đoàn cơ sở Trung tâm Y tế {dname}"
+                left = b.grassroots_branch(dist, f"{pcode}-H{d:02d}-CDCS1", name, "don-vi-su-nghiep", left)
             for c in range(1, rng.randint(12, 25) + 1):
                 if left <= 0:
                     break
