@@ -227,6 +227,13 @@ class Submission(models.Model):
         verbose_name = "hồ sơ xếp loại"
         verbose_name_plural = "các hồ sơ xếp loại"
         constraints = [models.UniqueConstraint(fields=["period", "unit"], name="one_submission_per_unit")]
+        # The waiting batches alone (the approval queue, the home inbox): a few thousand of a
+        # period's tens of thousands nationally, found without reading the others (issue 13).
+        indexes = [
+            models.Index(
+                fields=["period", "unit"], condition=Q(status=Status.SUBMITTED), name="eval_submission_waiting"
+            )
+        ]
 
     def __str__(self):
         return f"{self.unit} — {self.period.year}"
@@ -299,6 +306,13 @@ class Assessment(models.Model):
         indexes = [
             models.Index(fields=["period", "subject_type", "status"]),
             models.Index(fields=["period", "approving_unit", "subject_type"]),
+            # Subjects still waiting for a decision, by the unit that decides them (the queue
+            # starts from the decider's subtree, issue 13).
+            models.Index(
+                fields=["approving_unit", "submission"],
+                condition=Q(status=Status.SUBMITTED),
+                name="eval_assessment_waiting",
+            ),
         ]
         constraints = [
             models.UniqueConstraint(
