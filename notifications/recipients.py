@@ -12,6 +12,7 @@ from organizations.models import Post
 # below it (escalation digests): the officers of the level above.
 WORKERS = (Post.Role.SECRETARY, Post.Role.STAFF)
 OVERSEERS = (Post.Role.SECRETARY, Post.Role.STAFF, Post.Role.APPROVER)
+ROLE_LABELS = dict(Post.Role.choices)
 
 
 def open_on(today: date) -> Q:
@@ -49,5 +50,7 @@ def people(user_ids, today: date) -> dict:
 
 def holder_names(posts: list[Post]) -> str:
     """ "Nguyễn Văn A (Bí thư)" for a digest line; "chưa có người giữ chức vụ" when nobody."""
-    names = [f"{p.user.get_full_name() or p.user.username} ({p.get_role_display()})" for p in posts]
+    # The labels from a dict: get_role_display() hashes its choices on every call, a tenth of a
+    # national run's time (bench/reminders.py profile).
+    names = [f"{p.user.get_full_name() or p.user.username} ({ROLE_LABELS[p.role]})" for p in posts]
     return ", ".join(names) or "chưa có người giữ chức vụ"
