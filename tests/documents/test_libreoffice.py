@@ -1,6 +1,7 @@
 """Every workbook kind opens and prints in LibreOffice (issue 15): one ``soffice --headless
 --convert-to pdf`` call converts them all (one start-up: CI time), and each PDF's page count is
-asserted loosely — the province ratings report within 6 pages. Skipped where soffice is absent,
+asserted loosely: every document sheet on one page here (each sheet starts a page of its own);
+the WeasyPrint PDFs (reports, decision, minutes) counted beside them. Skipped where soffice is absent,
 unless DOANHUB_REQUIRE_LIBREOFFICE=1 (CI sets it and installs libreoffice-calc-nogui)."""
 
 import os
@@ -13,6 +14,8 @@ from django.urls import reverse
 from openpyxl import load_workbook
 from pypdf import PdfReader
 
+from evaluations.recognition import documents
+from evaluations.recognition.models import RenderedDocument
 from members.exporting import export_members
 from members.models import Member
 from reports.pdf import beside
@@ -61,8 +64,11 @@ def _report(kind, root, by, folder: Path) -> tuple[Path, Path]:
 
 
 def test_libreoffice_prints_every_workbook_kind(ratings, users, tree, campaign, flow, login, tmp_path):
-    flow.decided()
+    reg, decision = flow.decided()
     files, rendered = [], {}
+    for kind, target in ((RenderedDocument.Kind.DECISION, decision), (RenderedDocument.Kind.MINUTES, reg)):
+        document = documents.request_pdf(kind=kind, target=target, by=users.district_approver)
+        rendered[kind.value] = pdf_pages(Path(documents.render(document_id=document.pk).file.path))
     for kind in ("ratings", "membership"):
         xlsx, pdf = _report(kind, tree.province, users.province_admin, tmp_path)
         files.append(xlsx)
@@ -87,7 +93,8 @@ def test_libreoffice_prints_every_workbook_kind(ratings, users, tree, campaign, 
     print("LibreOffice pages:", pages, "sheets:", sheets, "WeasyPrint pages:", rendered)
     # Every sheet of a document workbook fits one page wide and, this small, one page tall: each
     # starts a page of its own in a spreadsheet's print, so the sheets are the floor.
-    documents = [stem for stem in pages if stem != "member-export"]
-    assert all(pages[stem] == sheets[stem] for stem in documents), (pages, sheets)
+    signed = [stem for stem in pages if stem != "member-export"]
+    assert all(pages[stem] == sheets[stem] for stem in signed), (pages, sheets)
     assert pages["member-export"] <= 6, pages  # 22 columns, not fitted to one page wide
     assert all(1 <= n <= 6 for n in rendered.values()), rendered
+    assert rendered["decision"] == 1 and rendered["minutes"] <= 2, rendered
