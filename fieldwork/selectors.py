@@ -17,6 +17,7 @@ from decimal import ROUND_HALF_UP, Decimal
 
 from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet, Sum
 
+from organizations.levels import plain_branch_q
 from organizations.models import Level, Organization
 from organizations.scoping import scoped
 
@@ -172,8 +173,9 @@ def unplanned_staff(departments, year: int, quarter: int) -> QuerySet:
 
 
 def unit_suggestions(province: Organization, limit: int = 500) -> QuerySet:
-    """Districts and cơ sở of the province (not chi đoàn: too many), to suggest visit targets."""
-    qs = Organization.objects.filter(path__startswith=province.path, level__is_branch=False, status="active")
+    """Districts and tổ chức cơ sở Đoàn of the province (chi đoàn cơ sở included; not chi đoàn: too
+    many), to suggest visit targets."""
+    qs = Organization.objects.filter(path__startswith=province.path, status="active").exclude(plain_branch_q())
     return qs.exclude(pk=province.pk).order_by("path").values_list("code", "name")[:limit]
 
 

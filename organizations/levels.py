@@ -14,7 +14,7 @@ chi đoàn cơ sở is both a chi đoàn (it holds members) and a tổ chức c�
 from dataclasses import dataclass
 from enum import StrEnum
 
-from django.db.models import F
+from django.db.models import F, Q
 
 from .models import Level
 
@@ -47,6 +47,12 @@ class LevelRoles:
     def of(self, level: Level | int) -> LevelRole:
         pk = level if isinstance(level, int) else level.pk
         return self.roles.get(pk, LevelRole.UPPER)
+
+
+def plain_branch_q(prefix: str = "level") -> Q:
+    """Units of a plain chi đoàn level: what lists of "districts and cơ sở" leave out. A chi đoàn
+    cơ sở holds members too but is a tổ chức cơ sở Đoàn, so it stays in them."""
+    return Q(**{f"{prefix}__is_branch": True, f"{prefix}__is_grassroots": False})
 
 
 def _roles(flags: dict[int, tuple[bool, bool]], parents: dict[int, set[int]]) -> dict[int, LevelRole]:

@@ -9,6 +9,7 @@ with the number of nodes in a list (DESIGN.md: rollups group by a path prefix).
 from django.db.models import Count, Q
 from django.db.models.functions import Substr
 
+from organizations.levels import plain_branch_q
 from organizations.models import Organization
 from organizations.numbers import rate, vn_int, vn_rate
 from organizations.reporting import Chart, ReportData, Table
@@ -26,7 +27,7 @@ def _rows_of(root: Organization) -> tuple[list[Organization], int]:
         return [root], len(root.path)
     children = list(
         Organization.objects.filter(path__startswith=root.path, depth=root.depth + 1, status=Organization.Status.ACTIVE)
-        .exclude(level__is_branch=True, level__is_grassroots=False)
+        .exclude(plain_branch_q())
         .order_by("path")
     )
     return children, len(root.path) + root.steplen
