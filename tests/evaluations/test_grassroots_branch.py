@@ -7,12 +7,14 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.urls import reverse
 
 from evaluations import rules, services
+from evaluations.importers import RatingImporter
 from evaluations.models import Assessment, Status, SubjectType
 from evaluations.selectors import queue, quota_meter
 from tests.factories import make_user
 from tests.grassroots import make_grassroots_branch
 
 from .conftest import fill_and_submit
+from .test_import import xlsx
 
 pytestmark = pytest.mark.django_db
 
@@ -117,3 +119,21 @@ def test_a_chi_doan_under_an_intermediate_unit_still_rolls_up_to_its_doan_co_so(
     assert rules.member_approving_unit(tree.branch3) == tree.direct
     assert rules.org_subject_type(tree.intermediate) == SubjectType.BRANCH
     assert rules.org_subject_type(tree.district) == SubjectType.UPPER
+
+
+def test_the_ratings_import_reads_chi_doan_co_so_and_rates_its_members_at_it(tree, users, period, cdcs, tmp_path):
+    member = cdcs.members.order_by("pk").first()
+    rows = [[2026, "Chi đoàn cơ sở", cdcs.code, "HTTNV", ""], [2026, "Đoàn viên", member.citizen_id, "HTXSNV", ""]]
+    wrong = RatingImporter(user=users.district_approver, year=2026).run(
+        xlsx(tmp_path, [*rows, [2026, "Chi đoàn", cdcs.code, "HTTNV", ""]])  # it is no chi đoàn
+    )
+    assert [(e.row, e.message) for e in wrong.errors] == [
+        (4, f"Không tìm thấy chi đoàn mã “{cdcs.code}” trong phạm vi của bạn.")
+    ]
+    assert not Assessment.objects.exists()  # nothing half-written
+    result = RatingImporter(user=users.district_approver, year=2026).run(xlsx(tmp_path, rows))
+    assert result.ok, result.errors
+    own = Assessment.objects.get(organization=cdcs)
+    rated = Assessment.objects.get(member=member)
+    assert (own.subject_type, own.approving_unit, own.final_level) == (SubjectType.GRASSROOTS, tree.district, "HTTNV")
+    assert (rated.approving_unit, rated.final_level, rated.status) == (cdcs, "HTXSNV", Status.APPROVED)
