@@ -9,10 +9,16 @@ from reports.models import ReportJob
 
 
 class UnitSerializer(serializers.ModelSerializer):
-    level = serializers.CharField(source="level.code", help_text="Mã cấp (tw, tinh, huyen, co-so, chi-doan…).")
+    level = serializers.CharField(
+        source="level.code", help_text="Mã cấp (tw, tinh, huyen, co-so, chi-doan-co-so, trung-gian, chi-doan…)."
+    )
     level_name = serializers.CharField(source="level.name", help_text="Tên cấp.")
     kind = serializers.CharField(source="kind.code", allow_null=True, default=None, help_text="Mã loại hình.")
-    is_branch = serializers.BooleanField(source="level.is_branch", help_text="Là chi đoàn (có đoàn viên).")
+    is_branch = serializers.BooleanField(source="level.is_branch", help_text="Có đoàn viên (chi đoàn, chi đoàn cơ sở).")
+    is_grassroots = serializers.BooleanField(
+        source="level.is_grassroots",
+        help_text="Là tổ chức cơ sở Đoàn (đoàn cơ sở, chi đoàn cơ sở): công nhận xếp loại đoàn viên của mình.",
+    )
 
     class Meta:
         model = Organization
@@ -23,6 +29,7 @@ class UnitSerializer(serializers.ModelSerializer):
             "level_name",
             "kind",
             "is_branch",
+            "is_grassroots",
             "depth",
             "status",
             "founded_on",
