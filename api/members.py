@@ -7,6 +7,7 @@ from rest_framework.views import APIView
 
 from members import selectors
 from members.forms import FilterForm
+from members.permissions import personal_data_reader
 
 from .params import UNIT, unit_of
 from .personal import note_personal_read
@@ -27,8 +28,8 @@ class MemberList(APIView):
     @extend_schema(
         summary="Đoàn viên của một đơn vị",
         description="Cùng bộ lọc và thứ tự với trang danh sách đoàn viên; phân trang theo con trỏ. Số CCCD, "
-        "điện thoại, địa chỉ: như trang hồ sơ đoàn viên hiện cho người dùng; mỗi lần đọc bằng mã truy cập được "
-        "ghi nhật ký.",
+        "điện thoại, email, địa chỉ: chỉ trên các dòng mà trang hồ sơ đoàn viên cũng hiện cho người dùng (bí thư "
+        "chi đoàn, cán bộ cấp trên quản lý hồ sơ); mỗi lần đọc chúng bằng mã truy cập được ghi nhật ký.",
         parameters=[UNIT, *FILTERS],
         responses=MemberPageSerializer,
     )
@@ -38,14 +39,16 @@ class MemberList(APIView):
         total = org.members_total if not filters else None  # the summary row, as the page reads it
         cursor = request.query_params.get("cursor", "")
         page = selectors.keyset_page(selectors.roster(org, **filters), cursor=cursor, per_page=PER_PAGE, total=total)
-        if page.rows:
-            note_personal_read(request, unit=org, what=f"{len(page.rows)} hồ sơ đoàn viên")
+        sees = personal_data_reader(request.user)
+        shown = sum(1 for member in page.rows if sees(member))
+        if shown:
+            note_personal_read(request, unit=org, what=f"{shown} hồ sơ đoàn viên")
         return Response(
             {
                 "count": page.total,
                 "count_capped": page.more_than_cap,
                 "next": self._next_url(request, page.next_cursor),
-                "results": MemberSerializer(page.rows, many=True).data,
+                "results": MemberSerializer(page.rows, many=True, context={"sees_personal": sees}).data,
             }
         )
 

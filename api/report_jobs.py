@@ -3,16 +3,18 @@ the reports app's own service, selectors and stored-file streaming, as the repor
 
 from django.core.exceptions import ValidationError as DjangoValidationError
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import generics, status
 from rest_framework.exceptions import ValidationError
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from organizations.queueing import WORKERS_DOWN
 from organizations.scoping import get_org_or_404
 from organizations.views_helpers import stream_stored
 from reports import selectors, services
 
+from .errors import WorkersDown
 from .paging import NewestFirst
 from .serializers import ReportJobSerializer, ReportRequestSerializer
 
@@ -29,7 +31,10 @@ class ReportJobList(generics.ListCreateAPIView):
         summary="Yêu cầu một báo cáo",
         description="Xếp hàng cho worker; theo dõi bằng đường dẫn của báo cáo trả về.",
         request=ReportRequestSerializer,
-        responses={201: ReportJobSerializer},
+        responses={
+            201: ReportJobSerializer,
+            503: OpenApiResponse(description=f"Không xếp hàng được: “{WORKERS_DOWN}” Không có báo cáo nào được tạo."),
+        },
     )
     def post(self, request):
         form = ReportRequestSerializer(data=request.data)
@@ -41,6 +46,8 @@ class ReportJobList(generics.ListCreateAPIView):
                 kind=data["kind"], root=root, year=data["year"], years=data.get("years"), by=request.user
             )
         except DjangoValidationError as exc:
+            if WORKERS_DOWN in exc.messages:  # the page's message (organizations.queueing), as a 503
+                raise WorkersDown() from None
             raise ValidationError({"detail": exc.messages}) from None
         body = ReportJobSerializer(job, context={"request": request}).data
         return Response(body, status=status.HTTP_201_CREATED)

@@ -4,6 +4,7 @@ from django.urls import reverse
 from rest_framework import serializers
 
 from members.models import Member
+from members.permissions import PERSONAL_FIELDS
 from organizations.models import Organization
 from reports.models import ReportJob
 
@@ -40,12 +41,20 @@ class UnitSerializer(serializers.ModelSerializer):
         ]
 
 
+PERSONAL_HELP = "Chỉ người quản lý hồ sơ thấy (bí thư chi đoàn, cán bộ cấp trên); người khác: null."
+
+
 class MemberSerializer(serializers.ModelSerializer):
-    """With the personal data (CCCD, phone, address): the member's page shows them to everyone
-    who may open it, that is everyone whose scope holds the member."""
+    """The personal data (CCCD, phone, email, address) only on the rows whose chi đoàn the user
+    keeps (members.permissions, the rule the member page and the export follow): the view passes
+    ``sees_personal``; without it every row goes without them."""
 
     branch = serializers.CharField(source="branch.code", help_text="Mã chi đoàn đang sinh hoạt.")
     branch_name = serializers.CharField(source="branch.name", help_text="Tên chi đoàn.")
+    citizen_id = serializers.CharField(allow_null=True, help_text=f"Số CCCD. {PERSONAL_HELP}")
+    phone = serializers.CharField(allow_null=True, help_text=f"Số điện thoại. {PERSONAL_HELP}")
+    email = serializers.CharField(allow_null=True, help_text=f"Email. {PERSONAL_HELP}")
+    address = serializers.CharField(allow_null=True, help_text=f"Địa chỉ. {PERSONAL_HELP}")
 
     class Meta:
         model = Member
@@ -60,11 +69,15 @@ class MemberSerializer(serializers.ModelSerializer):
             "card_number",
             "admitted_on",
             "is_party_member",
-            "citizen_id",
-            "phone",
-            "email",
-            "address",
+            *PERSONAL_FIELDS,
         ]
+
+    def to_representation(self, member):
+        data = super().to_representation(member)
+        sees = self.context.get("sees_personal")
+        if sees is None or not sees(member):
+            data.update(dict.fromkeys(PERSONAL_FIELDS))
+        return data
 
 
 class MemberPageSerializer(serializers.Serializer):

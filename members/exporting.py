@@ -13,6 +13,7 @@ from organizations.collation import person_order
 from . import xlsxwriter
 from .importers import UNIT_HEADERS
 from .importing import get_importer
+from .permissions import PERSONAL_FIELDS, personal_data_reader
 from .resources import MemberResource
 from .widgets import DateWidget
 
@@ -28,23 +29,27 @@ def title_rows(unit=None) -> list[str]:
     return rows
 
 
-def _cells(resource: MemberResource, queryset):
-    """The resource's rows, with each date as a date (a real date cell) rather than its text."""
+def _cells(resource: MemberResource, queryset, user):
+    """The resource's rows, with each date as a date (a real date cell) rather than its text, and
+    the personal cells left empty on the rows the user may not see them (members.permissions)."""
     fields = resource.get_export_fields()
     dates = [isinstance(field.widget, DateWidget) for field in fields]
+    personal = [field.attribute in PERSONAL_FIELDS for field in fields]
+    sees = personal_data_reader(user)
     for member in queryset.select_related("branch").iterator(5000):
+        hidden = not sees(member)
         yield [
-            field.get_value(member) if is_date else field.export(member)
-            for field, is_date in zip(fields, dates, strict=True)
+            "" if hidden and is_personal else field.get_value(member) if is_date else field.export(member)
+            for field, is_date, is_personal in zip(fields, dates, personal, strict=True)
         ]
 
 
-def export_members(queryset, out, *, unit=None) -> int:
+def export_members(queryset, out, *, unit=None, user=None) -> int:
     """Write the members of ``queryset`` (of ``unit``, named above the header) to ``out`` (a path
-    or binary file); returns the row count. The same resource as the import renders every cell,
-    so the file re-imports as it is."""
+    or binary file) as ``user`` may see them (None: the command line, everything); returns the row
+    count. The same resource as the import renders every cell, so the file re-imports as it is."""
     resource = MemberResource()
-    rows = _cells(resource, queryset.order_by("branch__path", *person_order(), "pk"))  # as the roster page
+    rows = _cells(resource, queryset.order_by("branch__path", *person_order(), "pk"), user)  # as the roster page
     headers = resource.get_export_headers()
     return xlsxwriter.write(out, sheet="Đoàn viên", headers=headers, rows=rows, title_rows=title_rows(unit))
 

@@ -33,3 +33,29 @@ def may_import(user) -> bool:
         or is_admin_anywhere(user)
         or any(can_manage_under(user, p.organization) for p in open_posts(user))
     )
+
+
+# The record's personal data: identity and contact, shown only to the record's keepers.
+PERSONAL_FIELDS = ("citizen_id", "phone", "email", "address")
+
+
+def can_see_personal_data(user, branch: Organization) -> bool:
+    """CCCD, phone, email and address go to whoever keeps the member's record: the chi đoàn's own
+    secretary, who enters it, and the officers above it (staff, approvers, administrators), who
+    administer members (cards, transfers, removals). Anyone else whose scope holds the member
+    (a đoàn cơ sở's secretary, say) sees the rest of the record. The member page, the member
+    export and the API all ask here."""
+    return can_manage_members(user, branch)
+
+
+def personal_data_reader(user):
+    """``sees(member)``: can_see_personal_data for the member's chi đoàn, decided once per chi
+    đoàn (lists and exports ask for every row; the answer depends on the chi đoàn only)."""
+    answers: dict[int, bool] = {}
+
+    def sees(member) -> bool:
+        if member.branch_id not in answers:
+            answers[member.branch_id] = can_see_personal_data(user, member.branch)
+        return answers[member.branch_id]
+
+    return sees

@@ -27,7 +27,7 @@ from .forms import (
 )
 from .importing import kinds
 from .models import MemberPosition
-from .permissions import can_manage_members, can_manage_under, may_import
+from .permissions import can_manage_members, can_manage_under, can_see_personal_data, may_import
 from .validation import age_on
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -90,7 +90,7 @@ def export(request, code):
     org = get_org_or_404(request.user, code)
     filters = FilterForm(request.GET or None).filters()
     out = tempfile.TemporaryFile()
-    exporting.export_members(selectors.roster(org, **filters), out, unit=org)
+    exporting.export_members(selectors.roster(org, **filters), out, unit=org, user=request.user)
     out.seek(0)
     return FileResponse(out, as_attachment=True, filename=f"doan-vien-{org.code}.xlsx", content_type=XLSX)
 
@@ -138,6 +138,7 @@ def detail(request, pk):
         "positions": selectors.positions(member),
         "transfers": member.transfers.select_related("from_branch", "to_branch"),
         "can_manage": can_manage_members(request.user, member.branch),
+        "sees_personal": can_see_personal_data(request.user, member.branch),
         "position_form": PositionForm(user=request.user),
     }
     return render(request, "members/detail.html", context)

@@ -38,3 +38,16 @@ def test_a_job_without_its_file_yet_is_404_to_download(ratings, users, bearer):
     client = bearer(users.province_staff)
     job_id = client.post("/api/v1/report-jobs/", {"kind": "ratings", "root": "T1", "year": 2025}).json()["id"]
     assert client.get(f"/api/v1/report-jobs/{job_id}/download/").status_code == 404
+
+
+def test_a_request_with_the_broker_down_is_503_in_vietnamese_and_leaves_no_job(ratings, users, bearer, dead_broker):
+    from organizations.models import AuditEntry
+    from organizations.queueing import WORKERS_DOWN
+
+    client = bearer(users.province_staff)
+    with dead_broker("redis://127.0.0.1:8259/6"):  # a port where nothing listens
+        response = client.post("/api/v1/report-jobs/", {"kind": "ratings", "root": "T1", "year": 2025}, format="json")
+    assert response.status_code == 503
+    assert response.json() == {"detail": WORKERS_DOWN}
+    assert not ReportJob.objects.exists() and not AuditEntry.objects.filter(action="report_requested").exists()
+    assert client.post("/api/v1/report-jobs/", {"kind": "ratings", "root": "T1", "year": 2025}).status_code == 201
