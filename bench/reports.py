@@ -1,33 +1,29 @@
-"""Report rollups on PostgreSQL: the national rating rollup against its floor, side by side.
+"""Report rollups on PostgreSQL: the national ratings job against its complete floor.
 
-.venv/bin/python bench/reports.py [N ...] [--reuse]   (members; default: 200000)
+.venv/bin/python bench/reports.py [N ...] [--reuse]    (members; default: 200000)
+BENCH_DATABASE_URL=postgres://…/doanhub_<you>_1m .venv/bin/python bench/reports.py 1 --as-is
 
 For each size, in a fresh database of its own (doanhub_bench_reports; never the main one):
 ``manage.py seed_demo --members N --reset``, then decided assessments for two years generated in
-bulk with INSERT … SELECT (every member and every organisation; about 4 % left not rated), then:
+bulk with INSERT … SELECT (every member and every organisation; about 4 % left not rated). With
+--as-is, the database of BENCH_DATABASE_URL as it is (a clone of doanhub_1m_base or
+doanhub_6m_base: one year of demo_ratings), and the years that have decided ratings. Then, in
+one process, interleaved round by round, the best of 3 of:
 
-- floor: one hand-written SQL GROUP BY over the same decided assessments (two years, whole tree);
-- rollup: the ratings builder's three grouped passes (reports.builders.ratings.rollup);
-- build: the whole ratings builder (tables, charts, narrative);
+- floor: everything the job reads from the database, in SQL alone (FLOOR_* below): decided
+  assessments per level and subject type rolled to the root's children and to the levels, the
+  units existing in each year and the members on the roll in each year, by child and level;
 - job: the whole report job as the worker runs it (reports.services.run_job: snapshot, builder,
-  Excel workbook written, row saved);
-- province: the same job for the largest province-level unit (about 100,000 members at 6 M).
-Each figure is the median of 3 runs; the peak RSS is this process's (the worker's code path).
+  workbook and PDF written, row saved);
+- prov.floor / prov.job: the same for the largest province-level unit.
+It prints job/floor for both, the peak RSS (the worker's code path) and the load average.
 
-Measured on 23/11/2026 (2 cores shared with other work, PostgreSQL 15; two years of ratings):
-
-    members  assessments | floor s  job s  job/floor | province members  job s | RSS MB
-    200,000      415,946 |    0.25   0.32      1.29x |           49,174   0.15 |     69
-  1,000,000    2,079,438 |    1.22   1.40      1.15x |           61,474   0.16 |     69
-  2,000,000    4,159,136 |    2.32   2.21      0.95x |           62,466   0.23 |     69
-
-Both grow linearly with the assessments (about 1.2 s per million members for two years); the
-job's fixed part (Excel, saving the row) is about 0.1–0.2 s; memory does not grow with N (only
-aggregated rows reach Python).
+The earlier floor (one GROUP BY of the decided assessments) left out the unit and member counts
+the job also computes, so the job could "beat" it (0.95× at 2 M, issue 13). Figures, with their
+command, data size and load: docs/architecture.md (Reports).
 """
 
 import os
-import statistics
 import subprocess
 import sys
 import time
@@ -123,56 +119,90 @@ def generate_assessments() -> int:
     return written
 
 
-FLOOR_SQL = """
-SELECT p.year, substr(o.path, 1, %s) AS child, o.level_id, a.subject_type, a.final_level, count(*)
-FROM evaluations_assessment a
-JOIN evaluations_ratingperiod p ON p.id = a.period_id
-JOIN organizations_organization o ON o.id = a.unit_id
-WHERE p.year IN %s AND a.status IN ('approved', 'locked') AND o.path LIKE %s
-GROUP BY 1, 2, 3, 4, 5
+# The complete floor: everything the ratings job computes from the database, in SQL alone (no
+# Python per row), grouped per child of the root and per level of the tree (GROUPING SETS), for
+# each year: decided assessments by final level and subject type (the root's own organisation
+# ratings left out), units existing in the year, members on a chi đoàn's roll in the year.
+FLOOR_DECIDED = """
+SELECT x.year, substr(o.path, 1, %(cut)s) AS child, o.level_id, x.subject_type,
+       sum(x.n0), sum(x.n1), sum(x.n2), sum(x.n3), grouping(substr(o.path, 1, %(cut)s))
+FROM (SELECT p.year, a.unit_id, a.subject_type,
+             count(*) FILTER (WHERE a.final_level = 'HTXSNV') AS n0,
+             count(*) FILTER (WHERE a.final_level = 'HTTNV') AS n1,
+             count(*) FILTER (WHERE a.final_level = 'HTNV') AS n2,
+             count(*) FILTER (WHERE a.final_level = 'KHTNV') AS n3
+      FROM evaluations_assessment a JOIN evaluations_ratingperiod p ON p.id = a.period_id
+      WHERE p.year IN %(years)s AND a.status IN ('approved', 'locked') {cut}
+      GROUP BY 1, 2, 3) x
+JOIN organizations_organization o ON o.id = x.unit_id
+WHERE o.path LIKE %(like)s AND NOT (o.id = %(root)s AND x.subject_type <> 'member')
+GROUP BY GROUPING SETS ((1, 2, 3, 4), (1, 3, 4))
+"""
+FLOOR_UNITS = """
+SELECT y.year, substr(o.path, 1, %(cut)s) AS child, o.level_id, count(*), grouping(substr(o.path, 1, %(cut)s))
+FROM organizations_organization o
+CROSS JOIN unnest(%(year_list)s) AS y(year)
+WHERE o.path LIKE %(like)s AND o.depth > %(depth)s
+  AND (o.founded_on IS NULL OR o.founded_on <= make_date(y.year, 12, 31))
+  AND (o.ended_on IS NULL OR o.ended_on >= make_date(y.year, 1, 1))
+GROUP BY GROUPING SETS ((1, 2, 3), (1, 3))
+"""
+FLOOR_MEMBERS = """
+SELECT y.year, substr(b.path, 1, %(cut)s) AS child, b.level_id, count(*), grouping(substr(b.path, 1, %(cut)s))
+FROM members_member m JOIN organizations_organization b ON b.id = m.branch_id
+CROSS JOIN unnest(%(year_list)s) AS y(year)
+WHERE b.path LIKE %(like)s
+  AND (m.admitted_on IS NULL OR m.admitted_on <= make_date(y.year, 12, 31))
+  AND (m.status IN ('active', 'transferring') OR m.status_changed_on >= make_date(y.year, 1, 1))
+GROUP BY GROUPING SETS ((1, 2, 3), (1, 3))
 """
 
 
-def floor(root) -> int:
-    """The floor runs with the job's snapshot settings, so only the work differs."""
+def floor(root, years=YEARS) -> int:
+    """The three floor statements in the job's snapshot (so only the work differs); the rows."""
     from django.db import connection
 
     from reports.services import snapshot
 
+    params = {
+        "cut": len(root.path) + 4,
+        "years": tuple(years),
+        "year_list": list(years),
+        "like": root.path + "%",
+        "root": root.pk,
+        "depth": root.depth,
+    }
+    rows = 0
     with snapshot(), connection.cursor() as cursor:
-        cursor.execute(FLOOR_SQL, [len(root.path) + 4, YEARS, root.path + "%"])
-        return len(cursor.fetchall())
+        # a subtree's floor cuts before grouping, as the job does (never slower than it need be)
+        cut = "AND a.unit_id IN (SELECT id FROM organizations_organization WHERE path LIKE %(like)s)"
+        decided = FLOOR_DECIDED.replace("{cut}", cut if root.depth > 1 else "")
+        for sql in (decided, FLOOR_UNITS, FLOOR_MEMBERS):
+            cursor.execute(sql, params)
+            rows += len(cursor.fetchall())
+    return rows
 
 
-def in_snapshot(fn):
-    """Run ``fn`` as the job does: inside reports.services.snapshot()."""
-
-    def run():
-        from reports.services import snapshot
-
-        with snapshot():
-            return fn()
-
-    return run
-
-
-def median_time(fn) -> float:
-    times = []
-    for _ in range(RUNS):
-        started = time.perf_counter()
-        fn()
-        times.append(time.perf_counter() - started)
-    return statistics.median(times)
+def best_interleaved(runners: dict, rounds: int) -> dict[str, float]:
+    """Each runner once per round, in turn, ``rounds`` times; the best time of each. Interleaved,
+    so a burst of load on a shared machine slows floor and job alike, not one of them."""
+    best = dict.fromkeys(runners, float("inf"))
+    for _ in range(rounds):
+        for name, fn in runners.items():
+            started = time.perf_counter()
+            fn()
+            best[name] = min(best[name], time.perf_counter() - started)
+    return best
 
 
-def job_runner(root, user):
+def job_runner(root, user, years=YEARS):
     from reports.models import ReportJob
     from reports.services import run_job
 
     def run():
         # The row is made directly: request_job would also enqueue it on the configured broker.
         job = ReportJob.objects.create(
-            kind="ratings", root=root, year=YEARS[-1], requested_by=user, params={"years": list(YEARS)}
+            kind="ratings", root=root, year=years[-1], requested_by=user, params={"years": list(years)}
         )
         job = run_job(job_id=job.pk)
         assert job.status == "done", job.error
@@ -180,16 +210,21 @@ def job_runner(root, user):
     return run
 
 
-def prepare(n: int, reuse: bool) -> tuple[int, float, float]:
+def prepare(n: int, reuse: bool, as_is: bool = False) -> tuple[int, float, float, tuple[int, ...]]:
     """Seed N members and their assessments in a fresh database; with --reuse keep a database
-    already seeded at that size (seeding 1 M takes about 7 minutes here)."""
-    if reuse:
+    already seeded at that size (seeding 1 M takes about 7 minutes here); with --as-is take the
+    database of BENCH_DATABASE_URL as it is (a clone of doanhub_1m_base or doanhub_6m_base:
+    seed_demo and demo_ratings' one year). Returns the assessments, the seconds spent seeding and
+    generating, and the years with decided ratings."""
+    if reuse or as_is:
         setup("reports")
         from evaluations.models import Assessment
         from members.models import Member
 
-        if Member.objects.count() == n and Assessment.objects.exists():
-            return Assessment.objects.count(), 0.0, 0.0
+        if as_is or (Member.objects.count() == n and Assessment.objects.exists()):
+            decided = Assessment.objects.filter(status__in=Assessment.DECIDED)
+            years = tuple(sorted(set(decided.values_list("period__year", flat=True).distinct())))
+            return Assessment.objects.count(), 0.0, 0.0, years
     setup("reports", fresh=True)
     started = time.perf_counter()
     subprocess.run(
@@ -201,38 +236,40 @@ def prepare(n: int, reuse: bool) -> tuple[int, float, float]:
     seeded = time.perf_counter() - started
     started = time.perf_counter()
     assessments = generate_assessments()
-    return assessments, seeded, time.perf_counter() - started
+    return assessments, seeded, time.perf_counter() - started, YEARS
 
 
-def main(n: int, reuse: bool = False) -> None:
+def main(n: int, reuse: bool = False, as_is: bool = False) -> None:
     import tempfile
 
     media = tempfile.mkdtemp(prefix="doanhub-bench-reports-")
     os.environ["DJANGO_MEDIA_ROOT"] = media  # the workbooks written by the jobs go here, then away
-    assessments, seeded, generated = prepare(n, reuse)
+    assessments, seeded, generated, years = prepare(n, reuse, as_is)
 
     from django.contrib.auth import get_user_model
 
+    from members.models import Member
     from organizations.models import Organization
-    from reports.builders import ratings
 
     user = get_user_model().objects.get(username="quantri")  # the demo superuser
     nation = Organization.objects.get(depth=1)
     province = Organization.objects.filter(depth=2).order_by("-members_total").first()
-    figures = {
-        "floor": median_time(lambda: floor(nation)),
-        "rollup": median_time(in_snapshot(lambda: ratings.rollup(nation, list(YEARS)))),
-        "build": median_time(in_snapshot(lambda: ratings.build(root=nation, year=YEARS[-1], years=list(YEARS)))),
-        "job": median_time(job_runner(nation, user)),
-        "prov.floor": median_time(lambda: floor(province)),
-        "prov.job": median_time(job_runner(province, user)),
-    }
-    ratio = figures["job"] / figures["floor"]
+    figures = best_interleaved(
+        {
+            "floor": lambda: floor(nation, years),
+            "job": job_runner(nation, user, years),
+            "prov.floor": lambda: floor(province, years),
+            "prov.job": job_runner(province, user, years),
+        },
+        RUNS,
+    )
+    members = Member.objects.count() if as_is else n
     print(
-        f"{n:>9,} {assessments:>11,} {seeded:>6.0f}s {generated:>5.0f}s | "
-        + " ".join(f"{figures[k]:>9.2f}" for k in ("floor", "rollup", "build", "job"))
-        + f" {ratio:>6.2f}x | {province.members_total:>8,} {figures['prov.floor']:>9.2f} {figures['prov.job']:>9.2f}"
-        + f" | {peak_rss_mb():>6.0f}",
+        f"{members:>9,} {assessments:>11,} {','.join(map(str, years)):>9} {seeded:>6.0f}s {generated:>5.0f}s | "
+        f"{figures['floor']:>9.2f} {figures['job']:>9.2f} {figures['job'] / figures['floor']:>6.2f}x | "
+        f"{province.members_total:>8,} {figures['prov.floor']:>9.2f} {figures['prov.job']:>9.2f} "
+        f"{figures['prov.job'] / figures['prov.floor']:>6.2f}x | {peak_rss_mb():>6.0f} | "
+        f"load {' '.join(f'{x:.2f}' for x in os.getloadavg())}",
         flush=True,
     )
     import shutil
@@ -241,17 +278,17 @@ def main(n: int, reuse: bool = False) -> None:
 
 
 HEADER = (
-    f"{'members':>9} {'assessments':>11} {'seed':>7} {'gen':>6} | {'floor s':>9} {'rollup s':>9} {'build s':>9}"
-    f" {'job s':>9} {'job/fl':>7} | {'province':>8} {'floor s':>9} {'job s':>9} | {'RSS MB':>6}"
+    f"{'members':>9} {'assessments':>11} {'years':>9} {'seed':>7} {'gen':>6} | {'floor s':>9} {'job s':>9}"
+    f" {'job/fl':>7} | {'province':>8} {'floor s':>9} {'job s':>9} {'job/fl':>7} | {'RSS MB':>6} | load (1, 5, 15 min)"
 )
 
 if __name__ == "__main__":
     sizes = [int(a) for a in sys.argv[1:] if a.isdigit()] or [200_000]
-    reuse = "--reuse" in sys.argv
+    flags = [a for a in sys.argv[1:] if a in ("--reuse", "--as-is")]
     if os.environ.get("_BENCH_REPORTS_CHILD"):  # one size, in its own process
-        main(sizes[0], reuse)
+        main(sizes[0], "--reuse" in flags, "--as-is" in flags)
     else:  # one process per size, so each peak RSS is its own
         print(HEADER, flush=True)
         for size in sizes:
             env = {**os.environ, "_BENCH_REPORTS_CHILD": "1"}
-            subprocess.run([sys.executable, __file__, str(size), *(["--reuse"] if reuse else [])], check=True, env=env)
+            subprocess.run([sys.executable, __file__, str(size), *flags], check=True, env=env)
