@@ -45,12 +45,12 @@ def write_history(year: int) -> tuple[int, int]:
         cursor.execute(
             f"""INSERT INTO {e} (member_id, kind, date, from_branch_id, to_branch_id, reason, created_at)
                 SELECT m.id, 'transfer_in', CURRENT_DATE, o.branch_id, m.branch_id, 'bench', now()
-                FROM {m} m JOIN {m} o ON o.id = m.id + 50000 WHERE m.id % %s = 0""",
+                FROM {m} m JOIN {m} o ON o.id = m.id + 50000 WHERE MOD(m.id, %s) = 0""",
             [TRANSFER_EVERY],
         )
         transfers = cursor.rowcount
         picked = f"""SELECT a.id FROM {a} a JOIN {p} p ON p.id = a.period_id
-                     WHERE p.year = %s AND a.status IN ('approved', 'locked') AND a.id % %s = 0"""
+                     WHERE p.year = %s AND a.status IN ('approved', 'locked') AND MOD(a.id, %s) = 0"""
         cursor.execute(
             f"""INSERT INTO {audit} (at, by_id, organization_id, content_type_id, object_id, action,
                                       from_state, to_state, reason)

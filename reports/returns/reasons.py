@@ -14,6 +14,7 @@ from datetime import date, datetime
 from django.contrib.contenttypes.models import ContentType
 from django.db.models import Count, Max, Min, Q
 from django.db.models.functions import Substr
+from django.utils import timezone
 
 from evaluations.models import Assessment, RatingPeriod
 from members.models import MemberEvent
@@ -65,7 +66,8 @@ class Reasons:
 
 
 def _days(first: date, last: date) -> str:
-    first, last = (d.date() if isinstance(d, datetime) else d for d in (first, last))
+    # an audit time is shown as the day it was in Việt Nam (TIME_ZONE), not in UTC
+    first, last = (timezone.localtime(d).date() if isinstance(d, datetime) else d for d in (first, last))
     if first == last:
         return f"ngày {first:%d/%m/%Y}"
     return f"từ {first:%d/%m/%Y} đến {last:%d/%m/%Y}"

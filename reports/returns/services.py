@@ -61,10 +61,17 @@ def _as_of(raw: dict, job: ReportJob | None) -> date | None:
 
 
 def submit(
-    *, kind: str, root: Organization, year: int, by, source: str = Source.LIVE, job: ReportJob | None = None
+    *,
+    by,
+    kind: str = "",
+    root: Organization | None = None,
+    year: int = 0,
+    source: str = Source.LIVE,
+    job: ReportJob | None = None,
 ) -> Return:
     """Gửi báo cáo lên cấp trên: an officer of ``root`` freezes the figures as a new version.
-    ``by=None`` is an operator's ``submit_return`` run on the server (no web user to check)."""
+    ``job``: its kind, unit and year are the return's. ``by=None`` is an operator's
+    ``submit_return`` run on the server (no web user to check)."""
     if job is not None:
         kind, root, year, source = job.kind, job.root, job.year, Source.JOB
         _from_job(job, by)

@@ -5,6 +5,7 @@ from datetime import date
 import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
+from django.utils import timezone
 
 from evaluations.models import Assessment
 from evaluations.services import assessment_reopen
@@ -52,10 +53,11 @@ def test_changed_cells_are_found_per_unit_row(two_versions, ratings):
 def test_the_reasons_name_the_transfer_and_the_reopened_rating_under_their_row(two_versions, ratings):
     first, second = two_versions
     why = reasons.between(root=ratings.province, since=first.submitted_at, until=second.submitted_at)
-    today = date.today().strftime("%d/%m/%Y")
+    today = date.today().strftime("%d/%m/%Y")  # the transfer's date, as members.services records it
+    here = timezone.localdate().strftime("%d/%m/%Y")  # the audit entry's day in Việt Nam
     assert sorted(why.for_row(ratings.district.code)) == [
         f"+1 đoàn viên: chuyển đến từ {ratings.grassroots2.name} ngày {today}",
-        f"1 kết quả xếp loại mở lại ngày {today}, lý do: Đơn khiếu nại",
+        f"1 kết quả xếp loại mở lại ngày {here}, lý do: Đơn khiếu nại",
     ]
     assert why.for_row(ratings.direct.code) == []
     # the other province sees the member leave, from its own side
@@ -138,5 +140,5 @@ def test_history_outside_the_subtree_is_not_a_reason(submit, ratings, users):
     assert not reasons.between(root=ratings.province, since=first.submitted_at, until=second.submitted_at)
     nation = reasons.between(root=ratings.root, since=first.submitted_at, until=second.submitted_at)
     assert nation.for_row(ratings.province2.code) == [
-        f"1 kết quả xếp loại mở lại ngày {date.today():%d/%m/%Y}, lý do: Sai ở tỉnh khác"
+        f"1 kết quả xếp loại mở lại ngày {timezone.localdate():%d/%m/%Y}, lý do: Sai ở tỉnh khác"
     ]

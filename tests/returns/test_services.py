@@ -17,7 +17,7 @@ Status = Return.Status
 
 
 def test_it_freezes_a_finished_job_as_version_one_sent_to_the_parent(done_job, users, ratings):
-    ret = services.submit(kind="", root=None, year=0, job=done_job, by=users.province_staff)
+    ret = services.submit(job=done_job, by=users.province_staff)
     assert (ret.kind, ret.root, ret.year, ret.version) == ("ratings", ratings.province, 2025, 1)
     assert ret.receiver == ratings.root and ret.source == Return.Source.JOB and ret.job == done_job
     assert ret.data == done_job.result and ret.submitted_by == users.province_staff

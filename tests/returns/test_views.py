@@ -33,12 +33,14 @@ def test_gui_cap_tren_refuses_get_others_and_out_of_scope(done_job, users, login
     assert not Return.objects.exists()
 
 
-def test_the_return_page_shows_the_frozen_figures_to_its_scope(submit, users, login):
+def test_the_return_page_shows_the_frozen_figures_to_its_scope(submit, users, login, django_assert_max_num_queries):
     ret = submit()
+    submit()  # a second version: the page lists both, in the same number of queries
     url = reverse("returns:detail", args=[ret.pk])
     for who in (users.district_approver, users.province_staff):
-        page = login(who).get(url).content.decode()
-        assert "bản số 1" in page and "Chờ tiếp nhận" in page and ret.data["narrative"][0] in page
+        with django_assert_max_num_queries(14):
+            page = login(who).get(url).content.decode()
+        assert "bản số 1" in page and "Đã có bản thay thế" in page and ret.data["narrative"][0] in page
     assert login(users.outsider).get(url).status_code == 404
     assert login(users.grassroots_approver).get(url).status_code == 404  # below the district: not its scope
 
@@ -73,12 +75,16 @@ def test_sending_back_without_a_reason_says_so_and_changes_nothing(submit, users
     assert "Số chi đoàn chưa khớp" in page
 
 
-def test_the_compare_page_highlights_changed_cells_and_says_why(submit, ratings, users, login):
+def test_the_compare_page_highlights_changed_cells_and_says_why(
+    submit, ratings, users, login, django_assert_max_num_queries
+):
     first = submit(root=ratings.province, by=users.province_staff)
     assessment = Assessment.objects.get(member=ratings.members[0], period__year=2025)
     assessment_reopen(assessment=assessment, by=users.grassroots_approver, reason="Đơn khiếu nại")
     second = submit(root=ratings.province, by=users.province_staff)
-    page = login(users.province_staff).get(reverse("returns:compare", args=[first.pk, second.pk])).content.decode()
+    client = login(users.province_staff)
+    with django_assert_max_num_queries(16):
+        page = client.get(reverse("returns:compare", args=[first.pk, second.pk])).content.decode()
     assert 'data-changed="1"' in page and "<del" in page
     assert "kết quả xếp loại mở lại" in page and "lý do: Đơn khiếu nại" in page
     assert login(users.outsider).get(reverse("returns:compare", args=[first.pk, second.pk])).status_code == 404
