@@ -49,7 +49,7 @@ def _row(step: str, n: int, unit: str, secs: float, extra: str, count: int | Non
 
 
 if __name__ == "__main__":
-    if len(sys.argv) == 3:  # one step at one size, in its own process
+    if sys.argv[1:2] in (["seed"], ["ratings"]):  # one step at one size, in its own process
         {"seed": seed, "ratings": ratings}[sys.argv[1]](int(sys.argv[2]))
     else:
         head = f"{'step':<13} {'members':>10} {'seconds':>8} {'rate/s':>10} {'of':<12} {'peak MB':>8}"
