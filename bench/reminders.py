@@ -214,13 +214,20 @@ def national(url: str) -> None:
     setup("reminders")
     from django.conf import settings
 
+    from evaluations.models import RatingDeadline
     from organizations.models import Organization
 
-    today = date.today()
-    prepare_clone(today)
+    prepare_clone(date.today())
+    # The day the clone was prepared for, whenever it runs (8 days after the chi đoàn deadline):
+    # run on another day, the reminders due would be others and the figures not comparable.
+    today = RatingDeadline.objects.get(period__title="bench/reminders", level__code="chi-doan").due_on + timedelta(
+        days=8
+    )
     branches = Organization.objects.filter(level__code="chi-doan", status=Organization.Status.ACTIVE).count()
     units = Organization.objects.filter(status=Organization.Status.ACTIVE).count()
-    print(f"tree: {branches} active chi đoàn of {units} active units (the nation: about 200.000 chi đoàn)")
+    print(
+        f"tree: {branches} active chi đoàn of {units} active units (the nation: about 200.000 chi đoàn); day {today:%d/%m/%Y}"
+    )
     settings.EMAIL_BACKEND = "django.core.mail.backends.filebased.EmailBackend"
     with tempfile.TemporaryDirectory() as mails:
         settings.EMAIL_FILE_PATH = mails

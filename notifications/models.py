@@ -5,6 +5,7 @@ Depends on ``organizations`` and ``django.contrib.auth`` only: higher apps call
 ``notifications.services.notify``; this app never imports them."""
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 
 from organizations.models import Organization
@@ -85,6 +86,16 @@ class ReminderPolicy(models.Model):
 
     def __str__(self):
         return f"{self.source_key}: trước {self.days_before} ngày, cấp trên sau {self.escalate_after} ngày"
+
+    def clean(self):
+        """The days before are what ``reminders.schedule_for`` reads: whole numbers and commas."""
+        parts = [part.strip() for part in self.days_before.split(",")]
+        if not all(part.isdigit() for part in parts):
+            raise ValidationError(
+                {"days_before": f"“{self.days_before}”: ghi các số ngày cách nhau bởi dấu phẩy, ví dụ 7,3,1."}
+            )
+        if self.overdue_every < 1 or self.escalate_after < 1:
+            raise ValidationError("Số ngày nhắc quá hạn và số ngày báo cấp trên phải từ 1 trở lên.")
 
 
 class Escalation(models.Model):

@@ -201,3 +201,19 @@ def test_the_dry_run_prints_a_line_per_new_kind_and_sends_nothing(fw, capsys):
     assert not Notification.objects.exists() and not Escalation.objects.exists() and mail.outbox == []
     call_command("send_reminders", "--date", d(1, 7).isoformat(), "--dry-run")
     assert f"canbo.tinh\t{province}\tsắp đến hạn" in capsys.readouterr().out.splitlines()
+
+
+def test_an_administrator_sets_a_period_s_days_and_a_bad_list_is_refused(login, users, fw):
+    client = login(users.superuser)
+    key = f"fieldwork-report:{fw.dept.organization_id}:{fw.year}"
+    url = "/admin/notifications/reminderpolicy/add/"
+    page = client.post(url, {"source_key": key, "days_before": "7;3", "overdue_every": 7, "escalate_after": 3})
+    assert "“7;3”: ghi các số ngày cách nhau bởi dấu phẩy, ví dụ 7,3,1." in page.content.decode()
+    assert not ReminderPolicy.objects.exists()
+    assert (
+        client.post(
+            url, {"source_key": key, "days_before": "5, 2", "overdue_every": 7, "escalate_after": 3}
+        ).status_code
+        == 302
+    )
+    assert ReminderPolicy.objects.get().days_before == "5, 2"
