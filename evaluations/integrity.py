@@ -48,7 +48,7 @@ from decimal import Decimal
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import Count, OuterRef, Q, Subquery
+from django.db.models import Count, Q
 from django.utils import timezone
 
 from organizations.audit import record
@@ -271,11 +271,13 @@ def _level_of(status: str, proposed: str, final: str) -> str:
     return final if status in Assessment.DECIDED else (final or proposed)
 
 
-def _batches(scope: Q) -> dict[Key, Batch]:
-    """Each unit's reported facts in one query: the rows carry only what the checks read."""
+def _batches(scope: Q) -> tuple[dict[Key, Batch], dict[int, Key]]:
+    """Each unit's reported facts in one query: the rows carry only what the checks read. Also
+    the batch of each member's rating, by its id (where its entry times belong)."""
     rows = (
         Assessment.objects.filter(scope, status__in=SENT)
         .values_list(
+            "pk",
             "period_id",
             "period__year",
             "unit_id",
@@ -291,7 +293,8 @@ def _batches(scope: Q) -> dict[Key, Batch]:
         .order_by()
     )
     batches: dict[Key, Batch] = {}
-    for period_id, year, unit_id, name, kind, org_id, decider, status, proposed, final, points in rows.iterator(
+    members: dict[int, Key] = {}
+    for pk, period_id, year, unit_id, name, kind, org_id, decider, status, proposed, final, points in rows.iterator(
         chunk_size=5000
     ):
         batch = batches.get((period_id, unit_id))
@@ -301,32 +304,34 @@ def _batches(scope: Q) -> dict[Key, Batch]:
         if level == RatingLevel.HTXSNV:
             batch.excellent_to.add((decider, kind))
         if kind == SubjectType.MEMBER:
+            members[pk] = (period_id, unit_id)
             if level:
                 batch.levels[level] += 1
             if points is not None:
                 batch.points.append(points)
         elif kind != SubjectType.COLLECTIVE and org_id == unit_id:  # a chi đoàn cơ sở's own is "grassroots"
             batch.own_level = level
-    return batches
+    return batches, members
 
 
-def _entry_times(scope: Q) -> dict[Key, list]:
-    """When each member's proposal was entered: the audit's "propose" entries, per unit."""
-    members = Assessment.objects.filter(scope, status__in=SENT, subject_type=SubjectType.MEMBER)
-    subject = Assessment.objects.filter(pk=OuterRef("object_id"))
+def _entry_times(scope: Q, members: dict[int, Key] | None = None) -> dict[Key, list]:
+    """When each member's proposal was entered: the audit's "propose" entries, per unit. Each
+    entry finds its batch in ``members`` (read with the batches), not by a subquery per entry."""
+    members = _batches(scope)[1] if members is None else members
+    rated = Assessment.objects.filter(scope, status__in=SENT, subject_type=SubjectType.MEMBER)
     rows = (
         AuditEntry.objects.filter(
             content_type=ContentType.objects.get_for_model(Assessment),
             action="propose",
-            object_id__in=members.values("pk"),
+            object_id__in=rated.values("pk"),
         )
-        .annotate(period_id=Subquery(subject.values("period_id")), unit_id=Subquery(subject.values("unit_id")))
-        .values_list("period_id", "unit_id", "at")
+        .values_list("object_id", "at")
         .order_by()
     )
     times: dict[Key, list] = defaultdict(list)
-    for period_id, unit_id, at in rows.iterator(chunk_size=5000):
-        times[(period_id, unit_id)].append(at)
+    for object_id, at in rows.iterator(chunk_size=5000):
+        if object_id in members:
+            times[members[object_id]].append(at)
     return times
 
 
@@ -404,14 +409,14 @@ class CapHistory:
 
 def _flags(scope: Q) -> dict[Key, list[Flag]]:
     """Every check over the units ``scope`` selects (a Q over Assessment), per (period, unit)."""
-    batches = _batches(scope)
+    batches, members = _batches(scope)
     if not batches:
         return {}
     flags: dict[Key, list[Flag]] = defaultdict(list)
     for key, batch in batches.items():
         flags[key] += [f for f in (check(batch) for check in BATCH_CHECKS) if f]
     if any(b.members >= FAST_MIN_ENTRIES for b in batches.values()):  # else no batch can be too fast
-        for key, times in _entry_times(scope).items():
+        for key, times in _entry_times(scope, members).items():
             found = fast_entry(batches[key].unit_name, times) if key in batches else None
             if found:
                 flags[key].append(found)

@@ -9,7 +9,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from members.models import Member
 from organizations.scoping import get_org_or_404, get_scoped_or_404, scope_roots
-from organizations.views_helpers import require, run_service
+from organizations.views_helpers import paginate, require, run_service
 
 from . import integrity, rules, selectors, services
 from .forms import (
@@ -145,16 +145,21 @@ def submit(request, period_id, code):
     return redirect("evaluations:unit", period_id=period.pk, code=unit.code)
 
 
+QUEUE_PAGE = 50  # batches a page: their subjects are counted and their integrity checked
+
+
 @login_required
 def queue(request, period_id):
-    """Waiting batches, each with its integrity flags (the queue lists only batches the user
-    decides, so the flags and their dismiss forms are theirs to see)."""
+    """Waiting batches, a page at a time, each with its integrity flags (the queue lists only
+    batches the user decides, so the flags and their dismiss forms are theirs to see). Only the
+    page's batches are checked: a province waits on hundreds, the nation on thousands."""
     period = _period_or_404(request.user, period_id)
-    batches = list(selectors.queue(request.user, period)[:200])
-    flags = integrity.batch_flags(batches)
-    for batch in batches:
+    page = paginate(request, selectors.queue(request.user, period), per_page=QUEUE_PAGE)
+    page.object_list = list(page.object_list)
+    flags = integrity.batch_flags(page.object_list)
+    for batch in page.object_list:
         batch.flags = flags.get(batch.pk, [])
-    context = {"period": period, "queue": batches, "late": selectors.late_units(request.user, period)}
+    context = {"period": period, "queue": page, "page": page, "late": selectors.late_units(request.user, period)}
     return render(request, "evaluations/queue.html", context)
 
 
