@@ -196,7 +196,9 @@ def registration_save(*, campaign: Campaign, organization: Organization, plans: 
     """The đoàn cơ sở writes (or amends, when returned) its plan for each criterion: a draft."""
     _require(rules.can_register(by, organization))
     if not organization.level.is_grassroots:
-        raise ValidationError(f"“{organization.name}” không phải đoàn cơ sở: chỉ đoàn cơ sở đăng ký “3 chủ động”.")
+        raise ValidationError(
+            f"“{organization.name}” không phải tổ chức cơ sở Đoàn: chỉ đoàn cơ sở và chi đoàn cơ sở đăng ký “3 chủ động”."
+        )
     if not organization.path.startswith(campaign.province.path) or organization.pk == campaign.province_id:
         raise ValidationError(f"“{organization.name}” không thuộc {campaign.province.name}.")
     registration = Registration.objects.filter(campaign=campaign, organization=organization).first()

@@ -57,7 +57,9 @@ def test_one_under_the_province_registers_with_the_province(tree, campaign, unit
 
 
 def test_a_chi_doan_still_cannot_register(tree, users, campaign):
-    with pytest.raises(ValidationError, match="không phải đoàn cơ sở"):
+    with pytest.raises(
+        ValidationError, match="không phải tổ chức cơ sở Đoàn: chỉ đoàn cơ sở và chi đoàn cơ sở đăng ký"
+    ):
         services.registration_save(campaign=campaign, organization=tree.branch, plans={}, by=users.secretary)
 
 

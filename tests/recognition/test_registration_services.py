@@ -43,7 +43,9 @@ def test_only_the_unit_itself_registers(campaign, tree, users, who):
 
 
 def test_it_refuses_a_unit_that_is_not_a_grassroots_unit(campaign, tree, users):
-    with pytest.raises(ValidationError, match="không phải đoàn cơ sở"):
+    with pytest.raises(
+        ValidationError, match="không phải tổ chức cơ sở Đoàn: chỉ đoàn cơ sở và chi đoàn cơ sở đăng ký"
+    ):
         services.registration_save(campaign=campaign, organization=tree.district, plans={}, by=users.superuser)
 
 
