@@ -3,12 +3,14 @@
 import csv
 import io
 from collections.abc import Iterable
+from datetime import date
 
 from django.db import connection
 from django.utils import timezone
 
 from organizations.text import fold
 
+from . import history
 from .models import Member
 
 # Columns written by COPY; every other column takes its model default below.
@@ -109,6 +111,8 @@ def update_members(members: Iterable[dict], fields: list[str], batch_size: int =
     rows = ({**m, "name_folded": fold(m["full_name"]), "updated_at": now} for m in members)
     if connection.vendor != "postgresql":
         objs = [Member(**{k: v for k, v in row.items() if k in names or k == "id"}) for row in rows]
+        if "branch_id" in names:  # a member re-imported into another chi đoàn keeps the old one (issue 18)
+            history.record_rewritten({o.pk: o.branch_id for o in objs}, date.today())
         Member.objects.bulk_update(objs, [Member._meta.get_field(n).name for n in names], batch_size=1000)
         return len(objs)
     columns = [Member._meta.get_field(n).column for n in names]
@@ -131,6 +135,8 @@ def update_members(members: Iterable[dict], fields: list[str], batch_size: int =
         if buffer.tell():
             buffer.seek(0)
             cursor.cursor.copy_expert(sql, buffer)
+        if "branch_id" in names:
+            history.record_rewritten_from("member_update", date.today())
         assignments = ", ".join(f"{c} = u.{c}" for c in columns)
         cursor.execute(f"UPDATE members_member m SET {assignments} FROM member_update u WHERE m.id = u.id")
         cursor.execute("DROP TABLE member_update")

@@ -6,7 +6,7 @@ from django.conf import settings
 from django.db import models
 from django.utils import timezone
 
-from organizations.models import Organization
+from organizations.models import Organization, PastSpell
 from organizations.progress import is_dead
 
 
@@ -130,6 +130,24 @@ class MemberEvent(models.Model):
 
     def __str__(self):
         return f"{self.get_kind_display()} — {self.date:%d/%m/%Y}"
+
+
+class PastBranch(PastSpell):
+    """A chi đoàn a member was in before a move (issue 18): from ``valid_from`` (None: since they
+    were entered) until ``valid_to`` (the day they moved, exclusive). Only past spells are rows;
+    the current chi đoàn is the member's ``branch``. Written by ``members.history.record_leaving``
+    for every path that changes a member's chi đoàn (transfer, merge, re-import)."""
+
+    member = models.ForeignKey(Member, on_delete=models.CASCADE, related_name="past_branches")
+    branch = models.ForeignKey(Organization, on_delete=models.PROTECT, related_name="+")
+
+    class Meta:
+        verbose_name = "chi đoàn cũ của đoàn viên"
+        verbose_name_plural = "chi đoàn cũ của đoàn viên"
+        indexes = [models.Index(fields=["member", "valid_to"])]
+
+    def __str__(self):
+        return f"{self.member_id}: {self.branch_id} đến {self.valid_to:%d/%m/%Y}"
 
 
 class Transfer(models.Model):

@@ -17,6 +17,7 @@ from organizations.services import adjust_counts
 from organizations.signals import unit_merged
 from organizations.text import fold, is_blank
 
+from . import history
 from .models import CadreTitle, Member, MemberEvent, MemberPosition, Transfer
 from .permissions import can_manage_members
 from .validation import MATURITY_AGE, MAX_KEEP_AGE, age_on, check_member, duplicate_ids
@@ -251,6 +252,7 @@ def accept_transfer(*, transfer: Transfer, by, on_date: date | None = None, note
     transfer, member = _decide(transfer, Transfer.Status.ACCEPTED, by, note)
     adjust_counts(transfer.from_branch, members=-1)
     adjust_counts(transfer.to_branch, members=1)
+    history.record_leaving(Member.objects.filter(pk=member.pk), on_date)
     member.branch, member.status, member.joined_branch_on = transfer.to_branch, Member.Status.ACTIVE, on_date
     member.updated_by = by
     member.save(update_fields=["branch", "status", "joined_branch_on", "updated_by", "updated_at"])
@@ -445,6 +447,7 @@ def move_members_on_merge(*, source: Organization, target: Organization, by, on_
         return 0
     with transaction.atomic():
         ids = list(Member.objects.filter(branch=source, status__in=ON_ROLL).values_list("pk", flat=True))
+        history.record_leaving(Member.objects.filter(pk__in=ids), on_date)
         moved = Member.objects.filter(pk__in=ids).update(branch=target, updated_by=by)
         Transfer.objects.filter(from_branch=source, status=Transfer.Status.PENDING).update(from_branch=target)
         Transfer.objects.filter(to_branch=source, status=Transfer.Status.PENDING).update(to_branch=target)

@@ -236,3 +236,33 @@ class AuditEntry(models.Model):
 
     def delete(self, *args, **kwargs):
         raise AuditTrailIsPermanent(PERMANENT)
+
+
+class PastSpell(models.Model):
+    """A past period of something that changes (a unit's path, a member's chi đoàn): from
+    ``valid_from`` (None: since the start) until ``valid_to``, the day it changed (exclusive).
+    ``organizations.history.valid_on`` selects the row in force on a day."""
+
+    valid_from = models.DateField("từ ngày", null=True, blank=True)
+    valid_to = models.DateField("đến ngày")
+
+    class Meta:
+        abstract = True
+
+
+class PastPlacement(PastSpell):
+    """Where a unit hung before a move (issue 18): its path from ``valid_from`` (None: since it
+    was founded) until ``valid_to`` (the day it moved, exclusive). Only past paths are rows; the
+    current one is the unit's own ``path``. Written for the whole moved subtree in one statement
+    by ``organizations.history.record_subtree_leaving`` (move, and the moves a merge makes)."""
+
+    unit = models.ForeignKey(Organization, on_delete=models.CASCADE, related_name="past_placements")
+    path = PathField(max_length=255)
+
+    class Meta:
+        verbose_name = "vị trí cũ của đơn vị"
+        verbose_name_plural = "vị trí cũ của các đơn vị"
+        indexes = [models.Index(fields=["unit", "valid_to"])]
+
+    def __str__(self):
+        return f"{self.unit_id}: {self.path} đến {self.valid_to:%d/%m/%Y}"

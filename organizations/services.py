@@ -8,7 +8,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import F
 
-from . import audit
+from . import audit, history
 from .models import Level, Organization, Post, UnitKind
 from .scoping import can_manage_children, can_manage_users
 from .signals import unit_merged
@@ -173,8 +173,11 @@ def update_unit(*, unit: Organization, name: str, kind: UnitKind | None, founded
 
 
 @transaction.atomic
-def move_unit(*, unit: Organization, new_parent: Organization, by, reason: str = "") -> Organization:
-    """Chuyển đơn vị sang đơn vị cấp trên khác (e.g. after a district is abolished)."""
+def move_unit(
+    *, unit: Organization, new_parent: Organization, by, reason: str = "", on_date: date | None = None
+) -> Organization:
+    """Chuyển đơn vị sang đơn vị cấp trên khác (e.g. after a district is abolished), from
+    ``on_date`` (today): the subtree's old paths stay as its past placements (reports as of a date)."""
     old_parent = unit.parent()
     _require(old_parent is not None and can_manage_children(by, old_parent) and can_manage_children(by, new_parent))
     if new_parent.path.startswith(unit.path):
@@ -187,6 +190,7 @@ def move_unit(*, unit: Organization, new_parent: Organization, by, reason: str =
     unit = Organization.objects.get(pk=unit.pk)
     moved_units = unit.units_total + (1 if unit.is_active else 0)
     adjust_counts(old_parent, members=-unit.members_total, units=-moved_units, branches=-unit.branches_total)
+    history.record_subtree_leaving(unit.path, on_date or date.today())
     Organization.objects.move(unit, Organization.objects.get(pk=new_parent.pk), "last-child")
     unit = Organization.objects.get(pk=unit.pk)
     adjust_counts(unit, members=unit.members_total, units=moved_units, branches=unit.branches_total, include_self=False)
@@ -221,7 +225,9 @@ def merge_unit(
     if is_blank(reason):
         raise ValidationError("Cần ghi lý do hợp nhất.")
     for child in list(source.direct_children().filter(status=Organization.Status.ACTIVE)):
-        move_unit(unit=child, new_parent=target, by=by, reason=f"Hợp nhất {source.name} vào {target.name}")
+        move_unit(
+            unit=child, new_parent=target, by=by, reason=f"Hợp nhất {source.name} vào {target.name}", on_date=on_date
+        )
     unit_merged.send(
         sender=Organization, source=source, target=target, by=by, on_date=on_date or date.today(), reason=reason
     )

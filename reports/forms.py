@@ -3,7 +3,7 @@ from datetime import date
 from crispy_forms.helper import FormHelper
 from django import forms
 
-from organizations.forms import UnitCodeField
+from organizations.forms import DATE_WIDGET, UnitCodeField
 
 from . import kinds
 
@@ -30,6 +30,14 @@ class ReportRequestForm(forms.Form):
     )
     compare = forms.TypedChoiceField(label="So sánh với các năm trước", choices=COMPARE_CHOICES, coerce=int, initial=2)
     root = UnitCodeField(label="Mã đơn vị", help_text="Đơn vị trong phạm vi của bạn, ví dụ mã tỉnh đoàn.")
+    as_of = forms.DateField(
+        label="Số liệu tính đến ngày",
+        required=False,
+        widget=DATE_WIDGET,
+        help_text="Đơn vị và đoàn viên được tính như ngày này. Để trống: ngày khóa kết quả của đợt xếp loại năm đó "
+        "(không có đợt: 31/12).",
+        error_messages={"invalid": "Ngày tính số liệu phải có dạng ngày/tháng/năm, ví dụ 15/12/2025."},
+    )
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)

@@ -16,7 +16,6 @@ from django.core.files.base import ContentFile
 from django.db import connection, transaction
 from django.utils import timezone
 
-from evaluations.rules import period_for
 from organizations import audit
 from organizations.models import Organization
 from organizations.progress import Heartbeat, VisibleUpdate, dead
@@ -25,6 +24,7 @@ from organizations.reporting import ReportData
 from organizations.scoping import in_scope
 
 from . import kinds, notices, pdf
+from .builders.common import reference_date
 from .excel import write_workbook
 from .models import ReportJob
 from .serialize import to_json
@@ -34,6 +34,17 @@ Status = ReportJob.Status
 MAX_COMPARE_YEARS = 10
 REPORT_WORK_MEM = "64MB"
 REPORT_RANDOM_PAGE_COST = 1.1
+
+
+def _validate_as_of(year: int, as_of: date | None) -> None:
+    """A reference date inside the report's year or after it (a later look at the same year),
+    never in the future: no figure exists yet for a day to come."""
+    if as_of is None:
+        return
+    if as_of < date(year, 1, 1):
+        raise ValidationError(f"Ngày tính số liệu {as_of:%d/%m/%Y} phải từ 01/01/{year} trở đi (năm báo cáo {year}).")
+    if as_of > date.today():
+        raise ValidationError(f"Ngày tính số liệu {as_of:%d/%m/%Y} không được ở tương lai.")
 
 
 def _validate(kind: str, year: int, years: list[int]) -> None:
@@ -58,13 +69,6 @@ def _not_queued(job_id: int) -> None:
     )
 
 
-def reference_date(root: Organization, year: int) -> date:
-    """The day a report of ``year`` counts units and members at when none is chosen: the lock
-    date of the rating period covering ``root`` (evaluations.rules.period_for), else 31/12."""
-    period = period_for(root, year)
-    return period.locks_on if period is not None else date(year, 12, 31)
-
-
 @transaction.atomic
 def request_job(
     *, kind: str, root: Organization, year: int, by, years: list[int] | None = None, as_of: date | None = None
@@ -75,6 +79,7 @@ def request_job(
         raise PermissionDenied("Đơn vị không thuộc phạm vi của bạn.")
     years = sorted({int(y) for y in (years or [])} | {int(year)})
     _validate(kind, year, years)
+    _validate_as_of(year, as_of)
     job = ReportJob.objects.create(
         kind=kind, root=root, year=year, as_of=as_of, requested_by=by, params={"years": years, "root": root.code}
     )
@@ -164,11 +169,18 @@ def build_data(
     builder = kinds.builder(kind)
     if builder is None:
         raise ValidationError(f"Loại báo cáo “{kind}” không có hoặc chưa sẵn sàng.")
+    _validate_as_of(year, as_of)
     with snapshot():
         as_of = as_of or reference_date(root, year)
         data = builder(root=root, year=year, progress=progress, years=years, as_of=as_of)
-        data.as_of = as_of
-        return data
+    data.as_of = as_of
+    # The page, the workbook and the PDF all open the narrative with the day counted at.
+    data.narrative.insert(0, as_of_sentence(as_of))
+    return data
+
+
+def as_of_sentence(day: date) -> str:
+    return f"Số liệu tính đến ngày {day:%d/%m/%Y}."
 
 
 def _file_name(job: ReportJob) -> str:

@@ -28,6 +28,7 @@ def index(request):
             root=data["root"],
             year=data["year"],
             years=form.years,
+            as_of=data["as_of"],
             by=request.user,
         )
         if job is not None:

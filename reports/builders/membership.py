@@ -1,9 +1,11 @@
 """Membership statistics per child unit (issue 5; the "phụ lục số liệu" of seeds 001/002):
-members by age band, gender, ethnicity and Party membership on 31/12 of the year, and the year's
-admissions, transfers and "trưởng thành".
+members by age band, gender, ethnicity and Party membership on the report's reference date
+(``as_of``, issue 18: the rating period's lock date unless chosen), and the year's admissions,
+transfers and "trưởng thành" up to that date.
 
-Three grouped queries whatever the subtree's size (members; transfer events in; transfer events
-out), each rolled up to the root's children by path prefix in the database."""
+A fixed number of grouped queries whatever the subtree's size (the units' placement on the day;
+members; transfer events in; transfer events out), each grouped by the unit the members were in
+on the day and rolled up to the root's children by where those units hung then (``Placement``)."""
 
 from collections import defaultdict
 from collections.abc import Callable
@@ -11,24 +13,18 @@ from datetime import date
 
 from django.db.models import Count, Q
 
+from members.history import on_roll_on
 from members.models import Member, MemberEvent
 from organizations.models import Organization
 from organizations.numbers import vn_int
 from organizations.reporting import Chart, ReportData, Table
 
-from .common import ChildRows, child_prefix, rate, subtree, vn_percent, year_end, year_start
+from .common import ChildRows, Placement, member_counts, rate, reference_date, vn_percent, year_end, year_start
 
-ON_ROLL = [Member.Status.ACTIVE, Member.Status.TRANSFERRING]
 # Age on 31/12 of the year is (year − birth year), so bands are ranges of birth years.
 AGE_BANDS = [("Dưới 21 tuổi", None, 20), ("21–25 tuổi", 21, 25), ("26–30 tuổi", 26, 30), ("Trên 30 tuổi", 31, None)]
 GENDERS = [(Member.Gender.MALE, "Nam"), (Member.Gender.FEMALE, "Nữ"), (Member.Gender.OTHER, "Khác")]
 MAJORITY = "Kinh"
-
-
-def on_roll_at(day: date) -> Q:
-    """On a chi đoàn's roll on ``day``: admitted by then, and still on it or left after it."""
-    admitted = Q(admitted_on__isnull=True) | Q(admitted_on__lte=day)
-    return admitted & (Q(status__in=ON_ROLL) | Q(status_changed_on__gt=day))
 
 
 def _age_band(year: int, low: int | None, high: int | None) -> Q:
@@ -40,8 +36,13 @@ def _age_band(year: int, low: int | None, high: int | None) -> Q:
     return q
 
 
-def _member_aggregates(year: int) -> dict:
-    base = on_roll_at(year_end(year))
+def _window(year: int, as_of: date) -> tuple[date, date]:
+    """The part of the year a report as of ``as_of`` has seen: its flows stop on that day."""
+    return year_start(year), min(year_end(year), as_of)
+
+
+def _member_aggregates(year: int, as_of: date) -> dict:
+    base = on_roll_on(as_of)
     aggs = {"total": Count("pk", filter=base)}
     for i, (_, low, high) in enumerate(AGE_BANDS):
         aggs[f"age{i}"] = Count("pk", filter=base & _age_band(year, low, high))
@@ -49,53 +50,52 @@ def _member_aggregates(year: int) -> dict:
         aggs[f"g_{code}"] = Count("pk", filter=base & Q(gender=code))
     aggs["majority"] = Count("pk", filter=base & Q(ethnicity=MAJORITY))
     aggs["party"] = Count("pk", filter=base & Q(is_party_member=True))
-    in_year = {"gte": year_start(year), "lte": year_end(year)}
-    aggs["admitted"] = Count("pk", filter=Q(admitted_on__gte=in_year["gte"], admitted_on__lte=in_year["lte"]))
+    start, end = _window(year, as_of)
+    aggs["admitted"] = Count("pk", filter=Q(admitted_on__gte=start, admitted_on__lte=end))
     aggs["matured"] = Count(
-        "pk",
-        filter=Q(
-            status=Member.Status.MATURED, status_changed_on__gte=in_year["gte"], status_changed_on__lte=in_year["lte"]
-        ),
+        "pk", filter=Q(status=Member.Status.MATURED, status_changed_on__gte=start, status_changed_on__lte=end)
     )
     return aggs
 
 
-def _events(root: Organization, rows: ChildRows, year: int, kind: str, branch_field: str) -> dict[str, int]:
-    """Transfer events of the year, per child unit of the branch they left or joined."""
-    path = f"{branch_field}__path"
+def _events(placement: Placement, year: int, kind: str, branch_field: str) -> dict[str, int]:
+    """Transfer events of the year up to the day, per child unit of the branch they left or
+    joined (where that branch hung on the day)."""
+    start, end = _window(year, placement.day)
     qs = (
-        MemberEvent.objects.filter(subtree(root, path), kind=kind, date__gte=year_start(year), date__lte=year_end(year))
-        .annotate(child=child_prefix(root, path))
-        .values("child")
+        MemberEvent.objects.filter(
+            placement.under_root(f"{branch_field}_id"), kind=kind, date__gte=start, date__lte=end
+        )
+        .values(f"{branch_field}_id")
         .annotate(n=Count("pk"))
         .order_by()
     )
-    return {rows.key(r["child"]): r["n"] for r in qs}
+    out: dict[str, int] = defaultdict(int)
+    for r in qs:
+        child = placement.child(r[f"{branch_field}_id"])
+        if child is not None:
+            out[child] += r["n"]
+    return out
 
 
 def figures(
-    root: Organization, year: int, progress: Callable[[int], None] = lambda pct: None
+    root: Organization, year: int, progress: Callable[[int], None] = lambda pct: None, as_of: date | None = None
 ) -> tuple[dict, ChildRows]:
-    """{child key: {figure: count}} for the root's children (the grouped passes)."""
-    rows = ChildRows(root)
+    """{child key: {figure: count}} for the root's children on ``as_of`` (the grouped passes)."""
+    placement = Placement(root, as_of or reference_date(root, year))
+    rows = ChildRows(root, placement)
     per: dict[str, dict[str, int]] = defaultdict(lambda: defaultdict(int))
-    qs = (
-        Member.objects.filter(subtree(root, "branch__path"))
-        .annotate(child=child_prefix(root, "branch__path"))
-        .values("child")
-        .annotate(**_member_aggregates(year))
-        .order_by()
-    )
-    for r in qs:
-        key = rows.key(r.pop("child"))
-        for name, n in r.items():
-            per[key][name] += n
+    counts = member_counts({0: placement}, _member_aggregates(year, placement.day), lambda name: 0)
+    for (_, branch, name), n in counts.items():
+        child = placement.child(branch)
+        if child is not None:  # None: a chi đoàn not under the root (or not yet founded) on the day
+            per[child][name] += n
     progress(50)
     for name, kind, field in (
         ("moved_in", MemberEvent.Kind.TRANSFER_IN, "to_branch"),
         ("moved_out", MemberEvent.Kind.TRANSFER_OUT, "from_branch"),
     ):
-        for key, n in _events(root, rows, year, kind, field).items():
+        for key, n in _events(placement, year, kind, field).items():
             per[key][name] += n
     progress(70)
     return per, rows
@@ -126,9 +126,9 @@ def _table(
     )
 
 
-def _tables(per, units, year: int) -> list[Table]:
+def _tables(per, units, year: int, as_of: date) -> list[Table]:
     ages = _table(
-        f"Đoàn viên theo độ tuổi (tính đến 31/12/{year})",
+        f"Đoàn viên theo độ tuổi (tính đến {as_of:%d/%m/%Y})",
         "Độ tuổi",
         ["Tổng số", *[b[0] for b in AGE_BANDS]],
         units,
@@ -136,7 +136,7 @@ def _tables(per, units, year: int) -> list[Table]:
         lambda f: [f.get("total", 0), *[f.get(f"age{i}", 0) for i in range(len(AGE_BANDS))]],
     )
     structure = _table(
-        f"Đoàn viên theo giới tính, dân tộc, đảng viên (tính đến 31/12/{year})",
+        f"Đoàn viên theo giới tính, dân tộc, đảng viên (tính đến {as_of:%d/%m/%Y})",
         "Giới tính, dân tộc",
         ["Tổng số", *[g[1] for g in GENDERS], "Dân tộc Kinh", "Dân tộc thiểu số", "Đảng viên", "Tỷ lệ đảng viên"],
         units,
@@ -162,12 +162,12 @@ def _tables(per, units, year: int) -> list[Table]:
     return [ages, structure, flows]
 
 
-def _narrative(root: Organization, year: int, f: dict) -> list[str]:
+def _narrative(root: Organization, year: int, as_of: date, f: dict) -> list[str]:
     total = f.get("total", 0)
     minority = total - f.get("majority", 0)
     female = f.get(f"g_{Member.Gender.FEMALE}", 0)
     return [
-        f"Tính đến 31/12/{year}, {root.name} có {vn_int(total)} đoàn viên, trong đó nữ {vn_int(female)} "
+        f"Tính đến {as_of:%d/%m/%Y}, {root.name} có {vn_int(total)} đoàn viên, trong đó nữ {vn_int(female)} "
         f"({vn_percent(rate(female, total))}), dân tộc thiểu số {vn_int(minority)} ({vn_percent(rate(minority, total))}), "
         f"đảng viên {vn_int(f.get('party', 0))} ({vn_percent(rate(f.get('party', 0), total))}).",
         f"Trong năm {year}, kết nạp mới {vn_int(f.get('admitted', 0))} đoàn viên; {vn_int(f.get('matured', 0))} đoàn viên "
@@ -177,12 +177,18 @@ def _narrative(root: Organization, year: int, f: dict) -> list[str]:
 
 
 def build(
-    *, root: Organization, year: int, progress: Callable[[int], None] = lambda pct: None, **options
+    *,
+    root: Organization,
+    year: int,
+    progress: Callable[[int], None] = lambda pct: None,
+    as_of: date | None = None,
+    **options,
 ) -> ReportData:
     progress(5)
-    per, rows = figures(root, year, progress)
+    as_of = as_of or reference_date(root, year)
+    per, rows = figures(root, year, progress, as_of)
     units = rows.ordered({k for k, f in per.items() if any(f.values())})
-    tables = _tables(per, units, year)
+    tables = _tables(per, units, year, as_of)
     totals = defaultdict(int)
     for f in per.values():
         for name, n in f.items():
@@ -203,7 +209,8 @@ def build(
         root_code=root.code,
         root_name=root.name,
         year=year,
-        narrative=_narrative(root, year, totals),
+        narrative=_narrative(root, year, as_of, totals),
         tables=tables,
         charts=[chart] if units else [],
+        as_of=as_of,
     )

@@ -4,15 +4,19 @@ For each subject type: counts and rates of the four levels plus an explicit "ch�
 residual so that every row adds up to its total (DOMAIN.md §1: "a computed report must add up"),
 per child unit of the root and per level of the tree, with the previous years beside it.
 
-Three grouped queries whatever the subtree's size (DESIGN.md's measured pattern: group the facts
-once with ``count(*) FILTER``, rolled up to the root's children by path prefix in the same pass):
-decided assessments, units existing in each year, members on the roll in each year.
+A fixed number of queries whatever the subtree's size (DESIGN.md's measured pattern: group the
+facts once with ``count(*) FILTER``): decided assessments per unit; the units under the root on
+each year's reference date with where they hung then (``common.Placement``); members on the roll
+then, per chi đoàn they were in then. Rows are rolled up to the root's children as they were on
+that day (issue 18), so a unit merged, moved or dissolved since, or a member transferred since,
+counts where it was.
 
-Totals (the denominators):
-- organisations: units of the subject's levels that existed during the year (founded by its end,
-  not closed before its start); the root itself is excluded (the level above rates it);
+Totals (the denominators), on each year's reference date (the report's ``as_of`` for its year,
+the rating period's lock date for the years compared, else 31/12):
+- organisations: units of the subject's levels that existed on the day (founded by then, not
+  closed on or before it); the root itself is excluded (the level above rates it);
 - leadership collectives: one per tổ chức cơ sở Đoàn and per upper-level unit (their BCH);
-- members: members on a chi đoàn's roll at some time in the year, at their current chi đoàn.
+- members: members on a chi đoàn's roll on the day, at the chi đoàn they were in then.
 "Chưa xếp loại" = total − decided; should decided assessments ever exceed the roster (a subject
 rated and then removed), the total is raised to the decided count rather than going negative.
 """
@@ -20,28 +24,21 @@ rated and then removed), the total is raised to the decided count rather than go
 from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from datetime import date
 
 from django.db import connection
 from django.db.models import Count, Q
 
 from evaluations import integrity
 from evaluations.models import LEVEL_ORDER, Assessment, RatingLevel, RatingPeriod, SubjectType
-from members.models import Member
+from members.history import on_roll_on
+from organizations import history
 from organizations.levels import LevelRole, LevelRoles
 from organizations.models import Level, Organization
 from organizations.numbers import vn_decimal, vn_int
 from organizations.reporting import Chart, ReportData, Table
 
-from .common import (
-    ChildRows,
-    child_prefix,
-    rate,
-    subtree,
-    vn_percent,
-    year_end,
-    year_start,
-    years_window,
-)
+from .common import ChildRows, Placement, member_counts, rate, reference_dates, vn_percent, years_window
 
 NOT_RATED = "Chưa xếp loại"
 SUBJECT_ORDER = [
@@ -131,47 +128,49 @@ def _placeholders(values) -> str:
     return ", ".join(["%s"] * len(values))
 
 
-def _decided_sql(root: Organization, years: list[int]) -> tuple[str, list]:
-    """Decided assessments counted per (year, unit, subject type) first, then those unit rows
-    rolled up to the root's children by path prefix. Grouping by the unit id first lets the
-    planner estimate its groups (it cannot for a path prefix: it guessed 739,000 for 400 and
-    sorted 4 M rows); measured 1.9 s against 2.7 s for grouping the joined rows by prefix
-    directly, at 2 M members and two years (bench/reports.py). Tables come from the models."""
-    a, p, o = Assessment._meta.db_table, RatingPeriod._meta.db_table, Organization._meta.db_table
+def _decided_sql(root: Organization, years: list[int], placements: dict[int, Placement]) -> tuple[str, list]:
+    """Decided assessments counted per (year, unit, subject type); the builder then rolls the
+    unit rows up to the root's children by where each unit hung on the year's reference date
+    (``Placement``). Grouping by the unit id lets the planner estimate its groups (it cannot for
+    a path prefix: it guessed 739,000 for 400 and sorted 4 M rows); measured 1.9 s against 2.7 s
+    for grouping the joined rows by prefix directly, at 2 M members and two years
+    (bench/reports.py). Tables come from the models."""
+    a, p = Assessment._meta.db_table, RatingPeriod._meta.db_table
     levels = [lv.value for lv in LEVEL_ORDER]
     counts = ", ".join(f"COUNT(*) FILTER (WHERE a.final_level = %s) AS n{i}" for i in range(len(levels)))
-    sums = ", ".join(f"CAST(SUM(x.n{i}) AS BIGINT)" for i in range(len(levels)))
-    # A subtree smaller than the whole tree is cut before the first grouping (a province's
-    # report never aggregates the other provinces' rows).
-    inner_cut = f"AND a.unit_id IN (SELECT id FROM {o} WHERE path LIKE %s)" if root.depth > 1 else ""
+    params = [*levels, *years, *Assessment.DECIDED]
+    # A subtree smaller than the whole tree is cut before grouping (a province's report never
+    # aggregates the other provinces' rows): its units now, and those under it on each day.
+    cut = ""
+    if root.depth > 1:
+        ever = Q(path__startswith=root.path)
+        for placement in placements.values():
+            ever |= Q(past_placements__path__startswith=placement.root_path)
+        ids_sql, ids_params = Organization.objects.filter(ever).values("pk").query.sql_with_params()
+        cut, params = f"AND a.unit_id IN ({ids_sql})", [*params, *ids_params]
     sql = f"""
-        SELECT x.year, SUBSTR(o.path, 1, %s), o.level_id, x.subject_type, {sums}
-        FROM (
-            SELECT p.year AS year, a.unit_id AS unit_id, a.subject_type AS subject_type, {counts}
-            FROM {a} a JOIN {p} p ON p.id = a.period_id
-            WHERE p.year IN ({_placeholders(years)}) AND a.status IN ({_placeholders(Assessment.DECIDED)}) {inner_cut}
-            GROUP BY p.year, a.unit_id, a.subject_type
-        ) x JOIN {o} o ON o.id = x.unit_id
-        WHERE o.path LIKE %s AND NOT (o.id = %s AND x.subject_type <> %s)
-        GROUP BY x.year, SUBSTR(o.path, 1, %s), o.level_id, x.subject_type
+        SELECT p.year, a.unit_id, a.subject_type, {counts}
+        FROM {a} a JOIN {p} p ON p.id = a.period_id
+        WHERE p.year IN ({_placeholders(years)}) AND a.status IN ({_placeholders(Assessment.DECIDED)}) {cut}
+        GROUP BY p.year, a.unit_id, a.subject_type
     """
-    prefix_len = len(root.path) + Organization.steplen
-    params = [prefix_len, *levels, *years, *Assessment.DECIDED]
-    params += [root.path + "%"] if inner_cut else []
-    params += [root.path + "%", root.pk, SubjectType.MEMBER.value, prefix_len]
     return sql, params
 
 
-def _decided_pass(root: Organization, rows: ChildRows, years: list[int], roll: Rollup) -> None:
-    """Decided assessments by year, child prefix, unit level and subject type; the root's own
-    organisation ratings are left out (the level above rates it)."""
-    sql, params = _decided_sql(root, years)
+def _decided_pass(root: Organization, placements: dict[int, Placement], roll: Rollup) -> None:
+    """Decided assessments by year, child (on the year's day), unit level and subject type; the
+    root's own organisation ratings are left out (the level above rates it)."""
+    sql, params = _decided_sql(root, list(placements), placements)
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
-        for year, child, level_id, subject, *levels in cursor.fetchall():
+        for year, unit_id, subject, *levels in cursor.fetchall():
+            placement = placements[year]
+            child = placement.child(unit_id)
+            if child is None or (unit_id == root.pk and subject != SubjectType.MEMBER):
+                continue
             t = Tally(levels=[int(n) for n in levels])
-            roll.by_child[(year, rows.key(child), subject)].add(t)
-            roll.by_level[(year, level_id, subject)].add(t)
+            roll.by_child[(year, child, subject)].add(t)
+            roll.by_level[(year, placement.level(unit_id), subject)].add(t)
             if t.rated:
                 roll.decided_years.add(year)
 
@@ -192,69 +191,65 @@ def level_subjects(levels: dict[int, Level], roles: LevelRoles) -> dict[int, lis
     return {pk: SUBJECTS_OF_ROLE[roles.of(pk)] for pk in levels}
 
 
-def _existed(year: int) -> Q:
-    return (Q(founded_on__isnull=True) | Q(founded_on__lte=year_end(year))) & (
-        Q(ended_on__isnull=True) | Q(ended_on__gte=year_start(year))
-    )
+def _units_pass(placements: dict[int, Placement], subjects_of: dict[int, list[str]], roll: Rollup) -> None:
+    """Units that existed on each year's day, by the child they hung under then and their level
+    (read from the placements: no query of its own)."""
+    for y, placement in placements.items():
+        for unit_id, (_, level_id) in placement.units.items():
+            child = placement.child(unit_id)
+            for subject in subjects_of.get(level_id, []):
+                roll.by_child[(y, child, subject)].subjects += 1
+                roll.by_level[(y, level_id, subject)].subjects += 1
 
 
-def _units_pass(
-    root: Organization, rows: ChildRows, years: list[int], subjects_of: dict[int, list[str]], roll: Rollup
-) -> None:
-    """Units existing in each year, grouped by child prefix and level (one query)."""
-    qs = (
-        Organization.objects.filter(path__startswith=root.path, depth__gt=root.depth)
-        .annotate(child=child_prefix(root, "path"))
-        .values("child", "level_id")
-        .annotate(**{f"y{y}": Count("pk", filter=_existed(y)) for y in years})
-        .order_by()
-    )
-    for r in qs:
-        for y in years:
-            for subject in subjects_of.get(r["level_id"], []):
-                roll.by_child[(y, rows.key(r["child"]), subject)].subjects += r[f"y{y}"]
-                roll.by_level[(y, r["level_id"], subject)].subjects += r[f"y{y}"]
+def _members_pass(placements: dict[int, Placement], roll: Rollup) -> None:
+    """Members on the roll on each year's day (members.history), in the chi đoàn they were in
+    then, by the child it hung under then and its level (a chi đoàn or a chi đoàn cơ sở: both
+    hold members): ``common.member_counts``."""
+    aggregates = {f"y{y}": Count("pk", filter=on_roll_on(p.day)) for y, p in placements.items()}
+    for (y, branch, _), n in member_counts(placements, aggregates, lambda name: int(name[1:])).items():
+        child = placements[y].child(branch)
+        if child is None or not n:
+            continue
+        roll.by_child[(y, child, SubjectType.MEMBER)].subjects += n
+        roll.by_level[(y, placements[y].level(branch), SubjectType.MEMBER)].subjects += n
 
 
-def on_roll_during(year: int) -> Q:
-    """On a chi đoàn's roll at some time in ``year``: admitted by its end, and still on the roll
-    or left (matured, removed…) on or after its start."""
-    admitted = Q(admitted_on__isnull=True) | Q(admitted_on__lte=year_end(year))
-    stayed = Q(status__in=[Member.Status.ACTIVE, Member.Status.TRANSFERRING]) | Q(
-        status_changed_on__gte=year_start(year)
-    )
-    return admitted & stayed
+def days(root: Organization, years: list[int], as_of: date | None = None) -> dict[int, date]:
+    """Each year's reference date: ``as_of`` for the report's year (the last), the period's for
+    the years compared (``common.reference_dates``; one query)."""
+    out = reference_dates(root, sorted(years))
+    if as_of:
+        out[max(years)] = as_of
+    return out
 
 
-def _members_pass(root: Organization, rows: ChildRows, years: list[int], roll: Rollup) -> None:
-    """Members on the roll in each year, by child prefix and the level of their unit (a chi đoàn
-    or a chi đoàn cơ sở: both hold members)."""
-    qs = (
-        Member.objects.filter(subtree(root, "branch__path"))
-        .annotate(child=child_prefix(root, "branch__path"))
-        .values("child", "branch__level_id")
-        .annotate(**{f"y{y}": Count("pk", filter=on_roll_during(y)) for y in years})
-        .order_by()
-    )
-    for r in qs:
-        for y in years:
-            roll.by_child[(y, rows.key(r["child"]), SubjectType.MEMBER)].subjects += r[f"y{y}"]
-            roll.by_level[(y, r["branch__level_id"], SubjectType.MEMBER)].subjects += r[f"y{y}"]
+def placements_on(root: Organization, dates: dict[int, date]) -> dict[int, Placement]:
+    """One ``Placement`` per distinct day (years sharing a day share it)."""
+    root_paths = history.paths_on(root, set(dates.values()))
+    placed: dict[date, Placement] = {}
+    return {y: placed.setdefault(d, Placement(root, d, root_paths[d])) for y, d in dates.items()}
 
 
 def rollup(
-    root: Organization, years: list[int], progress: Callable[[int], None] = lambda pct: None
+    root: Organization,
+    years: list[int],
+    progress: Callable[[int], None] = lambda pct: None,
+    as_of: date | None = None,
+    dates: dict[int, date] | None = None,
 ) -> tuple[Rollup, ChildRows, dict[int, Level]]:
-    """The three grouped passes; shared by the builder and the benchmark."""
+    """The grouped passes, counted as of each year's reference date (``days``, or ``dates``
+    already read); shared by the builder, the API and the benchmark."""
     roles = LevelRoles.load()
     levels = roles.levels
-    rows = ChildRows(root)
+    placements = placements_on(root, dates or days(root, years, as_of))
+    rows = ChildRows(root, placements[max(years)])
     roll = Rollup()
-    _decided_pass(root, rows, years, roll)
+    _decided_pass(root, placements, roll)
     progress(40)
-    _units_pass(root, rows, years, level_subjects(levels, roles), roll)
+    _units_pass(placements, level_subjects(levels, roles), roll)
     progress(55)
-    _members_pass(root, rows, years, roll)
+    _members_pass(placements, roll)
     progress(75)
     return roll, rows, levels
 
@@ -449,13 +444,16 @@ def build(
     progress: Callable[[int], None] = lambda pct: None,
     years: list[int] | None = None,
     compare: int | None = None,
+    as_of: date | None = None,
     **options,
 ) -> ReportData:
     """The rating rollup of ``root``'s subtree for ``year`` (and the previous years that have
     decided ratings: by default the two before it; ``years`` or ``compare`` choose others)."""
     progress(5)
     wanted = years_window(year, years, compare)
-    roll, rows, levels = rollup(root, wanted, progress)
+    dates = days(root, wanted, as_of)
+    as_of = dates[year]
+    roll, rows, levels = rollup(root, wanted, progress, dates=dates)
     shown = [y for y in wanted if y == year or y in roll.decided_years]
     tables = [_summary_table(roll, year)]
     for subject in SUBJECT_ORDER:
@@ -474,4 +472,5 @@ def build(
         narrative=_narrative(root, roll, year, shown),
         tables=tables,
         charts=charts,
+        as_of=as_of,
     )

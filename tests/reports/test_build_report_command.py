@@ -15,7 +15,12 @@ def test_it_writes_the_workbook_and_prints_the_narrative(ratings, tmp_path, caps
 
 def test_it_runs_the_membership_kind(ratings, tmp_path, capsys):
     call_command("build_report", "membership", "--year", "2025", "--root", "t1", "--out", str(tmp_path / "dv.xlsx"))
-    assert "Tính đến 31/12/2025, Tỉnh đoàn Thái Nguyên có 6 đoàn viên" in capsys.readouterr().out
+    # counted as of the 2025 period's lock date (issue 18), said first
+    out = capsys.readouterr().out
+    assert (
+        "Số liệu tính đến ngày 15/12/2025." in out
+        and "Tính đến 15/12/2025, Tỉnh đoàn Thái Nguyên có 6 đoàn viên" in out
+    )
 
 
 @pytest.mark.parametrize(

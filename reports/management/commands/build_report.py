@@ -1,6 +1,7 @@
-"""``python manage.py build_report KIND --year Y --root CODE --out FILE.xlsx [--years 2024,2025]``:
+"""``python manage.py build_report KIND --year Y --root CODE --out FILE.xlsx [--years 2024,2025] [--as-of DD/MM/YYYY]``:
 the same builder and Excel writer as the worker, without a browser; prints the narrative."""
 
+from datetime import date, datetime
 from pathlib import Path
 
 from django.core.exceptions import ValidationError
@@ -24,6 +25,17 @@ def _years(raw: str | None, year: int) -> list[int]:
     return sorted(years | {year})
 
 
+def _day(raw: str | None) -> date | None:
+    if not raw:
+        return None
+    try:
+        return datetime.strptime(raw.strip(), "%d/%m/%Y").date()
+    except ValueError as exc:
+        raise CommandError(
+            f"--as-of phải là một ngày dạng ngày/tháng/năm, ví dụ 15/12/2025 (nhận được “{raw}”)."
+        ) from exc
+
+
 class Command(BaseCommand):
     help = "Lập một báo cáo (như trên trang Báo cáo), ghi tệp Excel và in báo cáo bằng lời."
 
@@ -33,8 +45,11 @@ class Command(BaseCommand):
         parser.add_argument("--root", required=True, help="mã đơn vị gốc của báo cáo")
         parser.add_argument("--out", help="đường dẫn tệp .xlsx cần ghi")
         parser.add_argument("--years", help="các năm đưa vào so sánh, ví dụ 2023,2024")
+        parser.add_argument(
+            "--as-of", dest="as_of", help="số liệu tính đến ngày (dd/mm/yyyy; mặc định: ngày khóa của đợt xếp loại)"
+        )
 
-    def handle(self, *args, kind, year, root, out, years, **options):
+    def handle(self, *args, kind, year, root, out, years, as_of=None, **options):
         if kinds.builder(kind) is None:
             available = ", ".join(k for k, _ in kinds.available())
             raise CommandError(f"Loại báo cáo “{kind}” không có hoặc chưa sẵn sàng. Các loại hiện có: {available}.")
@@ -45,7 +60,7 @@ class Command(BaseCommand):
         if unit is None:
             raise CommandError(f"Không tìm thấy đơn vị mã “{root}”.")
         try:
-            data = build_data(kind=kind, root=unit, year=year, years=_years(years, year))
+            data = build_data(kind=kind, root=unit, year=year, years=_years(years, year), as_of=_day(as_of))
         except ValidationError as exc:
             raise CommandError(" ".join(exc.messages)) from exc
         if out:

@@ -1,0 +1,70 @@
+"""Where the tree's units were on a past day (issue 18: reports counted as of a date).
+
+A move changes the materialised path of a unit and of its whole subtree, so the old paths are
+kept as ``PastPlacement`` rows (only past ones: the current path stays on the unit). A unit's
+path on a day is the row valid then, else its current path; whether it existed that day is read
+from ``founded_on``/``ended_on`` (a unit closed on a day no longer exists on it)."""
+
+from datetime import date
+
+from django.db import connection
+from django.db.models import F, FilteredRelation, Q, QuerySet
+from django.db.models.functions import Coalesce
+
+from .fields import PathField
+from .models import Organization, PastPlacement
+
+
+def record_subtree_leaving(path: str, on_date: date) -> int:
+    """Before the subtree under ``path`` moves on ``on_date``: each of its units keeps its path
+    as a past placement, from the end of its previous one. One INSERT … SELECT for the subtree."""
+    table, units = PastPlacement._meta.db_table, Organization._meta.db_table
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"""INSERT INTO {table} (unit_id, path, valid_from, valid_to)
+                SELECT o.id, o.path, (SELECT MAX(p.valid_to) FROM {table} p WHERE p.unit_id = o.id), %s
+                FROM {units} o WHERE o.path LIKE %s""",
+            [on_date, path + "%"],
+        )
+        return cursor.rowcount
+
+
+def valid_on(prefix: str, day: date) -> Q:
+    """A history row (past placement or past chi đoàn, under ``prefix``) in force on ``day``."""
+    return Q(**{f"{prefix}__valid_to__gt": day}) & (
+        Q(**{f"{prefix}__valid_from__isnull": True}) | Q(**{f"{prefix}__valid_from__lte": day})
+    )
+
+
+def existed_on(day: date) -> Q:
+    return (Q(founded_on__isnull=True) | Q(founded_on__lte=day)) & (Q(ended_on__isnull=True) | Q(ended_on__gt=day))
+
+
+def placed_on(qs: QuerySet, day: date, name: str = "path_then") -> QuerySet:
+    """Units annotated with their path on ``day`` as ``name``."""
+    alias = f"{name}_row"
+    return qs.annotate(
+        **{alias: FilteredRelation("past_placements", condition=valid_on("past_placements", day))}
+    ).annotate(**{name: Coalesce(F(f"{alias}__path"), F("path"), output_field=PathField())})
+
+
+def paths_on(unit: Organization, days) -> dict[date, str]:
+    """``unit``'s path on each of ``days`` (its current one where it has not moved since); one
+    query, none for a top unit (it never moves)."""
+    rows = list(unit.past_placements.values_list("path", "valid_from", "valid_to")) if unit.depth > 1 else []
+    out = {}
+    for day in days:
+        then = [p for p, start, end in rows if end > day and (start is None or start <= day)]
+        out[day] = then[0] if then else unit.path
+    return out
+
+
+def path_on(unit: Organization, day: date) -> str:
+    return paths_on(unit, [day])[day]
+
+
+def units_under_on(root: Organization, day: date, root_path: str | None = None) -> QuerySet:
+    """The units below ``root`` on ``day`` (that existed then), each with ``path_then``."""
+    root_path = root_path or path_on(root, day)
+    qs = placed_on(Organization.objects.filter(existed_on(day)), day)
+    return qs.filter(path_then__startswith=root_path, path_then__gt=root_path)
