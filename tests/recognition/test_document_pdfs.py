@@ -3,15 +3,18 @@ decision and registration pages, rendered by a worker with WeasyPrint, offered w
 rendered anew when the text changed, and served only inside the pages' scope (404 outside)."""
 
 import io
+from datetime import date
 
 import pytest
 from celery.contrib.testing.worker import start_worker
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from pypdf import PdfReader
 
 from evaluations.recognition import documents, services
 from evaluations.recognition.models import RenderedDocument
-from tests.factories import wait_until
+from tests.factories import make_unit, wait_until
 from tests.recognition.conftest import all_met
 
 Kind = RenderedDocument.Kind
@@ -199,3 +202,31 @@ def test_a_worker_renders_the_requested_decision(celery_app, flow, users):
         document = wait_until(document, lambda d: d.is_finished)
     assert document.status == Status.DONE, document.error
     assert document.pages >= 1 and document.file.storage.exists(document.file.name)
+
+
+def test_the_pdf_panels_cost_the_same_queries_for_more_units(flow, users, login, tree, campaign):
+    def decided(number: str, count: int):
+        regs = [
+            flow.evaluated(
+                org=make_unit(tree.district, f"T1-H1-Q{number}{i}", f"Đoàn xã Số {i}", "co-so"), by=users.superuser
+            )
+            for i in range(count)
+        ]
+        return services.decision_issue(
+            campaign=campaign,
+            issued_by=tree.district,
+            number=f"{number}-QĐ/HĐTN",
+            signed_on=date.today(),
+            signer="Bí thư Huyện đoàn",
+            by=users.district_approver,
+            outcomes=[services.Outcome(registration=r, recognised=True, reason="") for r in regs],
+        )
+
+    client = login(users.district_approver)
+    costs = []
+    for decision in (decided("1", 1), decided("2", 4)):
+        documents.request_pdf(kind=Kind.DECISION, target=decision, by=users.district_approver)  # the panel reads it
+        with CaptureQueriesContext(connection) as queries:
+            assert client.get(reverse("recognition:decision", args=[decision.pk])).status_code == 200
+        costs.append(len(queries))
+    assert costs[0] == costs[1], costs
