@@ -4,13 +4,15 @@ possible; it is rated as a tổ chức cơ sở Đoàn (with its BCH) by the dis
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from evaluations import rules, services
 from evaluations.importers import RatingImporter
 from evaluations.models import Assessment, Status, SubjectType
 from evaluations.selectors import queue, quota_meter
-from tests.factories import make_user
+from tests.factories import MemberFactory, make_user
 from tests.grassroots import make_grassroots_branch
 
 from .conftest import fill_and_submit
@@ -99,6 +101,19 @@ def test_its_page_holds_members_its_own_rating_and_its_bch(login, period, cdcs, 
     body = login(people["secretary"]).get(url).content.decode()
     assert body.count('data-testid="member-row"') == 5
     assert 'data-testid="own-row"' in body and 'data-testid="collective-row"' in body
+
+
+def test_its_page_costs_the_same_queries_with_six_times_the_members(
+    login, period, cdcs, people, django_assert_max_num_queries
+):
+    client = login(people["secretary"])
+    url = reverse("evaluations:unit", kwargs={"period_id": period.pk, "code": cdcs.code})
+    with CaptureQueriesContext(connection) as five:
+        client.get(url)
+    MemberFactory.create_batch(25, branch=cdcs)
+    with django_assert_max_num_queries(len(five.captured_queries)):
+        body = client.get(url).content.decode()
+    assert body.count('data-testid="member-row"') == 30
 
 
 def test_its_approver_approves_its_members_on_the_review_page(login, period, cdcs, people):
