@@ -1,37 +1,62 @@
 """Pages under load: logged-in clients against gunicorn started as in production (issue 13).
 
-.venv/bin/python bench/load.py [--members N] [--seconds S] [--clients C] [--port P] [--queries]
+.venv/bin/python bench/load.py [--members N] [--seconds S] [--clients C] [--port P]
+                               [--queries | --profile [--repeat R] [--top T] [--pages "home,…"]]
 
-In a PostgreSQL database of its own (doanhub_bench_load; BENCH_DATABASE_URL overrides), reused
-when it already holds N members: else ``seed_demo --members N --reset``, then ``demo_ratings``
-(one year of decided ratings). Then gunicorn -w 4 on 127.0.0.1:PORT with DJANGO_DEBUG=0 (plain
-HTTP, so DJANGO_SECURE_SSL_REDIRECT=0), C clients (default 20) logged in through the login form
-as the demo roles in turn, each requesting the pages its role sees for S seconds; prints
-p50/p95/p99 and requests/s per page, then one client's search latency alone, and the load
-average at start and end (the machine is shared: a figure without it means little).
+In a PostgreSQL database of its own (doanhub_bench_load), reused when it already holds N
+members: else ``seed_demo --members N --reset``, then ``demo_ratings`` (one year of decided
+ratings). A database named by BENCH_DATABASE_URL (a clone of doanhub_1m_base, say) is used as it
+is, never reseeded. Then gunicorn with deploy/gunicorn.conf.py (gthread workers, as production)
+on 127.0.0.1:PORT with DJANGO_DEBUG=0 (plain HTTP, so DJANGO_SECURE_SSL_REDIRECT=0), C clients
+(default 20) logged in through the login form as the demo roles in turn, and a token client
+(the province's tool: /api/v1/units/, members/, rollups/) every ninth, each requesting the pages
+its role sees for S seconds; prints p50/p95/p99 and requests/s per page beside the server's own
+p50/p95 (gunicorn's access log), then one client's search latency alone, and the load average at
+start and end (the machine is shared: a figure without it means little).
+
+``--profile`` sends no HTTP: each page, as every role that sees it, goes through Django's test
+client in this process under the same production settings, one request at a time (median of R):
+wall time, CPU time of the process, queries and the time in them; then, for the costliest role,
+one request under cProfile (CPU clock): its time by kind of code (templates, ORM, driver, …), the
+project's functions with the most under them, and the three slowest queries. On a shared machine
+the CPU column is the one to compare; the wall and query times stretch with the load.
 
 ``--queries`` skips the HTTP part and times the page selectors in this process (best of 3) as
 the province, district and national users, printing the plan of the search query.
 
 Nothing leaves 127.0.0.1; the run is bounded by --seconds (at most 600) and --clients (at most 50).
 
-Measured on 03/12/2026 at 10⁶ members (875,164 ratings), 2 cores shared with four other
-engineers' test suites, so every figure comes with the load average (1-minute) it ran under.
-
-``--queries`` (ms, best of 3), before issue 13's fixes → after:
+Measured on 03/12/2026 (earlier session) at 10⁶ members (875,164 ratings), ``--queries``, ms,
+best of 3, before issue 13's fixes → after:
 
     province (48,998 members)   search 2,627 → 66–175   queue page 526 → 102   queue count 308 → 43
       load 6.2 → 5.4–7.9        late 378 → 80           over-age 89 → 57       home inbox 445 → 197
     national (superuser)        search 3,610 → 257–378  queue page 424 → 112   late 402 → 234
                                 over-age 118 → 51       home inbox 299 → 204
-    the province's search plan: Index Scan on name_folded, Rows Removed by Filter 600,061,
-    3,435 ms → Nested Loop over the province's 1,812 units, branch index, 66 ms (load 5.4)
 
-HTTP, 20 clients, 60 s: 6.2 req/s (load 7.6 → 8.0), then 4.6 req/s (load 7.5 → 10.9); p50
-3–5 s on every page, server time p50 0.26–1.2 s. The CPU, not a query, bounds these runs: the
-same bench on a 20,000-member database under load 6.8 gave 4.7 req/s, where the issue measured
-52 req/s on a quiet machine. The goals (p95 < 300 ms, ≥ 40 req/s) need an idle machine to judge.
-Single-client search: p50 264–305 ms, p95 393 ms under the same load.
+HTTP then (gunicorn -w 4 sync, 20 clients, 60 s): 6.2 req/s (load 7.6 → 8.0), 4.6 req/s (load
+7.5 → 10.9); p50 3–5 s on every page. Single-client search p50 264–305 ms, p95 393 ms.
+
+Measured on 03/12/2026 (this session) on a clone of doanhub_1m_base (1,000,000 members,
+875,164 ratings), under load averages of 14–30 from seven other engineers' work on 2 cores, so
+only the CPU column means much. ``--profile --repeat 3`` (ms CPU per request, median; the
+costliest role, then the median over the 8 roles):
+
+    page             before (load 14.0 → 15.3)    after (load 25.4 → 24.0)
+    approval queue   357 province, 98 all roles   112 national, 78 all roles  (50 batches a page, not 200)
+    home              95 province, 85              97 duyet.coso, 76
+    member search     56 district, 49              49 national, 35
+    healthz          6.8, 5.8                     7.0, 4.5
+    before only: chi đoàn page 104, 93 │ member list 55, 47 │ member detail 50, 45 │ tree 39–40,
+    34–39 │ report list 38, 34 │ api units 31 │ api members 30 │ api rollups 22
+    (before figures rounded down, after figures up)
+
+Queries per request stayed 3–24. The province's queue page spent 367 ms of 1,987 (profiled) in
+the integrity checks of its 200 rows; after, the costliest (national) page of 50 spent 94 of 466. At these loads the
+time in queries (a 27,000-row scan of submissions took 82 ms, planning 46–68 ms) outweighs the
+CPU: wall times 0.1–3.5 s say more about the machine than the pages. The goals (p95 < 300 ms,
+≥ 40 req/s, search < 100 ms single-client) need a quiet machine to judge: rerun
+``BENCH_DATABASE_URL=… bench/load.py --members 1000000 --port 8241`` and ``--profile`` there.
 """
 
 import argparse
