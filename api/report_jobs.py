@@ -43,7 +43,12 @@ class ReportJobList(generics.ListCreateAPIView):
         root = get_org_or_404(request.user, data["root"])  # outside the scope: 404, as the page
         try:
             job = services.request_job(
-                kind=data["kind"], root=root, year=data["year"], years=data.get("years"), by=request.user
+                kind=data["kind"],
+                root=root,
+                year=data["year"],
+                years=data.get("years"),
+                as_of=data.get("as_of"),
+                by=request.user,
             )
         except DjangoValidationError as exc:
             if WORKERS_DOWN in exc.messages:  # the page's message (organizations.queueing), as a 503

@@ -158,3 +158,9 @@ class ReportRequestSerializer(serializers.Serializer):
     root = serializers.CharField(help_text="Mã đơn vị trong phạm vi của bạn.")
     year = serializers.IntegerField(min_value=2000, max_value=2100)
     years = serializers.ListField(child=serializers.IntegerField(), required=False, help_text="Các năm so sánh.")
+    as_of = serializers.DateField(
+        required=False,
+        allow_null=True,
+        input_formats=["iso-8601", "%d/%m/%Y"],
+        help_text="Số liệu tính đến ngày (mặc định: ngày khóa kết quả của đợt xếp loại năm đó, không có đợt: 31/12).",
+    )

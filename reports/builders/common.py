@@ -77,6 +77,11 @@ class Placement:
         self.cut = len(self.root_path) + Organization.steplen
         rows = history.units_under_on(root, day, self.root_path).order_by().values_list("pk", "path_then", "level_id")
         self.units = {pk: (path, level_id) for pk, path, level_id in rows}
+        # unit id -> child key and level, for the passes' per-row lookups (a plain dict.get each)
+        self.child_of = {pk: path[: self.cut] for pk, (path, _) in self.units.items()}
+        self.child_of[root.pk] = SELF
+        self.level_of = {pk: level_id for pk, (_, level_id) in self.units.items()}
+        self.level_of[root.pk] = root.level_id
 
     def under_root(self, field: str) -> Q:
         """Rows whose unit (``field``, an id) hung under the root on the day, the root included;
@@ -89,14 +94,10 @@ class Placement:
     def child(self, unit_id: int) -> str | None:
         """The root's child above the unit on the day (its path then; SELF for the root itself),
         or None when the unit was not under the root (or did not exist) on the day."""
-        if unit_id == self.root.pk:
-            return SELF
-        placed = self.units.get(unit_id)
-        return placed[0][: self.cut] if placed else None
+        return self.child_of.get(unit_id)
 
     def level(self, unit_id: int) -> int | None:
-        placed = self.units.get(unit_id)
-        return placed[1] if placed else self.root.level_id if unit_id == self.root.pk else None
+        return self.level_of.get(unit_id)
 
 
 def member_counts(
@@ -111,10 +112,12 @@ def member_counts(
     for placement in placements.values():
         under |= placement.under_root("branch_id")
     out: dict[tuple, int] = defaultdict(int)
-    for r in Member.objects.filter(under).values("branch_id").annotate(**aggregates).order_by():
-        branch = r.pop("branch_id")
-        for name, n in r.items():
-            out[(key_of(name), branch, name)] += n
+    keys = {name: key_of(name) for name in aggregates}
+    names = list(aggregates)
+    rows = Member.objects.filter(under).values("branch_id").annotate(**aggregates).order_by()
+    for branch, *counts in rows.values_list("branch_id", *names):
+        for name, n in zip(names, counts, strict=True):
+            out[(keys[name], branch, name)] += n
     earliest = min(p.day for p in placements.values())
     moved = Member.objects.filter(pk__in=PastBranch.objects.filter(valid_to__gt=earliest).values("member_id"))
     then = {key: f"then_{i}" for i, key in enumerate(placements)}

@@ -21,7 +21,7 @@ the rating period's lock date for the years compared, else 31/12):
 rated and then removed), the total is raised to the decided count rather than going negative.
 """
 
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
@@ -195,11 +195,13 @@ def _units_pass(placements: dict[int, Placement], subjects_of: dict[int, list[st
     """Units that existed on each year's day, by the child they hung under then and their level
     (read from the placements: no query of its own)."""
     for y, placement in placements.items():
-        for unit_id, (_, level_id) in placement.units.items():
-            child = placement.child(unit_id)
+        per = Counter(
+            (placement.child_of[pk], level_id) for pk, level_id in placement.level_of.items() if pk in placement.units
+        )
+        for (child, level_id), n in per.items():
             for subject in subjects_of.get(level_id, []):
-                roll.by_child[(y, child, subject)].subjects += 1
-                roll.by_level[(y, level_id, subject)].subjects += 1
+                roll.by_child[(y, child, subject)].subjects += n
+                roll.by_level[(y, level_id, subject)].subjects += n
 
 
 def _members_pass(placements: dict[int, Placement], roll: Rollup) -> None:
@@ -207,12 +209,14 @@ def _members_pass(placements: dict[int, Placement], roll: Rollup) -> None:
     then, by the child it hung under then and its level (a chi đoàn or a chi đoàn cơ sở: both
     hold members): ``common.member_counts``."""
     aggregates = {f"y{y}": Count("pk", filter=on_roll_on(p.day)) for y, p in placements.items()}
+    per: Counter = Counter()
     for (y, branch, _), n in member_counts(placements, aggregates, lambda name: int(name[1:])).items():
-        child = placements[y].child(branch)
-        if child is None or not n:
-            continue
+        child = placements[y].child_of.get(branch)
+        if child is not None and n:
+            per[(y, child, placements[y].level_of[branch])] += n
+    for (y, child, level_id), n in per.items():
         roll.by_child[(y, child, SubjectType.MEMBER)].subjects += n
-        roll.by_level[(y, placements[y].level(branch), SubjectType.MEMBER)].subjects += n
+        roll.by_level[(y, level_id, SubjectType.MEMBER)].subjects += n
 
 
 def days(root: Organization, years: list[int], as_of: date | None = None) -> dict[int, date]:

@@ -173,6 +173,19 @@ def test_the_report_page_asks_for_the_day(client, ratings, users):
     assert ReportJob.objects.count() == 1
 
 
+def test_the_api_requests_a_job_as_of_a_day(ratings, users):
+    from rest_framework.test import APIClient
+
+    client = APIClient()
+    client.force_login(users.province_staff)
+    body = {"kind": "ratings", "root": "T1", "year": 2025, "as_of": "2026-11-30"}
+    assert client.post("/api/v1/report-jobs/", body, format="json").status_code == 201
+    assert ReportJob.objects.get().as_of == LATER
+    refused = client.post("/api/v1/report-jobs/", {**body, "as_of": "2024-05-01"}, format="json")
+    assert refused.status_code == 400 and "01/01/2025" in str(refused.json())
+    assert ReportJob.objects.count() == 1
+
+
 def test_the_command_builds_as_of_the_day_given(ratings, changes, capsys):
     changes()
     call_command("build_report", "ratings", "--year", "2025", "--root", "T1", "--as-of", "30/11/2026")
