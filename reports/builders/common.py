@@ -88,7 +88,7 @@ class Placement:
         the whole tree needs no condition (its root never moves)."""
         if self.root.depth == 1:
             return Q()
-        units = history.units_under_on(self.root, self.day).values("pk")
+        units = history.units_under_on(self.root, self.day, self.root_path).values("pk")
         return Q(**{f"{field}__in": units}) | Q(**{field: self.root.pk})
 
     def child(self, unit_id: int) -> str | None:
