@@ -51,6 +51,14 @@ costliest role, then the median over the 8 roles):
     34–39 │ report list 38, 34 │ api units 31 │ api members 30 │ api rollups 22
     (before figures rounded down, after figures up)
 
+HTTP after (20 clients incl. 2 token clients, 60 s, gunicorn -c deploy/gunicorn.conf.py: 2
+gthread workers × 8 threads; load 17.1 → 14.5): 9.8 req/s overall (600 requests; then 6.2 and
+4.6 with -w 4 sync under loads 7.5–10.9); client p50 0.9–3.2 s, p95 2.2–6.6 s, server p50
+0.30–2.6 s; healthz p50 919 ms at the client, 299 ms at the server (queued behind the threads,
+no longer behind sync workers: p99 2.8 s, was 7.4 s). api rollups answered 500 here: the clone
+lacked organizations 0007 (filled after it was migrated), not a fault of the page. Single-client
+search (province, 48,998 members): p50 339 ms, p95 501 ms (load 14.5).
+
 Queries per request stayed 3–24. The province's queue page spent 367 ms of 1,987 (profiled) in
 the integrity checks of its 200 rows; after, the costliest (national) page of 50 spent 94 of 466. At these loads the
 time in queries (a 27,000-row scan of submissions took 82 ms, planning 46–68 ms) outweighs the
