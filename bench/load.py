@@ -52,8 +52,8 @@ costliest role, then the median over the 8 roles):
     (before figures rounded down, after figures up)
 
 HTTP after (20 clients incl. 2 token clients, 60 s, gunicorn -c deploy/gunicorn.conf.py: 2
-gthread workers × 8 threads; load 17.1 → 14.5): 9.8 req/s overall (600 requests; then 6.2 and
-4.6 with -w 4 sync under loads 7.5–10.9); client p50 0.9–3.2 s, p95 2.2–6.6 s, server p50
+gthread workers × 8 threads; load 17.1 → 14.5): 9.8 req/s overall (600 requests; the 6.2 and
+4.6 with -w 4 sync under loads 7.5–10.9 were last session's); client p50 0.9–3.2 s, p95 2.2–6.6 s, server p50
 0.30–2.6 s; healthz p50 919 ms at the client, 299 ms at the server (queued behind the threads,
 no longer behind sync workers: p99 2.8 s, was 7.4 s). api rollups answered 500 here: the clone
 lacked organizations 0007 (filled after it was migrated), not a fault of the page. Single-client
