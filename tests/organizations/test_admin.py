@@ -22,6 +22,7 @@ EXPECTED = {
     "members.cadreagelimit": (True, True, True),
     "auth.group": (True, True, True),
     "axes.accessattempt": (False, False, True),  # deleting a lockout's attempt lifts it (axes' way)
+    "notifications.reminderpolicy": (True, True, True),  # a period's schedule; without it, the defaults
 }
 WORKFLOW = {
     "organizations.organization",
@@ -51,6 +52,7 @@ WORKFLOW = {
     "fieldwork.plannedvisit",
     "fieldwork.visitreport",
     "reports.reportjob",
+    "notifications.notification",
     "otp_totp.totpdevice",
     "axes.accesslog",
     "axes.accessfailurelog",
