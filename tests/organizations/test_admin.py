@@ -52,6 +52,8 @@ WORKFLOW = {
     "fieldwork.plannedvisit",
     "fieldwork.visitreport",
     "reports.reportjob",
+    "returns.return",  # frozen when sent; accepted or sent back through returns.services only
+    "returns.returndeadline",  # set by the receiving unit on its page (returns.services)
     "notifications.notification",
     "otp_totp.totpdevice",
     "axes.accesslog",
