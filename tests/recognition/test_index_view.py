@@ -2,7 +2,9 @@ URL = "/3-chu-dong/"
 
 
 def test_the_menu_links_to_the_app(login, users):
-    assert 'href="/3-chu-dong/"' in login(users.secretary).get("/").content.decode()
+    """For the tổ chức cơ sở Đoàn, which registers (a plain chi đoàn's secretary has no entry:
+    tests/organizations/test_menu_by_role.py)."""
+    assert 'href="/3-chu-dong/"' in login(users.grassroots_secretary).get("/").content.decode()
 
 
 def test_the_unit_sees_its_campaign_and_a_register_button(login, users, campaign):
