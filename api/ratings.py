@@ -6,6 +6,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from evaluations.models import LEVEL_ORDER
+from organizations.levels import level_sort_key
 from reports.builders import ratings
 from reports.services import snapshot
 
@@ -62,7 +63,7 @@ class RollupDetail(APIView):
         by_level = [
             _row(year, subject, roll.by_level[(year, level.pk, subject)], level=level.code)
             for subject in ratings.SUBJECT_ORDER
-            for level in sorted(levels.values(), key=lambda lv: lv.rank)
+            for level in sorted(levels.values(), key=level_sort_key)
             if (year, level.pk, subject) in roll.by_level
         ]
         return Response({"unit": root.code, "year": year, "by_unit": by_unit, "by_level": by_level})

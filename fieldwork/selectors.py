@@ -17,7 +17,7 @@ from decimal import ROUND_HALF_UP, Decimal
 
 from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet, Sum
 
-from organizations.levels import plain_branch_q
+from organizations.levels import level_order, plain_branch_q
 from organizations.models import Level, Organization
 from organizations.scoping import scoped
 
@@ -317,4 +317,4 @@ def content_labels() -> list[tuple[str, str]]:
 def levels_visited(items: list[StaffTally]) -> list[Level]:
     """The levels that appear in the tallies (visited or with a quota), top level first."""
     ids = {lid for t in items for lid in t.by_level} | {lv.pk for t in items for lv, _, _ in t.quotas}
-    return list(Level.objects.filter(pk__in=ids).order_by("rank"))
+    return list(Level.objects.filter(pk__in=ids).order_by(*level_order(), "code"))

@@ -14,6 +14,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST
 
 from organizations import audit
+from organizations.levels import level_order, province_levels
 from organizations.models import Level
 from organizations.scoping import get_org_or_404, scope_roots
 from organizations.views_helpers import paginate, require, run_action, run_service
@@ -57,6 +58,7 @@ def _dashboard(user, year: int) -> dict:
     policy = selectors.effective_policy(mine.assignment.department.organization, year) if mine else None
     provinces = [p for p in selectors.staff_provinces(user) if rules.can_manage(user, p)]
     roots = scope_roots(user)
+    province_ids = set(province_levels().values_list("pk", flat=True))
     context = {
         "year": year,
         "years": range(year - 2, year + 2),
@@ -74,7 +76,7 @@ def _dashboard(user, year: int) -> dict:
         "department_plans": selectors.department_plans_visible(user).filter(year=year),
         "provinces": provinces,
         "manageable": provinces
-        + [r for r in roots if r.level.code == "tinh" and r not in provinces and rules.can_manage(user, r)],
+        + [r for r in roots if r.level_id in province_ids and r not in provinces and rules.can_manage(user, r)],
         "roots": roots,
     }
     return context
@@ -407,7 +409,9 @@ def _setup_forms(request, org, year):
     departments = Department.objects.filter(organization=org)
     return posted, {
         "policy": PolicyForm(
-            request.POST if posted == "policy" else None, levels=levels.order_by("rank"), initial=initial
+            request.POST if posted == "policy" else None,
+            levels=levels.order_by(*level_order(), "code"),
+            initial=initial,
         ),
         "department": DepartmentForm(request.POST if posted == "department" else None, org=org),
         "assignment": AssignmentForm(

@@ -10,6 +10,7 @@ from django.db import models
 from treebeard.admin import TreeAdmin
 
 from .admin_readonly import ReadOnlyAdmin, ReadOnlyMixin
+from .levels import level_order
 from .models import AuditEntry, Level, Organization, Post, UnitKind
 
 
@@ -45,6 +46,7 @@ class LookupAdmin(admin.ModelAdmin):
 @admin.register(Level)
 class LevelAdmin(LookupAdmin):
     list_display = ("code", "name", "alias_list", "rank", "is_branch", "is_grassroots")
+    ordering = (*level_order(), "code")
     filter_horizontal = ("allowed_parents",)
 
     def get_readonly_fields(self, request, obj=None):

@@ -3,6 +3,7 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.password_validation import validate_password
 from django.db import models
 
+from .levels import level_order
 from .models import Level, Organization, Post, UnitKind
 from .scoping import visible_orgs
 from .text import clean_text
@@ -53,7 +54,9 @@ class UnitCreateForm(forms.Form):
 
     def __init__(self, *args, parent: Organization, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["level"].queryset = Level.objects.filter(allowed_parents=parent.level)
+        self.fields["level"].queryset = Level.objects.filter(allowed_parents=parent.level).order_by(
+            *level_order(), "code"
+        )
 
     def clean_code(self):
         code = self.cleaned_data["code"].strip().upper()

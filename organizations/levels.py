@@ -8,15 +8,33 @@ chi đoàn cơ sở is both a chi đoàn (it holds members) and a tổ chức c�
 - branch: ``is_branch`` and not grassroots (chi đoàn): holds members, decided by the level above;
 - intermediate: neither, and it hangs inside a tổ chức cơ sở (đoàn bộ phận, liên chi đoàn): a level
   whose allowed parents include a grassroots or an intermediate level;
-- upper: the rest (province, district and their equivalents).
+- upper: the rest (province, district and their equivalents); among them the province level
+  (tỉnh/thành đoàn, Đoàn Khối, đoàn trực thuộc Trung ương): an upper level that hangs directly under
+  the top level (one with no level above it), whatever its code ("tinh", "thanh-doan", …).
 """
 
 from dataclasses import dataclass
 from enum import StrEnum
 
-from django.db.models import F, Q
+from django.db.models import F, Q, QuerySet
 
 from .models import Level
+
+# The order officers list levels in, and units by their level (issue 15): by rank, then a rank's
+# tổ chức cơ sở that holds no members (đoàn cơ sở) before the one that does (chi đoàn cơ sở), as
+# Điều lệ Đoàn names them ("tổ chức cơ sở Đoàn gồm đoàn cơ sở và chi đoàn cơ sở"). They share
+# rank 3, and a tie left to the code ("chi-doan-co-so" < "co-so") listed the chi đoàn cơ sở first.
+LEVEL_ORDER = ("rank", "is_branch")
+
+
+def level_order(prefix: str = "") -> list[str]:
+    """``LEVEL_ORDER`` for ``order_by``: ``level_order("level__")`` orders units by their level."""
+    return [prefix + name for name in LEVEL_ORDER]
+
+
+def level_sort_key(level: Level) -> tuple:
+    """``LEVEL_ORDER`` for ``sorted``, on level rows already read."""
+    return tuple(getattr(level, name) for name in LEVEL_ORDER)
 
 
 class LevelRole(StrEnum):
@@ -38,7 +56,7 @@ class LevelRoles:
     def load(cls) -> "LevelRoles":
         levels: dict[int, Level] = {}
         parents: dict[int, set[int]] = {}
-        for row in Level.objects.annotate(allowed_parent_id=F("allowed_parents")).order_by("rank", "code"):
+        for row in Level.objects.annotate(allowed_parent_id=F("allowed_parents")).order_by(*level_order(), "code"):
             levels.setdefault(row.pk, row)
             parents.setdefault(row.pk, set()).update([row.allowed_parent_id] if row.allowed_parent_id else [])
         flags = {pk: (lv.is_branch, lv.is_grassroots) for pk, lv in levels.items()}
@@ -47,6 +65,22 @@ class LevelRoles:
     def of(self, level: Level | int) -> LevelRole:
         pk = level if isinstance(level, int) else level.pk
         return self.roles.get(pk, LevelRole.UPPER)
+
+
+def province_levels() -> QuerySet[Level]:
+    """The levels of the province's place in the tree ("3 chủ động" campaigns, the "1+2" regime):
+    neither chi đoàn nor tổ chức cơ sở, allowed directly under a level that has none above it.
+    Lazy, so a query can use it as a subquery."""
+    return Level.objects.filter(
+        is_branch=False,
+        is_grassroots=False,
+        allowed_parents__isnull=False,
+        allowed_parents__allowed_parents__isnull=True,
+    ).distinct()
+
+
+def is_province_level(level: Level) -> bool:
+    return province_levels().filter(pk=level.pk).exists()
 
 
 def plain_branch_q(prefix: str = "level") -> Q:

@@ -27,6 +27,9 @@ class Table:
     total: list[Cell] | None = None  # the totals row; must equal the sum of ``rows``
     percent_columns: set[int] = field(default_factory=set)  # column indexes holding rates 0–100
     sheet: str = ""  # short sheet name (≤ 31 chars); defaults to the title
+    # Consecutive tables of one ``stack`` (the same columns) print on one sheet of that name, one
+    # under the other, rather than a page each (issue 15); ``sheet`` still names the table.
+    stack: str = ""
 
 
 @dataclass

@@ -2,6 +2,7 @@
 
 from django.db.models import QuerySet
 
+from .levels import level_order
 from .models import Organization, Post
 from .scoping import root_paths, visible_orgs
 from .text import fold, vn_collated
@@ -19,7 +20,7 @@ def children(org: Organization, *, include_closed: bool = False) -> QuerySet:
     qs = Organization.objects.filter(path__startswith=org.path, depth=org.depth + 1).select_related("level", "kind")
     if not include_closed:
         qs = qs.filter(status=Organization.Status.ACTIVE)
-    return qs.order_by("level__rank", vn_collated("name"))
+    return qs.order_by(*level_order("level__"), vn_collated("name"))
 
 
 def search_units(user, query: str) -> QuerySet:

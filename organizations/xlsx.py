@@ -140,9 +140,10 @@ def _across(ws, row: int, columns: int, value, font: Font | None = None) -> list
     return [_styled(ws, value, font, CENTER)]
 
 
-def head(ws, *, columns: int, unit_name: str, unit_code: str, title: str, year, day: date) -> int:
+def head(ws, *, columns: int, unit_name: str, unit_code: str, title: str, year, day: date, subtitle: str = "") -> int:
     """The letterhead, title and unit rows; returns the number of rows written (the table's
-    header row comes next and is the one repeated on every printed page)."""
+    header row comes next and is the one repeated on every printed page). ``subtitle`` fills the
+    last row, blank otherwise: the first table's own title on a sheet of several."""
     columns = max(columns, 2)
     unit_line = f"Đơn vị: {unit_name} ({unit_code})" + (f" — Năm {year}" if year else "")
     rows = [  # HEAD_ROWS of them
@@ -151,7 +152,7 @@ def head(ws, *, columns: int, unit_name: str, unit_code: str, title: str, year, 
         [],
         _across(ws, 4, columns, title, TITLE_FONT),
         _across(ws, 5, columns, unit_line, ITALIC),
-        [],
+        _across(ws, 6, columns, subtitle, BOLD) if subtitle else [],
     ]
     rows[1][0].font = BOLD
     if len(rows[1]) > 1 and rows[1][math.ceil(columns / 2)] is not None:
@@ -162,15 +163,15 @@ def head(ws, *, columns: int, unit_name: str, unit_code: str, title: str, year, 
 
 
 def signature(ws, *, columns: int, first_row: int, by: str) -> None:
-    """The signature block under the last row: who drew the table up, and for the standing
-    committee; room left for the hand signature, then the preparer's name."""
+    """The signature block under ``first_row`` (the last row written): who drew the table up,
+    and for the standing committee; room left for the hand signature, then the preparer's name."""
     columns = max(columns, 2)
     ws.append([])
-    ws.append(_two_sides(ws, first_row + 1, columns, *SIGNERS, BOLD))
-    ws.append(_two_sides(ws, first_row + 2, columns, SIGN_HINT, SIGN_HINT, ITALIC))
+    ws.append(_two_sides(ws, first_row + 2, columns, *SIGNERS, BOLD))
+    ws.append(_two_sides(ws, first_row + 3, columns, SIGN_HINT, SIGN_HINT, ITALIC))
     for _ in range(3):
         ws.append([])
-    ws.append(_two_sides(ws, first_row + 6, columns, by, "", BOLD))
+    ws.append(_two_sides(ws, first_row + 7, columns, by, "", BOLD))
 
 
 def print_setup(ws, *, header_row: int | None) -> None:
@@ -198,7 +199,7 @@ class Letterhead:
     day: date
     by: str = ""
 
-    def head(self, ws, columns: int, title: str) -> int:
+    def head(self, ws, columns: int, title: str, subtitle: str = "") -> int:
         return head(
             ws,
             columns=columns,
@@ -207,7 +208,24 @@ class Letterhead:
             title=title,
             year=self.year,
             day=self.day,
+            subtitle=subtitle,
         )
+
+
+@dataclass(frozen=True)
+class Block:
+    """One table of a sheet: its own title (printed above its header on a sheet of several),
+    header, rows and an optional totals row."""
+
+    columns: list[str]
+    rows: list[list]
+    total: list | None = None
+    percent_columns: Iterable[int] = ()
+    title: str = ""
+
+    @property
+    def body(self) -> list[list]:
+        return [*self.rows, *([self.total] if self.total is not None else [])]
 
 
 def table_sheet(
@@ -223,21 +241,45 @@ def table_sheet(
 ) -> None:
     """One table as a signed document on a new write-only sheet ``name``: letterhead, title,
     header row (repeated on every page, frozen), rows, an optional bold totals row, signature."""
+    stacked_sheet(wb, name, letterhead, title=title, blocks=[Block(columns, rows, total, percent_columns)])
+
+
+def stacked_sheet(wb, name: str, letterhead: Letterhead, *, title: str, blocks: list[Block]) -> None:
+    """Tables of the same columns one under the other on one sheet, as one signed document: the
+    letterhead, ``title`` and unit once, then each table's own title, header row, rows and totals,
+    and the signature block once at the end. Each sheet starts a printed page of its own, so eight
+    small tables on eight sheets printed as eight pages (issue 15). One header row can be repeated
+    on a printed page (a sheet has one range of print titles): the first table's, right for every
+    table only because they share their columns, which is why a sheet takes no other."""
+    columns = blocks[0].columns
+    if any(block.columns != columns for block in blocks):
+        raise ValueError(f"Sheet “{name}”: stacked tables must share their columns.")
     ws = wb.create_sheet(name)
-    body = [*rows, *([total] if total is not None else [])]
     header_row = HEAD_ROWS + 1
     # A write-only sheet writes its widths, view and print setup with its first row: set them first.
-    fit_widths(ws, columns, body)
+    fit_widths(ws, columns, [row for block in blocks for row in block.body])
     print_setup(ws, header_row=header_row)
     ws.freeze_panes = f"A{header_row + 1}"  # the header row stays in view
-    letterhead.head(ws, len(columns), title)
-    header = typed_row(ws, columns, font=HEADER_FONT)
+    letterhead.head(ws, len(columns), title, subtitle=blocks[0].title if len(blocks) > 1 else "")
+    last = HEAD_ROWS
+    for i, block in enumerate(blocks):
+        if i:  # a blank row, then the table's own title (the first one's sits in the head's last row)
+            ws.append([])
+            ws.append(_across(ws, last + 2, len(columns), block.title, BOLD))
+            last += 2
+        last += _block(ws, block)
+    signature(ws, columns=len(columns), first_row=last, by=letterhead.by)
+
+
+def _block(ws, block: Block) -> int:
+    """A table's header row, rows and bold totals row; returns the number of rows written."""
+    header = typed_row(ws, block.columns, font=HEADER_FONT)
     for cell in header:
         cell.fill = HEADER_FILL
         cell.alignment = WRAP
     ws.append(header)
-    for row in rows:
-        ws.append(typed_row(ws, row, percent_columns))
-    if total is not None:
-        ws.append(typed_row(ws, total, percent_columns, font=BOLD))
-    signature(ws, columns=len(columns), first_row=header_row + len(body), by=letterhead.by)
+    for row in block.rows:
+        ws.append(typed_row(ws, row, block.percent_columns))
+    if block.total is not None:
+        ws.append(typed_row(ws, block.total, block.percent_columns, font=BOLD))
+    return 1 + len(block.body)

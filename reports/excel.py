@@ -1,4 +1,5 @@
-"""One Excel workbook per report (issues 5 and 15): a cover sheet, then a sheet per table, each
+"""One Excel workbook per report (issues 5 and 15): a cover sheet, then a sheet per table (or per
+stack of tables sharing their columns, ``Table.stack``), each
 printed as a signed document (``organizations.xlsx``: letterhead, title, unit and year, signature block,
 landscape A4 one page wide, repeated header row, page numbers).
 
@@ -112,18 +113,28 @@ def _cover(wb: Workbook, issue: Issue, taken: set[str]) -> None:
     layout.signature(ws, columns=len(COVER_WIDTHS), first_row=rows, by=issue.by)
 
 
-def _table_sheet(wb: Workbook, table: Table, issue: Issue, taken: set[str]) -> None:
-    check_totals(table)
-    layout.table_sheet(
-        wb,
-        sheet_title(table.sheet or table.title, taken),
-        issue.letterhead,
-        title=table.title,
-        columns=table.columns,
-        rows=table.rows,
-        total=table.total,
-        percent_columns=table.percent_columns,
-    )
+def sheet_groups(tables: list[Table]) -> list[list[Table]]:
+    """The tables grouped by the sheet they print on: consecutive tables of one ``stack`` share
+    a sheet; any other table has one of its own."""
+    groups: list[list[Table]] = []
+    for table in tables:
+        if groups and table.stack and groups[-1][0].stack == table.stack:
+            groups[-1].append(table)
+        else:
+            groups.append([table])
+    return groups
+
+
+def _table_sheet(wb: Workbook, tables: list[Table], issue: Issue, taken: set[str]) -> None:
+    for table in tables:
+        check_totals(table)
+    first = tables[0]
+    blocks = [layout.Block(t.columns, t.rows, t.total, t.percent_columns, t.title) for t in tables]
+    if first.stack:  # a sheet of several tables: the report's title above, each table's own above it
+        name, title = first.stack, issue.data.title
+    else:
+        name, title = first.sheet or first.title, first.title
+    layout.stacked_sheet(wb, sheet_title(name, taken), issue.letterhead, title=title, blocks=blocks)
 
 
 def write_workbook(
@@ -135,8 +146,8 @@ def write_workbook(
     taken: set[str] = set()
     issue = Issue(data, by, generated_at or timezone.now())
     _cover(wb, issue, taken)
-    for table in data.tables:
-        _table_sheet(wb, table, issue, taken)
+    for tables in sheet_groups(data.tables):
+        _table_sheet(wb, tables, issue, taken)
     for ws in wb.worksheets:  # a write-only sheet writes its header and footer when it is saved
         ws.oddFooter.left.text = footer or None
     wb.save(target)

@@ -36,6 +36,7 @@ def from_json(raw: dict) -> ReportData:
             total=t.get("total"),
             percent_columns=set(t.get("percent_columns") or ()),
             sheet=t.get("sheet", ""),
+            stack=t.get("stack", ""),
         )
         for t in raw.get("tables", [])
     ]

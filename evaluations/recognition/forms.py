@@ -4,11 +4,11 @@ from django import forms
 from django.utils import timezone
 
 from organizations.forms import DATE_WIDGET, TextField
+from organizations.levels import province_levels
 from organizations.models import Organization
 from organizations.scoping import MANAGER_ROLES, open_posts
 
 from .models import Campaign, FollowUp, Registration
-from .rules import CAMPAIGN_LEVEL
 from .services import Score, cadre_choices
 
 TEXTAREA = {"rows": 3}
@@ -17,7 +17,7 @@ MET_CHOICES = [("1", "Đạt"), ("0", "Không đạt")]
 
 def campaign_provinces(user):
     """Units where the user may open a campaign: a province-level unit they manage."""
-    qs = Organization.objects.filter(level__code=CAMPAIGN_LEVEL, status=Organization.Status.ACTIVE).order_by("path")
+    qs = Organization.objects.filter(level__in=province_levels(), status=Organization.Status.ACTIVE).order_by("path")
     if getattr(user, "is_superuser", False):
         return qs
     return qs.filter(pk__in=[p.organization_id for p in open_posts(user) if p.role in MANAGER_ROLES])

@@ -7,6 +7,7 @@ decides; the province's standing office and inspection committee check the distr
 
 from django.db.models import QuerySet
 
+from organizations.levels import is_province_level
 from organizations.models import Level, Organization, Post
 from organizations.scoping import ALL_ROLES, MANAGER_ROLES, has_role_above, has_role_over, roles_at
 
@@ -14,13 +15,17 @@ from .models import Campaign, Decision, Flag, Registration
 
 Role = Post.Role
 REGISTRANT_ROLES = frozenset({Role.SECRETARY, Role.APPROVER, Role.ADMIN})
-# Campaigns are run by province-level units (tỉnh/thành đoàn, Đoàn Khối): the level row's code.
-CAMPAIGN_LEVEL = "tinh"
+
+
+def runs_campaigns(unit: Organization) -> bool:
+    """Campaigns are run by province-level units (tỉnh/thành đoàn, Đoàn Khối), known by their
+    level's place in the tree (``organizations.levels``), never by its code."""
+    return is_province_level(unit.level)
 
 
 def can_manage_campaign(user, province: Organization) -> bool:
     """The province's standing office sets up the year's campaign and its criteria."""
-    return province.level.code == CAMPAIGN_LEVEL and has_role_over(user, province, MANAGER_ROLES)
+    return has_role_over(user, province, MANAGER_ROLES) and runs_campaigns(province)
 
 
 def can_register(user, org: Organization) -> bool:

@@ -88,7 +88,7 @@ def campaign_create(
     report_deadline: date | None = None,
 ) -> Campaign:
     """Open the year's campaign at a province, seeded with the standard criteria (or a variant)."""
-    if province.level.code != rules.CAMPAIGN_LEVEL:
+    if not rules.runs_campaigns(province):
         raise ValidationError(f"“{province.name}” là {province.level.name}: chỉ cấp tỉnh mở đợt “3 chủ động”.")
     _require(rules.can_manage_campaign(by, province))
     if variant not in CRITERIA_VARIANTS:

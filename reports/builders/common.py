@@ -16,6 +16,7 @@ from evaluations.models import RatingPeriod
 from members.history import with_branch_on
 from members.models import Member, PastBranch
 from organizations import history, numbers
+from organizations.levels import level_order, level_sort_key
 from organizations.models import Organization
 from organizations.numbers import vn_decimal
 from organizations.text import vn_sort_key
@@ -152,9 +153,9 @@ class ChildRows:
         else:
             paths = {pk: path for pk, (path, _) in placement.units.items() if len(path) == placement.cut}
             children = Organization.objects.filter(pk__in=list(paths))
-        children = sorted(
-            children.only("path", "code", "name", "status"),
-            key=lambda c: vn_sort_key(c.name),  # "số 2" before "số 10", on SQLite too
+        children = sorted(  # districts, then đoàn cơ sở, then chi đoàn cơ sở, each by name
+            children.select_related("level").only("path", "code", "name", "status", *level_order("level__")),
+            key=lambda c: (level_sort_key(c.level), vn_sort_key(c.name)),  # "số 2" before "số 10", on SQLite too
         )
         self.units = {paths.get(c.pk, c.path): RowUnit(paths.get(c.pk, c.path), c.code, c.name) for c in children}
         # On its day every child listed existed (Placement keeps only those); without a day, the active ones.

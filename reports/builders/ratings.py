@@ -33,7 +33,7 @@ from evaluations import integrity
 from evaluations.models import LEVEL_ORDER, Assessment, RatingLevel, RatingPeriod, SubjectType
 from members.history import on_roll_on
 from organizations import history
-from organizations.levels import LevelRole, LevelRoles
+from organizations.levels import LevelRole, LevelRoles, level_sort_key
 from organizations.models import Level, Organization
 from organizations.numbers import vn_decimal, vn_int
 from organizations.reporting import Chart, ReportData, Table
@@ -64,6 +64,9 @@ SHEET = {
     SubjectType.COLLECTIVE: "Tập thể lãnh đạo",
     SubjectType.MEMBER: "Đoàn viên",
 }
+# The per-child tables share their columns and are a few rows each: one sheet holds them all
+# (eight sheets printed as eight pages, issue 15).
+BY_CHILD_SHEET = "Theo đơn vị trực thuộc"
 PHRASE = {
     RatingLevel.HTXSNV: "hoàn thành xuất sắc nhiệm vụ",
     RatingLevel.HTTNV: "hoàn thành tốt nhiệm vụ",
@@ -293,12 +296,13 @@ def _child_table(roll: Rollup, rows: ChildRows, year: int, subject: str) -> Tabl
         total=["", "Tổng cộng", *total.cells()],
         percent_columns=_rate_columns(2),
         sheet=f"{SHEET[subject]} theo ĐV",
+        stack=BY_CHILD_SHEET,
     )
 
 
 def _level_table(roll: Rollup, levels: dict[int, Level], year: int) -> Table | None:
     body = []
-    for lv in sorted(levels.values(), key=lambda lv: lv.rank):
+    for lv in sorted(levels.values(), key=level_sort_key):
         for subject in SUBJECT_ORDER:
             t = roll.by_level.get((year, lv.pk, subject))
             if t and t.total:

@@ -6,6 +6,7 @@ from datetime import date
 from django.db.models import QuerySet
 from django.utils import timezone
 
+from organizations.levels import level_sort_key
 from organizations.models import Organization
 from organizations.scoping import get_scoped_or_404, open_posts, scoped
 from organizations.text import vn_sort_key
@@ -75,7 +76,7 @@ def received(*, unit: Organization, kind: str, year: int) -> list[ChildRow]:
     """Each active child of ``unit`` with its newest return of the kind and year: three queries."""
     children = sorted(
         unit.direct_children().filter(status=Organization.Status.ACTIVE).select_related("level"),
-        key=lambda c: vn_sort_key(c.name),
+        key=lambda c: (level_sort_key(c.level), vn_sort_key(c.name)),
     )
     latest: dict[int, Return] = {}
     for ret in Return.objects.filter(receiver=unit, kind=kind, year=year).select_related(*RELATED).order_by("-version"):

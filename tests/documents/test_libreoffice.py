@@ -1,6 +1,7 @@
 """Every workbook kind opens and prints in LibreOffice (issue 15): one ``soffice --headless
 --convert-to pdf`` call converts them all (one start-up: CI time), and each PDF's page count is
-asserted loosely: every document sheet on one page here (each sheet starts a page of its own);
+asserted loosely: every document sheet on one page here (each sheet starts a page of its own, so
+the ratings report stacks its per-unit tables on one sheet: at most six pages);
 the WeasyPrint PDFs (reports, decision, minutes) counted beside them. Skipped where soffice is absent,
 unless DOANHUB_REQUIRE_LIBREOFFICE=1 (CI sets it and installs libreoffice-calc-nogui)."""
 
@@ -95,6 +96,9 @@ def test_libreoffice_prints_every_workbook_kind(ratings, users, tree, campaign, 
     # starts a page of its own in a spreadsheet's print, so the sheets are the floor.
     signed = [stem for stem in pages if stem != "member-export"]
     assert all(pages[stem] == sheets[stem] for stem in signed), (pages, sheets)
+    # The province ratings report an officer prints for Trung ương Đoàn: its small per-unit tables
+    # share one sheet, so eight tables print on at most six pages (issue 15's goal).
+    assert pages["report-ratings"] <= 6 and sheets["report-ratings"] < 8, (pages, sheets)
     assert pages["member-export"] <= 6, pages  # 22 columns, not fitted to one page wide
     assert all(1 <= n <= 6 for n in rendered.values()), rendered
     assert rendered["decision"] == 1 and rendered["minutes"] <= 2, rendered

@@ -6,7 +6,7 @@ import pytest
 from openpyxl import load_workbook
 
 from organizations.reporting import ReportData, Table
-from reports.excel import TotalsMismatch, check_totals, sheet_title, write_workbook
+from reports.excel import TotalsMismatch, check_totals, sheet_groups, sheet_title, write_workbook
 from reports.serialize import from_json
 
 
@@ -24,6 +24,18 @@ def _column(ws, letter: str) -> list:
     return [c.value for c in ws[letter]]
 
 
+def _assert_block(ws, table, header_row: int) -> int:
+    """The table's header and rows from ``header_row``, as on the page; returns its last row."""
+    expected = [*table.rows, *([table.total] if table.total else [])]
+    last = header_row + len(expected)
+    values = [list(r) for r in ws.iter_rows(min_row=header_row, max_row=last, values_only=True)]
+    assert values[0][: len(table.columns)] == table.columns
+    for got, want in zip(values[1:], expected, strict=True):
+        for i, (g, w) in enumerate(zip(got, want, strict=False)):
+            assert g == (pytest.approx(w / 100) if i in table.percent_columns else (w if w != "" else None))
+    return last
+
+
 def test_the_file_matches_the_page(done_job):
     data = from_json(done_job.result)
     wb = load_workbook(done_job.file.path)
@@ -31,21 +43,26 @@ def test_the_file_matches_the_page(done_job):
     assert cover["A4"].value == data.title
     assert [cover["A7"].value, cover["B7"].value] == ["Đơn vị", "Tỉnh đoàn Thái Nguyên (T1)"]
     assert cover["B8"].value == "2025" and cover["B10"].value == "canbo.tinh"  # no full name: the username
-    assert len(sheets) == len(data.tables)
-    for ws, table in zip(sheets, data.tables, strict=True):
-        assert ws["A4"].value == table.title and ws.freeze_panes == f"A{HEADER_ROW + 1}"
-        expected = [*table.rows, *([table.total] if table.total else [])]
-        last = HEADER_ROW + len(expected)
-        values = [list(r) for r in ws.iter_rows(min_row=HEADER_ROW, max_row=last, values_only=True)]
-        assert values[0] == table.columns
-        for got, want in zip(values[1:], expected, strict=True):
-            for i, (g, w) in enumerate(zip(got, want, strict=True)):
-                assert g == (pytest.approx(w / 100) if i in table.percent_columns else (w if w != "" else None))
+    groups = sheet_groups(data.tables)
+    assert len(sheets) == len(groups) < len(data.tables)  # the per-unit tables share one sheet
+    for ws, group in zip(sheets, groups, strict=True):
+        assert ws.freeze_panes == f"A{HEADER_ROW + 1}"
+        if len(group) == 1 and not group[0].stack:
+            assert ws["A4"].value == group[0].title
+            _assert_block(ws, group[0], HEADER_ROW)
+            continue
+        # A stack: the report's title, then each table's own title above its header row.
+        assert ws.title == group[0].stack and ws["A4"].value == data.title and ws["A6"].value == group[0].title
+        last = _assert_block(ws, group[0], HEADER_ROW)
+        for table in group[1:]:
+            assert ws.cell(row=last + 2, column=1).value == table.title
+            last = _assert_block(ws, table, last + 3)
 
 
 def test_it_uses_number_formats_and_a_bold_totals_row(done_job):
     wb = load_workbook(done_job.file.path)
-    ws = wb["Chi đoàn theo ĐV"]
+    ws = wb["Theo đơn vị trực thuộc"]
+    assert ws["A6"].value.startswith("Chi đoàn — ")
     header, first = ws[HEADER_ROW], ws[HEADER_ROW + 1]
     assert header[0].value == "Mã đơn vị" and header[0].font.bold
     assert first[2].number_format == "#,##0" and first[4].number_format == "0.0%"
@@ -55,8 +72,9 @@ def test_it_uses_number_formats_and_a_bold_totals_row(done_job):
 
 def test_the_totals_row_equals_the_sum_of_its_rows(done_job):
     wb = load_workbook(done_job.file.path)
-    ws = wb["Đoàn viên theo ĐV"]
-    rows = list(ws.iter_rows(min_row=HEADER_ROW + 1, values_only=True))
+    ws = wb["Theo đơn vị trực thuộc"]
+    start = next(c.row for c in ws["A"] if str(c.value).startswith("Đoàn viên — ")) + 2
+    rows = list(ws.iter_rows(min_row=start, values_only=True))
     end = next(i for i, r in enumerate(rows) if r[1] == "Tổng cộng")
     body, total = rows[:end], rows[end]
     for i in (2, 3, 5, 7, 9, 11):

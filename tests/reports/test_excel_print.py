@@ -36,12 +36,7 @@ def test_every_sheet_of_every_kind_prints_as_a_signed_document(ratings, users, k
 
 
 def _read(table: Table, **kwargs):
-    buffer = io.BytesIO()
-    data = ReportData(kind="t", title="Danh sách", root_code="T01", root_name="Tỉnh đoàn Thái Nguyên", year=2025)
-    data.tables = [table]
-    write_workbook(data, buffer, by="Lê Văn Cán Bộ", generated_at=datetime(2026, 12, 3, 9, 0), **kwargs)
-    buffer.seek(0)
-    return load_workbook(buffer)
+    return _read_all([table], **kwargs)
 
 
 def test_the_letterhead_names_the_union_the_unit_the_place_and_the_day():
@@ -81,3 +76,46 @@ def test_sheet_names_are_cut_between_words_never_inside_one():
 def test_the_place_is_the_unit_name_without_its_level():
     assert place_of("Huyện đoàn Đại Từ") == "Đại Từ" and place_of("Thành đoàn Hà Nội") == "Hà Nội"
     assert dated_line("Đoàn Khối Cơ quan", date(2026, 1, 5)) == "Cơ quan, ngày 05 tháng 01 năm 2026"
+
+
+def _stack(title: str, rows: list[list]) -> Table:
+    total = ["", "Tổng cộng", sum(r[2] for r in rows)]
+    return Table(title=title, columns=["Mã", "Đơn vị", "Tổng số"], rows=rows, total=total, stack="Theo đơn vị")
+
+
+def test_tables_of_one_stack_print_on_one_sheet_each_under_its_title_and_header():
+    wb = _read_all(
+        [
+            _stack("Chi đoàn — theo đơn vị", [["H1", "Huyện đoàn Đại Từ", 3]]),
+            _stack("Đoàn viên — theo đơn vị", [["H1", "Huyện đoàn Đại Từ", 40], ["H2", "Thành đoàn Sông Công", 2]]),
+            Table(title="Theo cấp", columns=["Cấp", "Tổng số"], rows=[["Chi đoàn", 3]]),
+        ]
+    )
+    assert wb.sheetnames == ["Thông tin chung", "Theo đơn vị", "Theo cấp"]
+    ws = wb["Theo đơn vị"]
+    assert_printable(ws)
+    assert ws["A4"].value == "Danh sách" and ws["A6"].value == "Chi đoàn — theo đơn vị"
+    column = [c.value for c in ws["A"]]
+    assert column[HEADER_ROW - 1 : HEADER_ROW + 2] == ["Mã", "H1", None]  # header, row, totals (no code)
+    second = column.index("Đoàn viên — theo đơn vị") + 1
+    assert second == HEADER_ROW + 4  # a blank row between the tables, then the title
+    assert ws.cell(row=second + 1, column=1).value == "Mã" and ws.cell(row=second + 1, column=1).font.bold
+    assert ws.cell(row=second + 4, column=2).value == "Tổng cộng" and ws.cell(row=second + 4, column=3).value == 42
+    # One header row repeats on every printed page: the first table's, the same as the second's.
+    assert ws.print_title_rows == f"${HEADER_ROW}:${HEADER_ROW}"
+    assert cells_of(ws)["NGƯỜI LẬP BIỂU"].row > second + 4  # signed once, under the last table
+
+
+def test_a_stack_refuses_tables_whose_columns_differ():
+    other = Table(title="Khác", columns=["Cấp", "Tổng số"], rows=[["Chi đoàn", 3]], stack="Theo đơn vị")
+    with pytest.raises(ValueError, match="share their columns"):
+        _read_all([_stack("Chi đoàn", [["H1", "Huyện đoàn Đại Từ", 3]]), other])
+
+
+def _read_all(tables: list[Table], **kwargs):
+    buffer = io.BytesIO()
+    data = ReportData(kind="t", title="Danh sách", root_code="T01", root_name="Tỉnh đoàn Thái Nguyên", year=2025)
+    data.tables = tables
+    write_workbook(data, buffer, by="Lê Văn Cán Bộ", generated_at=datetime(2026, 12, 3, 9, 0), **kwargs)
+    buffer.seek(0)
+    return load_workbook(buffer)

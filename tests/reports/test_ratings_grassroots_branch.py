@@ -75,4 +75,5 @@ def test_the_command_writes_their_sheet(report_data, tmp_path, capsys):
     out = tmp_path / "tinh.xlsx"
     call_command("build_report", "ratings", "--year", "2025", "--root", "T1", "--out", str(out))
     assert "2/4 tổ chức cơ sở Đoàn được công nhận" in capsys.readouterr().out
-    assert "Tổ chức cơ sở Đoàn theo ĐV" in load_workbook(out, read_only=True).sheetnames
+    ws = load_workbook(out, read_only=True)["Theo đơn vị trực thuộc"]  # the per-unit tables' one sheet
+    assert any(row and str(row[0]).startswith("Tổ chức cơ sở Đoàn — ") for row in ws.iter_rows(values_only=True))
