@@ -3,10 +3,12 @@
 Rosters are paged by keyset (tên, họ đệm, id) and counted with a cap, so a province of millions of
 members costs the same few queries as a chi đoàn of ten (DESIGN.md: never count per row)."""
 
+from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date
 
-from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.db.models import Exists, F, OuterRef, Q, QuerySet
+from django.db.models.lookups import In
 from django.http import Http404
 
 from organizations.collation import after_person, person_order
@@ -154,20 +156,51 @@ def transfer_for(user, pk: int) -> Transfer:
     return transfer
 
 
+class _AmongFew(In):
+    """``field IN (subquery)`` for a subquery known to return few rows. PostgreSQL is told so by
+    ``= ANY(ARRAY(subquery))``: it runs the subquery once and probes the field's index with the
+    result, where a plain IN lets it hash-join the whole outer table (issue 13: every open post of
+    the scope was read to find the 40 held by the 964 members past the age limits)."""
+
+    def as_postgresql(self, compiler, connection):
+        lhs, lhs_params = self.process_lhs(compiler, connection)
+        rhs, rhs_params = self.process_rhs(compiler, connection)
+        return f"{lhs} = ANY(ARRAY{rhs})", (*lhs_params, *rhs_params)
+
+
 def _over_age_q(today: date) -> Q:
     """Cadres older than any age limit that applies to their title and unit (a subtree's own row
-    can only add a stricter test: the national row keeps applying, so nothing loosens)."""
-    q, latest_cut = Q(pk__in=[]), None
+    can only add a stricter test: the national row keeps applying, so nothing loosens).
+
+    Rules sharing a cut-off date and a subtree are one test (titles and levels as IN lists): the
+    statute's 24 rows are 3 tests, and planning the query no longer costs more than running it."""
+    rules: dict[tuple, set[tuple[str, int]]] = defaultdict(set)
     for limit in CadreAgeLimit.objects.select_related("organization"):
-        cut = years_before(today, limit.max_age_holding + 1)
-        rule = Q(title=limit.title, unit__level_id=limit.level_id, member__birth_date__lte=cut)
-        if limit.organization_id:
-            rule &= Q(unit__path__startswith=limit.organization.path)
-        q |= rule
-        latest_cut = max(cut, latest_cut or cut)
-    # Implied by the rules, stated once: the database can start from the few members that old
-    # (the birth date index) instead of joining every open post of the scope (issue 13).
-    return q & Q(member__birth_date__lte=latest_cut) if latest_cut else q
+        where = limit.organization.path if limit.organization_id else None
+        rules[(years_before(today, limit.max_age_holding + 1), where)].add((limit.title, limit.level_id))
+    if not rules:
+        return Q(pk__in=[])
+    q = Q(pk__in=[])
+    for (cut, where), pairs in rules.items():
+        q |= _pairs_q(pairs) & Q(member__birth_date__lte=cut) & (Q(unit__path__startswith=where) if where else Q())
+    # Implied by the rules, stated once: the database starts from the few members that old (the
+    # birth date index) instead of from every open post of the scope.
+    old = Member.objects.filter(birth_date__lte=max(cut for cut, _ in rules), status__in=ON_ROLL).values("pk")
+    return q & Q(_AmongFew(F("member_id"), old))
+
+
+def _pairs_q(pairs: set[tuple[str, int]]) -> Q:
+    """(title, level) pairs as few IN tests: the levels sharing one set of titles together."""
+    titles_by_level: dict[int, set[str]] = defaultdict(set)
+    for title, level_id in pairs:
+        titles_by_level[level_id].add(title)
+    levels_by_titles: dict[frozenset, list[int]] = defaultdict(list)
+    for level_id, titles in titles_by_level.items():
+        levels_by_titles[frozenset(titles)].append(level_id)
+    q = Q(pk__in=[])
+    for titles, level_ids in levels_by_titles.items():
+        q |= Q(title__in=sorted(titles), unit__level_id__in=sorted(level_ids))
+    return q
 
 
 def over_age_cadres(org: Organization, *, today: date | None = None) -> QuerySet:

@@ -43,3 +43,24 @@ def test_a_subtree_may_tighten_the_age_limit(tree, users):
         max_age_holding=45,
     )  # a looser row cannot loosen
     assert over_age_cadres(tree.province).exists()
+
+
+def test_a_limit_applies_only_to_its_own_title_and_level(tree, users):
+    """Rules sharing a cut-off are tested together (one IN test per set of titles): a title
+    limited at one level does not become limited at another level that limits another title."""
+    from members.models import CadreAgeLimit
+    from members.selectors import over_age_cadres
+    from organizations.models import Level
+
+    CadreAgeLimit.objects.all().delete()
+    branch_level, district_level = Level.objects.get(code="chi-doan"), tree.district.level
+    for title, level in (("bi_thu", branch_level), ("pho_bi_thu", district_level)):
+        CadreAgeLimit.objects.create(title=title, level=level, max_age_first=28, max_age_holding=30)
+    born = date(date.today().year - 40, 1, 1)
+    held = {}
+    for title, unit in (("bi_thu", tree.branch), ("pho_bi_thu", tree.branch), ("bi_thu", tree.district)):
+        member = Member.objects.create(branch=tree.branch, full_name=f"Hà Văn {title}", gender="nam", birth_date=born)
+        held[(title, unit.pk)] = MemberPosition.objects.create(member=member, title=title, unit=unit, since=born)
+    assert set(over_age_cadres(tree.province)) == {held[("bi_thu", tree.branch.pk)]}
+    CadreAgeLimit.objects.create(title="bi_thu", level=district_level, max_age_first=28, max_age_holding=30)
+    assert set(over_age_cadres(tree.province)) == {held[("bi_thu", tree.branch.pk)], held[("bi_thu", tree.district.pk)]}
