@@ -91,10 +91,10 @@ def policies_along(period: RatingPeriod, org: Organization, subject_type: str, *
     return list(_policy_rows(period, subject_type).filter(organization__path__in=paths))
 
 
-def _policy_rows(period: RatingPeriod, subject_type: str):
-    """A period's policies for one subject type, root first, with what ``merge`` reads."""
+def _policy_rows(period: RatingPeriod, *subject_types: str):
+    """A period's policies for these subject types, root first, with what ``merge`` reads."""
     return (
-        RatingPolicy.objects.filter(period=period, subject_type=subject_type)
+        RatingPolicy.objects.filter(period=period, subject_type__in=subject_types)
         .select_related("organization", "frame")
         .prefetch_related("frame__criteria")
         .order_by("organization__depth")
@@ -103,7 +103,17 @@ def _policy_rows(period: RatingPeriod, subject_type: str):
 
 def effective_policy(period: RatingPeriod, org: Organization, subject_type: str) -> EffectivePolicy:
     """The rules that apply to ``subject_type`` subjects at ``org`` (3 queries)."""
-    return merge(policies_along(period, org, subject_type))
+    return effective_policies(period, org, [subject_type])[subject_type]
+
+
+def effective_policies(period: RatingPeriod, org: Organization, subject_types) -> dict[str, EffectivePolicy]:
+    """``effective_policy`` of several subject types at ``org``, loaded together (3 queries, not 3
+    a type: the chi đoàn page reads its own type's and its members')."""
+    rows = _policy_rows(period, *subject_types).filter(organization__path__in=[*org.ancestor_paths(), org.path])
+    along: dict[str, list[RatingPolicy]] = {kind: [] for kind in subject_types}
+    for policy in rows:
+        along[policy.subject_type].append(policy)
+    return {kind: merge(policies) for kind, policies in along.items()}
 
 
 class PolicyBook:

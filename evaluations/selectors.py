@@ -27,7 +27,7 @@ from .models import (
     SubjectType,
     Submission,
 )
-from .policies import EffectivePolicy, effective_policy, suggested_level
+from .policies import EffectivePolicy, effective_policies, effective_policy, suggested_level
 
 SENT = (Status.SUBMITTED, Status.APPROVED, Status.LOCKED)
 
@@ -109,15 +109,17 @@ def roster(*, period: RatingPeriod, unit: Organization) -> Roster:
     by_member = {a.member_id: a for a in assessments if a.member_id}
     own = next((a for a in assessments if a.organization_id == unit.pk and a.subject_type == own_type), None)
     collective = next((a for a in assessments if a.subject_type == SubjectType.COLLECTIVE), None)
+    kinds = [own_type, SubjectType.MEMBER] if unit.level.is_branch else [own_type]
+    policies = effective_policies(period, unit, kinds)
     result = Roster(
         unit=unit,
         submission=Submission.objects.filter(period=period, unit=unit).first(),
         own=own,
-        own_policy=effective_policy(period, unit, own_type),
+        own_policy=policies[own_type],
         collective=collective,
     )
     if unit.level.is_branch:
-        eff = effective_policy(period, unit, SubjectType.MEMBER)
+        eff = policies[SubjectType.MEMBER]
         result.member_policy = eff
         members = Member.objects.filter(
             branch=unit, status__in=[Member.Status.ACTIVE, Member.Status.TRANSFERRING]
