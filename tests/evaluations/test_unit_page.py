@@ -118,8 +118,8 @@ def test_it_stays_within_a_fixed_number_of_queries_for_60_members(
         client.post(
             url(period, tree.branch, "evaluations:member_save", member_id=row_member.pk), {"proposed_level": "HTTNV"}
         )
-    with django_assert_max_num_queries(
-        12
-    ):  # 12 measured (incl. session, user, posts; 13 before the policies of both subject types were read together); independent of roster size
+    # 12 measured (incl. session, user, posts; 13 before both subject types' policies were read
+    # together); independent of roster size
+    with django_assert_max_num_queries(12):
         response = client.get(url(period, tree.branch))
     assert response.content.decode().count('data-testid="member-row"') == 60
