@@ -1,5 +1,7 @@
 """The API's shapes: English field names, Vietnamese help texts (they become the schema's)."""
 
+from datetime import date
+
 from django.urls import reverse
 from rest_framework import serializers
 
@@ -142,10 +144,33 @@ class FieldworkTallySerializer(serializers.Serializer):
 class ReportJobSerializer(serializers.ModelSerializer):
     root = serializers.CharField(source="root.code", help_text="Mã đơn vị của báo cáo.")
     download = serializers.SerializerMethodField(help_text="Đường dẫn tải tệp Excel khi báo cáo đã xong.")
+    as_of = serializers.SerializerMethodField(
+        help_text="Số liệu tính đến ngày (ISO): ngày đã chọn, hoặc khi báo cáo đã xong ngày mặc định đã dùng; "
+        "null khi chưa chọn và báo cáo chưa lập xong."
+    )
 
     class Meta:
         model = ReportJob
-        fields = ["id", "kind", "root", "year", "status", "progress", "created_at", "finished_at", "error", "download"]
+        fields = [
+            "id",
+            "kind",
+            "root",
+            "year",
+            "as_of",
+            "status",
+            "progress",
+            "created_at",
+            "finished_at",
+            "error",
+            "download",
+        ]
+
+    def get_as_of(self, job) -> date | None:
+        # A job left to the default day (None) learns it when it runs: the built report carries it.
+        if job.as_of is not None:
+            return job.as_of
+        value = (job.result or {}).get("as_of")
+        return date.fromisoformat(value) if value else None
 
     def get_download(self, job) -> str | None:
         if not job.file:

@@ -51,3 +51,18 @@ def test_a_request_with_the_broker_down_is_503_in_vietnamese_and_leaves_no_job(r
     assert response.json() == {"detail": WORKERS_DOWN}
     assert not ReportJob.objects.exists() and not AuditEntry.objects.filter(action="report_requested").exists()
     assert client.post("/api/v1/report-jobs/", {"kind": "ratings", "root": "T1", "year": 2025}).status_code == 201
+
+
+def test_it_answers_the_day_asked_for_and_once_built_the_default_day(ratings, users, bearer):
+    client = bearer(users.province_staff)
+    chosen = client.post(
+        "/api/v1/report-jobs/", {"kind": "ratings", "root": "T1", "year": 2025, "as_of": "20/12/2025"}, format="json"
+    )
+    assert chosen.status_code == 201 and chosen.json()["as_of"] == "2025-12-20"
+    default = client.post("/api/v1/report-jobs/", {"kind": "ratings", "root": "T1", "year": 2025}, format="json")
+    assert default.json()["as_of"] is None  # the period's day is read when the report is built
+    run_job(job_id=default.json()["id"])
+    # the 2025 period locks on 15/12/2025 (tests/reports/conftest.py): the day the report counted at
+    assert client.get(f"/api/v1/report-jobs/{default.json()['id']}/").json()["as_of"] == "2025-12-15"
+    listed = {j["id"]: j["as_of"] for j in client.get("/api/v1/report-jobs/").json()["results"]}
+    assert listed == {chosen.json()["id"]: "2025-12-20", default.json()["id"]: "2025-12-15"}
