@@ -63,8 +63,18 @@ def path_on(unit: Organization, day: date) -> str:
     return paths_on(unit, [day])[day]
 
 
-def units_under_on(root: Organization, day: date, root_path: str | None = None) -> QuerySet:
-    """The units below ``root`` on ``day`` (that existed then), each with ``path_then``."""
-    root_path = root_path or path_on(root, day)
-    qs = placed_on(Organization.objects.filter(existed_on(day)), day)
-    return qs.filter(path_then__startswith=root_path, path_then__gt=root_path)
+def placed_under(qs: QuerySet, day: date, root_path: str, exact: bool = True) -> QuerySet:
+    """The units of ``qs`` that hung at or under ``root_path`` on ``day``, each with ``path_then``.
+    An indexed cut first: units under the path now, with those that were under it before (a
+    UNION, which PostgreSQL estimates as the sum of two indexed ``LIKE``s; ``path LIKE … OR id IN
+    (…)`` it guessed at ten times the rows). ``exact=False`` stops there: a few units now under the
+    path that hung elsewhere on the day stay in, for a caller that drops their group after
+    grouping (``COALESCE(past, now) LIKE …`` is estimated at 0.5 % of the rows whatever it
+    selects: at 10⁶ members the planner then took 2,330 units for 57 and compared 6.5 M pairs
+    in a merge join, 1.4 s of a province's 1.8 s rollup)."""
+    if len(root_path) > Organization.steplen:  # the top unit's subtree is the whole tree
+        now = Organization.objects.filter(path__startswith=root_path).values("pk").order_by()
+        before = PastPlacement.objects.filter(path__startswith=root_path).values("unit_id").order_by()
+        qs = qs.filter(pk__in=now.union(before))
+    qs = placed_on(qs, day)
+    return qs.filter(path_then__startswith=root_path) if exact else qs

@@ -9,8 +9,10 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 
-from django.db.models import Aggregate, Q
-from django.db.models.functions import Substr
+from django.db import connection
+from django.db.models import Aggregate, F, IntegerField, Q, QuerySet, Value
+from django.db.models.expressions import RawSQL
+from django.db.models.functions import Length, Substr
 
 from evaluations.models import RatingPeriod
 from members.history import with_branch_on
@@ -67,69 +69,155 @@ def reference_date(root: Organization, year: int) -> date:
     return reference_dates(root, [year])[year]
 
 
-class Placement:
-    """Where each unit under ``root`` hung on ``day`` (organizations.history; one query): the
-    rollups key every row by the root's child above its unit *then*, so a unit moved or merged
-    since, and its members, count where they were on the report's reference date."""
+class Placements:
+    """Where each unit under ``root`` hung on each of a report's days (organizations.history),
+    read in SQL: a rollup joins its grouped facts (rows per unit) to the units' placements of
+    every day at once and groups them by the root's child above each unit *then* and its level,
+    so a unit moved or merged since, and its members, count where they were on the day. Python
+    sees only the grouped rows (a few per child), never a row per unit: at 10⁶ members the
+    per-unit mapping in Python of the earlier ``Placement`` made an as-of rollup 1.5–2.5× the
+    rollup by current paths (bench/asof.py).
 
-    def __init__(self, root: Organization, day: date, root_path: str | None = None):
-        self.root, self.day = root, day
-        self.root_path = root_path or history.path_on(root, day)
-        self.cut = len(self.root_path) + Organization.steplen
-        rows = history.units_under_on(root, day, self.root_path).order_by().values_list("pk", "path_then", "level_id")
-        self.units = {pk: (path, level_id) for pk, path, level_id in rows}
-        # unit id -> child key and level, for the passes' per-row lookups (a plain dict.get each)
-        self.child_of = {pk: path[: self.cut] for pk, (path, _) in self.units.items()}
-        self.child_of[root.pk] = SELF
-        self.level_of = {pk: level_id for pk, (_, level_id) in self.units.items()}
-        self.level_of[root.pk] = root.level_id
+    ``days``: key -> day (the ratings report keys by year; years sharing a day are separate keys,
+    their placements identical)."""
+
+    def __init__(self, root: Organization, days: dict):
+        self.root, self.days = root, dict(days)
+        on = history.paths_on(root, set(self.days.values()))  # one query, none for a top unit
+        self.root_paths = {key: on[day] for key, day in self.days.items()}
+        self.cuts = {key: len(path) + Organization.steplen for key, path in self.root_paths.items()}
+
+    def _placed(self, key, only: Q | None = None, exact: bool = True) -> QuerySet:
+        """The units under the root on the key's day (the root itself always), with ``path_then``;
+        ``exact=False``: with a few that were elsewhere then (``history.placed_under``)."""
+        day, root_path = self.days[key], self.root_paths[key]
+        qs = Organization.objects.filter(history.existed_on(day) | Q(pk=self.root.pk))
+        return history.placed_under(qs if only is None else qs.filter(only), day, root_path, exact)
+
+    def _sql(self, only: Q | None = None, exact: bool = False) -> tuple[str, list]:
+        """(pl_key, pl_unit, pl_child, pl_level) for every key: one UNION ALL of the days. Not
+        ``exact``: a unit that was elsewhere on the day gives a child outside the root's path
+        then, whose group ``_key`` drops."""
+        parts = [
+            self._placed(key, only, exact)
+            .annotate(
+                pl_key=Value(key, output_field=IntegerField()),
+                pl_unit=F("pk"),
+                pl_child=Substr("path_then", 1, self.cuts[key]),
+                pl_level=F("level_id"),
+            )
+            .values("pl_key", "pl_unit", "pl_child", "pl_level")
+            .order_by()
+            for key in self.days
+        ]
+        combined = parts[0].union(*parts[1:], all=True) if len(parts) > 1 else parts[0]
+        return combined.query.sql_with_params()
+
+    def _key(self, key, child: str) -> str | None:
+        """The child key of a grouped row: SELF for the root, None for a unit not under it then."""
+        root_path = self.root_paths[key]
+        if child == root_path:
+            return SELF
+        return child if child.startswith(root_path) and len(child) > len(root_path) else None
 
     def under_root(self, field: str) -> Q:
-        """Rows whose unit (``field``, an id) hung under the root on the day, the root included;
-        the whole tree needs no condition (its root never moves)."""
+        """Rows whose unit (``field``, an id) hung under the root on one of the days, the root
+        included: a subtree's facts are cut before they are grouped. The whole tree needs no
+        condition (its root never moves)."""
         if self.root.depth == 1:
             return Q()
-        units = history.units_under_on(self.root, self.day, self.root_path).values("pk")
-        return Q(**{f"{field}__in": units}) | Q(**{field: self.root.pk})
+        sql, params = self._sql()
+        return Q(**{f"{field}__in": RawSQL(f"SELECT pl.pl_unit FROM ({sql}) pl", params)})
 
-    def child(self, unit_id: int) -> str | None:
-        """The root's child above the unit on the day (its path then; SELF for the root itself),
-        or None when the unit was not under the root (or did not exist) on the day."""
-        return self.child_of.get(unit_id)
+    def rollup(
+        self,
+        facts: QuerySet | tuple[str, list],
+        *,
+        unit: str,
+        sums: dict[str, object],
+        by: tuple[str, ...] = (),
+        match: str | None = None,
+    ) -> list[tuple]:
+        """[(key, child key, level id, *by, *sums)]: ``facts`` (rows per unit, the unit id in
+        column ``unit``) joined to the placements and summed per key, child then and level.
+        ``sums``: column -> the key it counts for (None: every key, or with ``match`` the key
+        in that column of the facts, e.g. the year of an assessment's period)."""
+        facts_sql, facts_params = facts if isinstance(facts, tuple) else facts.query.sql_with_params()
+        placed_sql, placed_params = self._sql()
+        params, columns = [], []
+        for column, key in sums.items():
+            if key is None:
+                columns.append(f"SUM(f.{column})")
+            else:
+                columns.append(f"SUM(CASE WHEN pl.pl_key = %s THEN f.{column} ELSE 0 END)")
+                params.append(key)
+        extra = "".join(f", f.{c}" for c in by)
+        on = f" AND pl.pl_key = f.{match}" if match else ""
+        sql = f"""SELECT pl.pl_key, pl.pl_child, pl.pl_level{extra}, {", ".join(columns)}
+                  FROM ({facts_sql}) f JOIN ({placed_sql}) pl ON pl.pl_unit = f.{unit}{on}
+                  GROUP BY pl.pl_key, pl.pl_child, pl.pl_level{extra}"""
+        with connection.cursor() as cursor:
+            cursor.execute(sql, [*params, *facts_params, *placed_params])
+            rows = [(k, self._key(k, child), *rest) for k, child, *rest in cursor.fetchall()]
+        return [row for row in rows if row[1] is not None]
 
-    def level(self, unit_id: int) -> int | None:
-        return self.level_of.get(unit_id)
+    def unit_counts(self) -> list[tuple]:
+        """[(key, child key, level id, units)]: the units under the root on each day (the root not counted)."""
+        sql, params = self._sql(~Q(pk=self.root.pk))
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"SELECT pl.pl_key, pl.pl_child, pl.pl_level, COUNT(*) FROM ({sql}) pl GROUP BY 1, 2, 3", params
+            )
+            rows = [(k, self._key(k, child), level, n) for k, child, level, n in cursor.fetchall()]
+        return [row for row in rows if row[1] is not None]
+
+    def of_units(self, unit_ids) -> dict[tuple, tuple[str, int]]:
+        """{(key, unit id): (child key, level id)} for a few units (the members who moved)."""
+        # the root too, so the query runs (and is counted) whether or not anybody moved
+        sql, params = self._sql(Q(pk__in=[self.root.pk, *unit_ids]), exact=True)
+        with connection.cursor() as cursor:
+            cursor.execute(f"SELECT pl.pl_key, pl.pl_unit, pl.pl_child, pl.pl_level FROM ({sql}) pl", params)
+            return {(k, u): (self._key(k, child), level) for k, u, child, level in cursor.fetchall()}
+
+    def children(self, key) -> list[Organization]:
+        """The root's direct children on the key's day, each with ``path_then``."""
+        qs = self._placed(key, ~Q(pk=self.root.pk)).annotate(then_len=Length("path_then"))
+        qs = qs.filter(then_len=self.cuts[key]).select_related("level")
+        return list(qs.only("path", "code", "name", "status", *level_order("level__")))
 
 
 def member_counts(
-    placements: dict, aggregates: dict[str, Aggregate], key_of: Callable[[str], object]
+    placements: Placements, aggregates: dict[str, Aggregate], key_of: Callable[[str], object]
 ) -> dict[tuple, int]:
-    """{(placement key, chi đoàn id then, aggregate name): n}: the members' ``aggregates`` per
-    chi đoàn they were in on each placement's day (``key_of`` names the placement an aggregate
-    counts for). One grouped pass by the current chi đoàn (as cheap as a report without history:
-    no join over a million members), then one over the few members with a past chi đoàn in force
-    on a day (members.history), whose counts move back to it. Counts only add, so any Count works."""
-    under = Q()
-    for placement in placements.values():
-        under |= placement.under_root("branch_id")
-    out: dict[tuple, int] = defaultdict(int)
+    """{(placement key, child key, level id, aggregate name): n}: the members' ``aggregates``
+    where the chi đoàn they were in on each key's day hung then (``key_of`` names the key an
+    aggregate counts for). One grouped pass by the current chi đoàn (as cheap as a report without
+    history: no join over a million members) rolled up in SQL, then one over the few members with
+    a past chi đoàn in force on a day (members.history), whose counts move back to it. Counts
+    only add, so any Count works."""
     keys = {name: key_of(name) for name in aggregates}
-    names = list(aggregates)
-    rows = Member.objects.filter(under).values("branch_id").annotate(**aggregates).order_by()
-    for branch, *counts in rows.values_list("branch_id", *names):
-        for name, n in zip(names, counts, strict=True):
-            out[(keys[name], branch, name)] += n
-    earliest = min(p.day for p in placements.values())
+    out: dict[tuple, int] = defaultdict(int)
+    facts = Member.objects.filter(placements.under_root("branch_id")).values("branch_id").annotate(**aggregates)
+    rows = placements.rollup(facts.order_by(), unit="branch_id", sums=keys)
+    for key, child, level, *counts in rows:
+        for name, n in zip(aggregates, counts, strict=True):
+            if keys[name] == key and n:
+                out[(key, child, level, name)] += int(n)
+    earliest = min(placements.days.values())
     moved = Member.objects.filter(pk__in=PastBranch.objects.filter(valid_to__gt=earliest).values("member_id"))
-    then = {key: f"then_{i}" for i, key in enumerate(placements)}
-    for key, placement in placements.items():
-        moved = with_branch_on(moved, placement.day, then[key])
-    for r in moved.values("branch_id", *then.values()).annotate(**aggregates).order_by():
+    then = {key: f"then_{i}" for i, key in enumerate(placements.days)}
+    for key, day in placements.days.items():
+        moved = with_branch_on(moved, day, then[key])
+    moved_rows = list(moved.values("branch_id", *then.values()).annotate(**aggregates).order_by())
+    where = placements.of_units({r[c] for r in moved_rows for c in ("branch_id", *then.values())})
+    for r in moved_rows:
         for name in aggregates:
-            key = key_of(name)
-            if r[then[key]] != r["branch_id"] and r[name]:
-                out[(key, r[then[key]], name)] += r[name]
-                out[(key, r["branch_id"], name)] -= r[name]
+            key = keys[name]
+            if r[then[key]] == r["branch_id"] or not r[name]:
+                continue
+            for unit, sign in ((r[then[key]], 1), (r["branch_id"], -1)):
+                if (key, unit) in where:
+                    out[(key, *where[(key, unit)], name)] += sign * r[name]
     return out
 
 
@@ -142,24 +230,18 @@ class RowUnit:
 
 class ChildRows:
     """The root's direct children, in Vietnamese name order: the rows of every per-unit table.
-    With a ``placement``, the children the root had on its day (keyed by their paths then)."""
+    ``placements``: the children the root had on the day of ``key``, keyed by their paths then."""
 
-    def __init__(self, root: Organization, placement: Placement | None = None):
+    def __init__(self, root: Organization, placements: Placements, key):
         self.root = root
-        self.root_path = placement.root_path if placement else root.path
-        if placement is None:
-            children = Organization.objects.filter(path__startswith=root.path, depth=root.depth + 1)
-            paths = {}
-        else:
-            paths = {pk: path for pk, (path, _) in placement.units.items() if len(path) == placement.cut}
-            children = Organization.objects.filter(pk__in=list(paths))
+        self.root_path = placements.root_paths[key]
         children = sorted(  # districts, then đoàn cơ sở, then chi đoàn cơ sở, each by name
-            children.select_related("level").only("path", "code", "name", "status", *level_order("level__")),
+            placements.children(key),
             key=lambda c: (level_sort_key(c.level), vn_sort_key(c.name)),  # "số 2" before "số 10", on SQLite too
         )
-        self.units = {paths.get(c.pk, c.path): RowUnit(paths.get(c.pk, c.path), c.code, c.name) for c in children}
-        # On its day every child listed existed (Placement keeps only those); without a day, the active ones.
-        self.active = {paths.get(c.pk, c.path) for c in children if placement or c.is_active}
+        self.units = {c.path_then: RowUnit(c.path_then, c.code, c.name) for c in children}
+        # On its day every child listed existed (Placements keeps only those), closed since or not.
+        self.active = set(self.units)
 
     def key(self, prefix: str) -> str:
         return SELF if prefix == self.root_path else prefix

@@ -5,7 +5,7 @@ transfers and "trưởng thành" up to that date.
 
 A fixed number of grouped queries whatever the subtree's size (the units' placement on the day;
 members; transfer events in; transfer events out), each grouped by the unit the members were in
-on the day and rolled up to the root's children by where those units hung then (``Placement``)."""
+on the day and rolled up to the root's children by where those units hung then (``Placements``)."""
 
 from collections import defaultdict
 from collections.abc import Callable
@@ -19,7 +19,7 @@ from organizations.models import Organization
 from organizations.numbers import vn_int
 from organizations.reporting import Chart, ReportData, Table
 
-from .common import ChildRows, Placement, member_counts, rate, reference_date, vn_percent, year_end, year_start
+from .common import ChildRows, Placements, member_counts, rate, reference_date, vn_percent, year_end, year_start
 
 # Age on 31/12 of the year is (year − birth year), so bands are ranges of birth years.
 AGE_BANDS = [("Dưới 21 tuổi", None, 20), ("21–25 tuổi", 21, 25), ("26–30 tuổi", 26, 30), ("Trên 30 tuổi", 31, None)]
@@ -58,23 +58,21 @@ def _member_aggregates(year: int, as_of: date) -> dict:
     return aggs
 
 
-def _events(placement: Placement, year: int, kind: str, branch_field: str) -> dict[str, int]:
+def _events(placements: Placements, year: int, kind: str, branch_field: str) -> dict[str, int]:
     """Transfer events of the year up to the day, per child unit of the branch they left or
     joined (where that branch hung on the day)."""
-    start, end = _window(year, placement.day)
-    qs = (
+    start, end = _window(year, placements.days[0])
+    facts = (
         MemberEvent.objects.filter(
-            placement.under_root(f"{branch_field}_id"), kind=kind, date__gte=start, date__lte=end
+            placements.under_root(f"{branch_field}_id"), kind=kind, date__gte=start, date__lte=end
         )
         .values(f"{branch_field}_id")
         .annotate(n=Count("pk"))
         .order_by()
     )
     out: dict[str, int] = defaultdict(int)
-    for r in qs:
-        child = placement.child(r[f"{branch_field}_id"])
-        if child is not None:
-            out[child] += r["n"]
+    for _, child, _, n in placements.rollup(facts, unit=f"{branch_field}_id", sums={"n": None}):
+        out[child] += int(n)
     return out
 
 
@@ -82,20 +80,18 @@ def figures(
     root: Organization, year: int, progress: Callable[[int], None] = lambda pct: None, as_of: date | None = None
 ) -> tuple[dict, ChildRows]:
     """{child key: {figure: count}} for the root's children on ``as_of`` (the grouped passes)."""
-    placement = Placement(root, as_of or reference_date(root, year))
-    rows = ChildRows(root, placement)
+    placements = Placements(root, {0: as_of or reference_date(root, year)})
+    rows = ChildRows(root, placements, 0)
     per: dict[str, dict[str, int]] = defaultdict(lambda: defaultdict(int))
-    counts = member_counts({0: placement}, _member_aggregates(year, placement.day), lambda name: 0)
-    for (_, branch, name), n in counts.items():
-        child = placement.child(branch)
-        if child is not None:  # None: a chi đoàn not under the root (or not yet founded) on the day
-            per[child][name] += n
+    counts = member_counts(placements, _member_aggregates(year, placements.days[0]), lambda name: 0)
+    for (_, child, _, name), n in counts.items():
+        per[child][name] += n
     progress(50)
     for name, kind, field in (
         ("moved_in", MemberEvent.Kind.TRANSFER_IN, "to_branch"),
         ("moved_out", MemberEvent.Kind.TRANSFER_OUT, "from_branch"),
     ):
-        for key, n in _events(placement, year, kind, field).items():
+        for key, n in _events(placements, year, kind, field).items():
             per[key][name] += n
     progress(70)
     return per, rows

@@ -6,7 +6,7 @@ per child unit of the root and per level of the tree, with the previous years be
 
 A fixed number of queries whatever the subtree's size (DESIGN.md's measured pattern: group the
 facts once with ``count(*) FILTER``): decided assessments per unit; the units under the root on
-each year's reference date with where they hung then (``common.Placement``); members on the roll
+each year's reference date with where they hung then (``common.Placements``); members on the roll
 then, per chi đoàn they were in then. Rows are rolled up to the root's children as they were on
 that day (issue 18), so a unit merged, moved or dissolved since, or a member transferred since,
 counts where it was.
@@ -21,24 +21,22 @@ the rating period's lock date for the years compared, else 31/12):
 rated and then removed), the total is raised to the decided count rather than going negative.
 """
 
-from collections import Counter, defaultdict
+from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
 
-from django.db import connection
-from django.db.models import Count, Q
+from django.db.models import Count
 
 from evaluations import integrity
 from evaluations.models import LEVEL_ORDER, Assessment, RatingLevel, RatingPeriod, SubjectType
 from members.history import on_roll_on
-from organizations import history
 from organizations.levels import LevelRole, LevelRoles, level_sort_key
 from organizations.models import Level, Organization
 from organizations.numbers import vn_decimal, vn_int
 from organizations.reporting import Chart, ReportData, Table
 
-from .common import ChildRows, Placement, member_counts, rate, reference_dates, vn_percent, years_window
+from .common import ChildRows, Placements, member_counts, rate, reference_dates, vn_percent, years_window
 
 NOT_RATED = "Chưa xếp loại"
 SUBJECT_ORDER = [
@@ -131,51 +129,48 @@ def _placeholders(values) -> str:
     return ", ".join(["%s"] * len(values))
 
 
-def _decided_sql(root: Organization, years: list[int], placements: dict[int, Placement]) -> tuple[str, list]:
-    """Decided assessments counted per (year, unit, subject type); the builder then rolls the
-    unit rows up to the root's children by where each unit hung on the year's reference date
-    (``Placement``). Grouping by the unit id lets the planner estimate its groups (it cannot for
-    a path prefix: it guessed 739,000 for 400 and sorted 4 M rows); measured 1.9 s against 2.7 s
-    for grouping the joined rows by prefix directly, at 2 M members and two years
-    (bench/reports.py). Tables come from the models."""
+def _decided_sql(root: Organization, years: list[int], placements: Placements) -> tuple[str, list]:
+    """Decided assessments counted per (year, unit, subject type), the root's own organisation
+    ratings left out (the level above rates it); ``Placements.rollup`` then rolls the unit rows
+    up to the root's children by where each unit hung on the year's reference date, in SQL.
+    Grouping by the unit id first lets the planner estimate its groups (it cannot for a path
+    prefix: it guessed 739,000 for 400 and sorted 4 M rows); measured 1.9 s against 2.7 s for
+    grouping the joined rows by prefix directly, at 2 M members and two years (bench/reports.py).
+    Tables come from the models."""
     a, p = Assessment._meta.db_table, RatingPeriod._meta.db_table
     levels = [lv.value for lv in LEVEL_ORDER]
     counts = ", ".join(f"COUNT(*) FILTER (WHERE a.final_level = %s) AS n{i}" for i in range(len(levels)))
-    params = [*levels, *years, *Assessment.DECIDED]
+    params = [*levels, *years, *Assessment.DECIDED, root.pk, SubjectType.MEMBER.value]
     # A subtree smaller than the whole tree is cut before grouping (a province's report never
-    # aggregates the other provinces' rows): its units now, and those under it on each day.
+    # aggregates the other provinces' rows): the units under it on one of the days.
     cut = ""
     if root.depth > 1:
-        ever = Q(path__startswith=root.path)
-        for placement in placements.values():
-            ever |= Q(past_placements__path__startswith=placement.root_path)
-        ids_sql, ids_params = Organization.objects.filter(ever).values("pk").query.sql_with_params()
+        ids_sql, ids_params = (
+            Organization.objects.filter(placements.under_root("pk")).values("pk").query.sql_with_params()
+        )
         cut, params = f"AND a.unit_id IN ({ids_sql})", [*params, *ids_params]
     sql = f"""
-        SELECT p.year, a.unit_id, a.subject_type, {counts}
+        SELECT p.year AS year, a.unit_id AS unit_id, a.subject_type AS subject_type, {counts}
         FROM {a} a JOIN {p} p ON p.id = a.period_id
-        WHERE p.year IN ({_placeholders(years)}) AND a.status IN ({_placeholders(Assessment.DECIDED)}) {cut}
+        WHERE p.year IN ({_placeholders(years)}) AND a.status IN ({_placeholders(Assessment.DECIDED)})
+          AND NOT (a.unit_id = %s AND a.subject_type <> %s) {cut}
         GROUP BY p.year, a.unit_id, a.subject_type
     """
     return sql, params
 
 
-def _decided_pass(root: Organization, placements: dict[int, Placement], roll: Rollup) -> None:
-    """Decided assessments by year, child (on the year's day), unit level and subject type; the
-    root's own organisation ratings are left out (the level above rates it)."""
-    sql, params = _decided_sql(root, list(placements), placements)
-    with connection.cursor() as cursor:
-        cursor.execute(sql, params)
-        for year, unit_id, subject, *levels in cursor.fetchall():
-            placement = placements[year]
-            child = placement.child(unit_id)
-            if child is None or (unit_id == root.pk and subject != SubjectType.MEMBER):
-                continue
-            t = Tally(levels=[int(n) for n in levels])
-            roll.by_child[(year, child, subject)].add(t)
-            roll.by_level[(year, placement.level(unit_id), subject)].add(t)
-            if t.rated:
-                roll.decided_years.add(year)
+def _decided_pass(root: Organization, placements: Placements, roll: Rollup) -> None:
+    """Decided assessments by year, child (on the year's day), unit level and subject type."""
+    facts = _decided_sql(root, list(placements.days), placements)
+    sums = {f"n{i}": None for i in range(len(LEVEL_ORDER))}
+    for year, child, level_id, subject, *levels in placements.rollup(
+        facts, unit="unit_id", sums=sums, by=("subject_type",), match="year"
+    ):
+        t = Tally(levels=[int(n) for n in levels])
+        roll.by_child[(year, child, subject)].add(t)
+        roll.by_level[(year, level_id, subject)].add(t)
+        if t.rated:
+            roll.decided_years.add(year)
 
 
 # Which organisation subject types a unit counts for, by its level's role (organizations.levels):
@@ -194,30 +189,20 @@ def level_subjects(levels: dict[int, Level], roles: LevelRoles) -> dict[int, lis
     return {pk: SUBJECTS_OF_ROLE[roles.of(pk)] for pk in levels}
 
 
-def _units_pass(placements: dict[int, Placement], subjects_of: dict[int, list[str]], roll: Rollup) -> None:
-    """Units that existed on each year's day, by the child they hung under then and their level
-    (read from the placements: no query of its own)."""
-    for y, placement in placements.items():
-        per = Counter(
-            (placement.child_of[pk], level_id) for pk, level_id in placement.level_of.items() if pk in placement.units
-        )
-        for (child, level_id), n in per.items():
-            for subject in subjects_of.get(level_id, []):
-                roll.by_child[(y, child, subject)].subjects += n
-                roll.by_level[(y, level_id, subject)].subjects += n
+def _units_pass(placements: Placements, subjects_of: dict[int, list[str]], roll: Rollup) -> None:
+    """Units that existed on each year's day, by the child they hung under then and their level."""
+    for y, child, level_id, n in placements.unit_counts():
+        for subject in subjects_of.get(level_id, []):
+            roll.by_child[(y, child, subject)].subjects += n
+            roll.by_level[(y, level_id, subject)].subjects += n
 
 
-def _members_pass(placements: dict[int, Placement], roll: Rollup) -> None:
+def _members_pass(placements: Placements, roll: Rollup) -> None:
     """Members on the roll on each year's day (members.history), in the chi đoàn they were in
     then, by the child it hung under then and its level (a chi đoàn or a chi đoàn cơ sở: both
     hold members): ``common.member_counts``."""
-    aggregates = {f"y{y}": Count("pk", filter=on_roll_on(p.day)) for y, p in placements.items()}
-    per: Counter = Counter()
-    for (y, branch, _), n in member_counts(placements, aggregates, lambda name: int(name[1:])).items():
-        child = placements[y].child_of.get(branch)
-        if child is not None and n:
-            per[(y, child, placements[y].level_of[branch])] += n
-    for (y, child, level_id), n in per.items():
+    aggregates = {f"y{y}": Count("pk", filter=on_roll_on(day)) for y, day in placements.days.items()}
+    for (y, child, level_id, _), n in member_counts(placements, aggregates, lambda name: int(name[1:])).items():
         roll.by_child[(y, child, SubjectType.MEMBER)].subjects += n
         roll.by_level[(y, level_id, SubjectType.MEMBER)].subjects += n
 
@@ -231,13 +216,6 @@ def days(root: Organization, years: list[int], as_of: date | None = None) -> dic
     return out
 
 
-def placements_on(root: Organization, dates: dict[int, date]) -> dict[int, Placement]:
-    """One ``Placement`` per distinct day (years sharing a day share it)."""
-    root_paths = history.paths_on(root, set(dates.values()))
-    placed: dict[date, Placement] = {}
-    return {y: placed.setdefault(d, Placement(root, d, root_paths[d])) for y, d in dates.items()}
-
-
 def rollup(
     root: Organization,
     years: list[int],
@@ -249,8 +227,8 @@ def rollup(
     already read); shared by the builder, the API and the benchmark."""
     roles = LevelRoles.load()
     levels = roles.levels
-    placements = placements_on(root, dates or days(root, years, as_of))
-    rows = ChildRows(root, placements[max(years)])
+    placements = Placements(root, dates or days(root, years, as_of))
+    rows = ChildRows(root, placements, max(years))
     roll = Rollup()
     _decided_pass(root, placements, roll)
     progress(40)
