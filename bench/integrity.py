@@ -35,7 +35,7 @@ def simulate(trials: int = 4000) -> None:
         shares = []
         for n in SIZES:
             hits = sum(
-                uniform_band(Batch("x", 0, points=[draw() for _ in range(n)])) is not None for _ in range(trials)
+                uniform_band(Batch.of("x", 0, points=[draw() for _ in range(n)])) is not None for _ in range(trials)
             )
             shares.append(f"{n}: {100 * hits / trials:.1f} %")
         print(f"  {name:16} " + ", ".join(shares))

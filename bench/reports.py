@@ -123,11 +123,34 @@ def generate_assessments() -> int:
 
 # The complete floor: everything the ratings job computes from the database, in SQL alone (no
 # Python per row), grouped per child of the root and per level of the tree (GROUPING SETS), for
-# each year: decided assessments by final level and subject type (the root's own organisation
-# ratings left out), units existing in the year, members on a chi đoàn's roll in the year.
-FLOOR_DECIDED = """
-SELECT x.year, substr(o.path, 1, %(cut)s) AS child, o.level_id, x.subject_type,
-       sum(x.n0), sum(x.n1), sum(x.n2), sum(x.n3), grouping(substr(o.path, 1, %(cut)s))
+# each year counted as of its reference date as the job counts it (reports.builders.ratings.days:
+# the period's lock date, else 31/12): the units that existed on the day, placed where they hung
+# then (organizations.PastPlacement valid on the day, else their path); decided assessments per
+# level and subject type, by their unit's place then (the root's own organisation ratings left
+# out); members on the roll on the day (admitted by then, not left before it), in the chi đoàn
+# they were in then (members.PastBranch valid on the day, else their chi đoàn).
+FLOOR_PLACED = """
+WITH d AS (
+    SELECT y.year, y.day,
+           COALESCE((SELECT pp.path FROM organizations_pastplacement pp WHERE pp.unit_id = %(root)s
+                     AND pp.valid_to > y.day AND (pp.valid_from IS NULL OR pp.valid_from <= y.day) LIMIT 1),
+                    %(root_path)s) AS root_path
+    FROM unnest(%(year_list)s::int[], %(day_list)s::date[]) AS y(year, day)
+),
+placed AS (
+    SELECT d.year, o.id, o.level_id, substr(COALESCE(pp.path, o.path), 1, length(d.root_path) + 4) AS child
+    FROM organizations_organization o CROSS JOIN d
+    LEFT JOIN organizations_pastplacement pp ON pp.unit_id = o.id
+         AND pp.valid_to > d.day AND (pp.valid_from IS NULL OR pp.valid_from <= d.day)
+    WHERE (o.founded_on IS NULL OR o.founded_on <= d.day) AND (o.ended_on IS NULL OR o.ended_on > d.day)
+      AND COALESCE(pp.path, o.path) LIKE d.root_path || '%%'
+)
+"""
+FLOOR_DECIDED = (
+    FLOOR_PLACED
+    + """
+SELECT x.year, pl.child, pl.level_id, x.subject_type,
+       sum(x.n0), sum(x.n1), sum(x.n2), sum(x.n3), grouping(pl.child)
 FROM (SELECT p.year, a.unit_id, a.subject_type,
              count(*) FILTER (WHERE a.final_level = 'HTXSNV') AS n0,
              count(*) FILTER (WHERE a.final_level = 'HTTNV') AS n1,
@@ -136,51 +159,64 @@ FROM (SELECT p.year, a.unit_id, a.subject_type,
       FROM evaluations_assessment a JOIN evaluations_ratingperiod p ON p.id = a.period_id
       WHERE p.year IN %(years)s AND a.status IN ('approved', 'locked') {cut}
       GROUP BY 1, 2, 3) x
-JOIN organizations_organization o ON o.id = x.unit_id
-WHERE o.path LIKE %(like)s AND NOT (o.id = %(root)s AND x.subject_type <> 'member')
+JOIN placed pl ON pl.id = x.unit_id AND pl.year = x.year
+WHERE NOT (x.unit_id = %(root)s AND x.subject_type <> 'member')
 GROUP BY GROUPING SETS ((1, 2, 3, 4), (1, 3, 4))
 """
-FLOOR_UNITS = """
-SELECT y.year, substr(o.path, 1, %(cut)s) AS child, o.level_id, count(*), grouping(substr(o.path, 1, %(cut)s))
-FROM organizations_organization o
-CROSS JOIN unnest(%(year_list)s) AS y(year)
-WHERE o.path LIKE %(like)s AND o.depth > %(depth)s
-  AND (o.founded_on IS NULL OR o.founded_on <= make_date(y.year, 12, 31))
-  AND (o.ended_on IS NULL OR o.ended_on >= make_date(y.year, 1, 1))
+)
+FLOOR_UNITS = (
+    FLOOR_PLACED
+    + """
+SELECT pl.year, pl.child, pl.level_id, count(*), grouping(pl.child)
+FROM placed pl WHERE pl.id <> %(root)s
 GROUP BY GROUPING SETS ((1, 2, 3), (1, 3))
 """
-FLOOR_MEMBERS = """
-SELECT y.year, substr(b.path, 1, %(cut)s) AS child, b.level_id, count(*), grouping(substr(b.path, 1, %(cut)s))
-FROM members_member m JOIN organizations_organization b ON b.id = m.branch_id
-CROSS JOIN unnest(%(year_list)s) AS y(year)
-WHERE b.path LIKE %(like)s
-  AND (m.admitted_on IS NULL OR m.admitted_on <= make_date(y.year, 12, 31))
-  AND (m.status IN ('active', 'transferring') OR m.status_changed_on >= make_date(y.year, 1, 1))
+)
+FLOOR_MEMBERS = (
+    FLOOR_PLACED
+    + """
+SELECT x.year, pl.child, pl.level_id, sum(x.n), grouping(pl.child)
+FROM (SELECT d.year, COALESCE(pb.branch_id, m.branch_id) AS branch, count(*) AS n
+      FROM members_member m CROSS JOIN d
+      LEFT JOIN members_pastbranch pb ON pb.member_id = m.id
+           AND pb.valid_to > d.day AND (pb.valid_from IS NULL OR pb.valid_from <= d.day)
+      WHERE (m.admitted_on IS NULL OR m.admitted_on <= d.day)
+        AND (m.status IN ('active', 'transferring') OR m.status_changed_on > d.day) {cut}
+      GROUP BY 1, 2) x
+JOIN placed pl ON pl.id = x.branch AND pl.year = x.year
 GROUP BY GROUPING SETS ((1, 2, 3), (1, 3))
 """
+)
+# A subtree's floor cuts before grouping, as the job does (never slower than it need be): the
+# ratings of units under the root on a day; the members in them now, or moved since.
+CUTS = {
+    FLOOR_DECIDED: "AND a.unit_id IN (SELECT id FROM placed)",
+    FLOOR_MEMBERS: "AND (m.branch_id IN (SELECT id FROM placed)"
+    " OR EXISTS (SELECT 1 FROM members_pastbranch moved WHERE moved.member_id = m.id))",
+    FLOOR_UNITS: "",
+}
 
 
 def floor(root, years=YEARS) -> int:
-    """The three floor statements in the job's snapshot (so only the work differs); the rows."""
+    """The three floor statements in the job's snapshot (so only the work differs), each year at
+    the job's reference date (one small query, as the job's); the rows."""
     from django.db import connection
 
+    from reports.builders.ratings import days
     from reports.services import snapshot
 
-    params = {
-        "cut": len(root.path) + 4,
-        "years": tuple(years),
-        "year_list": list(years),
-        "like": root.path + "%",
-        "root": root.pk,
-        "depth": root.depth,
-    }
     rows = 0
     with snapshot(), connection.cursor() as cursor:
-        # a subtree's floor cuts before grouping, as the job does (never slower than it need be)
-        cut = "AND a.unit_id IN (SELECT id FROM organizations_organization WHERE path LIKE %(like)s)"
-        decided = FLOOR_DECIDED.replace("{cut}", cut if root.depth > 1 else "")
-        for sql in (decided, FLOOR_UNITS, FLOOR_MEMBERS):
-            cursor.execute(sql, params)
+        dates = days(root, list(years))
+        params = {
+            "years": tuple(years),
+            "year_list": list(dates),
+            "day_list": list(dates.values()),
+            "root": root.pk,
+            "root_path": root.path,
+        }
+        for sql, cut in CUTS.items():
+            cursor.execute(sql.replace("{cut}", cut if root.depth > 1 else ""), params)
             rows += len(cursor.fetchall())
     return rows
 

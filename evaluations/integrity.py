@@ -42,13 +42,14 @@ import math
 import statistics
 from collections import Counter, defaultdict
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from decimal import Decimal
 
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, transaction
-from django.db.models import Count, Q
+from django.db import IntegrityError, connection, transaction
+from django.db.models import BigIntegerField, Case, CharField, Count, F, Q, When
+from django.db.models.functions import Cast, Round
 from django.utils import timezone
 
 from organizations.audit import record
@@ -127,19 +128,33 @@ class Flag:
 
 @dataclass
 class Batch:
-    """What one unit reported in one period: its members' levels and points, its own level."""
+    """What one unit reported in one period, as the checks read it: counts made by the database
+    (``_facts``), never its rows, so a nation's batches cost what their flags cost (issue 13)."""
 
     unit_name: str
     year: int
-    levels: Counter = field(default_factory=Counter)  # members' levels
-    points: list[Decimal] = field(default_factory=list)  # members' total points, where entered
+    levels: Counter = field(default_factory=Counter)  # members per level (decided, else being decided)
+    scored: int = 0  # members with total points entered
+    low: Decimal | None = None  # their lowest and highest total
+    high: Decimal | None = None
+    quarters: tuple[int, int, int, int] | None = None  # ``band_quarters`` of a narrow band's scores
     own_level: str = ""
-    # (approving unit, subject type) of its HTXSNV ratings: the quotas its excellent ones fill
-    excellent_to: set[tuple[int, str]] = field(default_factory=set)
 
     @property
     def members(self) -> int:
         return sum(self.levels.values())
+
+    @classmethod
+    def of(cls, unit_name: str, year: int, *, levels=(), points=(), own_level: str = "") -> "Batch":
+        """The facts of a batch given its members' levels and points (bench/integrity.py's
+        simulation and the tests; the app reads the facts from the database)."""
+        points = [Decimal(p) for p in points]
+        batch = cls(unit_name, year, Counter(levels), len(points), own_level=own_level)
+        if points:
+            batch.low, batch.high = min(points), max(points)
+            if _band_candidate(len(points), batch.low, batch.high):
+                batch.quarters = band_quarters(points)
+        return batch
 
 
 def _points(value: Decimal) -> str:
@@ -166,41 +181,48 @@ def one_level(batch: Batch) -> Flag | None:
 
 
 def same_score(batch: Batch) -> Flag | None:
-    if len(batch.points) < MIN_BATCH or len(set(batch.points)) != 1:
+    if batch.scored < MIN_BATCH or batch.low != batch.high:
         return None
     return Flag(
         Code.SAME_SCORE,
-        f"Cả {vn_int(len(batch.points))} đoàn viên của {batch.unit_name} có cùng tổng điểm {_points(batch.points[0])}.",
+        f"Cả {vn_int(batch.scored)} đoàn viên của {batch.unit_name} có cùng tổng điểm {_points(batch.low)}.",
     )
 
 
-def band_quarters(scores: list[Decimal]) -> list[int]:
-    """How many scores fall in each quarter of [min, max] (the maximum in the last)."""
-    low, high = min(scores), max(scores)
-    width = (high - low) / 4
+def cents(score: Decimal) -> int:
+    """A total in hundredths of a point (points have two decimals): the band's arithmetic is on
+    integers, exact and the same in Python, PostgreSQL and SQLite (which keeps points as floats)."""
+    return int((Decimal(score) * 100).to_integral_value())
+
+
+def band_quarters(scores: list[Decimal]) -> tuple[int, int, int, int]:
+    """How many scores fall in each quarter of [min, max] (the maximum in the last): a score
+    ``d`` hundredths above the minimum of a band ``w`` wide is in quarter min(⌊4d/w⌋, 3), as
+    ``_FACTS_SQL`` counts it."""
+    hundredths = [cents(s) for s in scores]
+    low, width = min(hundredths), max(hundredths) - min(hundredths)
     counts = [0, 0, 0, 0]
-    for score in scores:
-        counts[min(int((score - low) / width), 3)] += 1
-    return counts
+    for c in hundredths:
+        counts[min(4 * (c - low) // width, 3)] += 1
+    return tuple(counts)
+
+
+def _band_candidate(scored: int, low: Decimal, high: Decimal) -> bool:
+    return scored >= MIN_SPREAD_SCORES and low < high and high - low <= BAND_MAX_WIDTH
 
 
 def uniform_band(batch: Batch) -> Flag | None:
-    scores = batch.points
-    if len(scores) < MIN_SPREAD_SCORES:
+    if batch.quarters is None or not _band_candidate(batch.scored, batch.low, batch.high):
         return None
-    low, high = min(scores), max(scores)
-    if high == low or high - low > BAND_MAX_WIDTH:
-        return None
-    quarters = band_quarters(scores)
-    shares = [Decimal(n) * 100 / len(scores) for n in quarters]
-    if not all(QUARTER_SHARE[0] <= s <= QUARTER_SHARE[1] for s in shares):
+    low, high, n, quarters = batch.low, batch.high, batch.scored, batch.quarters
+    if not all(QUARTER_SHARE[0] * n <= q * 100 <= QUARTER_SHARE[1] * n for q in quarters):
         return None
     return Flag(
         Code.UNIFORM_BAND,
-        f"{vn_int(len(scores))} điểm của đoàn viên {batch.unit_name} đều nằm trong khoảng {_points(low)}–"
+        f"{vn_int(n)} điểm của đoàn viên {batch.unit_name} đều nằm trong khoảng {_points(low)}–"
         f"{_points(high)} (rộng {_points(high - low)} điểm) và trải đều như rút thăm ngẫu nhiên: chia khoảng "
-        f"này làm 4 đoạn bằng nhau thì mỗi đoạn có {', '.join(vn_int(n) for n in quarters)} điểm "
-        f"(từ {vn_rate(min(quarters), len(scores))} đến {vn_rate(max(quarters), len(scores))}); điểm chấm thật "
+        f"này làm 4 đoạn bằng nhau thì mỗi đoạn có {', '.join(vn_int(q) for q in quarters)} điểm "
+        f"(từ {vn_rate(min(quarters), n)} đến {vn_rate(max(quarters), n)}); điểm chấm thật "
         "thường dồn về giữa.",
     )
 
@@ -262,63 +284,164 @@ def cap_every_year(unit_name: str, subject_type: str, years: list[CapYear]) -> F
 
 
 # ---- grouped reads ------------------------------------------------------------------------------
+# Every read below is grouped in the database and returns what flags (or may, for the entry times'
+# exact median), so the province's or the nation's report holds in memory only its flagged
+# batches, whatever the number of ratings; the queue's page of batches takes the same path.
 
 Key = tuple[int, int]  # (period id, unit id)
 
+# The decided level, else the one being decided (as the quota meter counts).
+LEVEL = Case(
+    When(status__in=Assessment.DECIDED, then=F("final_level")),
+    When(final_level="", then=F("proposed_level")),
+    default=F("final_level"),
+    output_field=CharField(),
+)
+LEVELS = [lv.value for lv in RatingLevel]  # the counted levels' columns in _FACTS_SQL, in this order
 
-def _level_of(status: str, proposed: str, final: str) -> str:
-    """The decided level, else the one being decided (as the quota meter counts)."""
-    return final if status in Assessment.DECIDED else (final or proposed)
+
+def _q(text: str) -> str:
+    """A constant of this module as an SQL literal (never user input)."""
+    return "'" + text.replace("'", "''") + "'"
 
 
-def _batches(scope: Q) -> tuple[dict[Key, Batch], dict[int, Key]]:
-    """Each unit's reported facts in one query: the rows carry only what the checks read. Also
-    the batch of each member's rating, by its id (where its entry times belong)."""
-    rows = (
-        Assessment.objects.filter(scope, status__in=SENT)
-        .values_list(
-            "pk",
-            "period_id",
-            "period__year",
-            "unit_id",
-            "unit__name",
-            "subject_type",
-            "organization_id",
-            "approving_unit_id",
-            "status",
-            "proposed_level",
-            "final_level",
-            "points",
-        )
-        .order_by()
+def _in(values) -> str:
+    return ", ".join(_q(str(v)) for v in values)
+
+
+_MEMBER = f"kind = {_q(SubjectType.MEMBER)}"
+# One row per batch: its members per level, its scores' count and range, its own level; then
+# the quarters of the narrow bands only; kept where a check fires. Each condition is its check's,
+# on the same constants (the checks above run again on the rows, to word the flags).
+_FACTS_SQL = f"""
+WITH r AS {{inline}} ({{rows}}),
+s AS (
+    SELECT p, u, year,
+           {
+    ", ".join(f"COUNT(*) FILTER (WHERE {_MEMBER} AND level = {_q(lv)}) AS n{i}" for i, lv in enumerate(LEVELS))
+},
+           COUNT(*) FILTER (WHERE {_MEMBER} AND level IN ({_in(AT_LEAST_COMPLETED)})) AS supported,
+           COUNT(*) FILTER (WHERE {_MEMBER} AND level IN ({_in(LEVELS)})) AS members,
+           COUNT(cents) FILTER (WHERE {_MEMBER}) AS scored,
+           MIN(cents) FILTER (WHERE {_MEMBER}) AS low,
+           MAX(cents) FILTER (WHERE {_MEMBER}) AS high,
+           MAX(level) FILTER (WHERE kind NOT IN ({_in([SubjectType.MEMBER, SubjectType.COLLECTIVE])}) AND org = u)
+               AS own_level
+    FROM r GROUP BY p, u, year
+),
+band AS (
+    SELECT s.p, s.u,
+           {
+    ", ".join(
+        f"COUNT(*) FILTER (WHERE {k} * (s.high - s.low) <= 4 * (r.cents - s.low)"
+        + (f" AND 4 * (r.cents - s.low) < {k + 1} * (s.high - s.low)" if k < 3 else "")
+        + f") AS q{k}"
+        for k in range(4)
     )
-    batches: dict[Key, Batch] = {}
-    members: dict[int, Key] = {}
-    for pk, period_id, year, unit_id, name, kind, org_id, decider, status, proposed, final, points in rows.iterator(
-        chunk_size=5000
-    ):
-        batch = batches.get((period_id, unit_id))
-        if batch is None:
-            batch = batches[(period_id, unit_id)] = Batch(name, year)
-        level = _level_of(status, proposed, final)
-        if level == RatingLevel.HTXSNV:
-            batch.excellent_to.add((decider, kind))
-        if kind == SubjectType.MEMBER:
-            members[pk] = (period_id, unit_id)
-            if level:
-                batch.levels[level] += 1
-            if points is not None:
-                batch.points.append(points)
-        elif kind != SubjectType.COLLECTIVE and org_id == unit_id:  # a chi đoàn cơ sở's own is "grassroots"
-            batch.own_level = level
-    return batches, members
+}
+    FROM s JOIN r ON r.p = s.p AND r.u = s.u
+    WHERE r.{_MEMBER} AND r.cents IS NOT NULL AND s.scored >= {MIN_SPREAD_SCORES} AND s.low < s.high
+      AND s.high - s.low <= {BAND_MAX_WIDTH * 100}
+    GROUP BY s.p, s.u
+)
+SELECT s.p, s.u, s.year, {", ".join(f"s.n{i}" for i in range(len(LEVELS)))}, s.scored, s.low, s.high, s.own_level,
+       band.q0, band.q1, band.q2, band.q3
+FROM s LEFT JOIN band ON band.p = s.p AND band.u = s.u
+WHERE (s.members >= {MIN_BATCH} AND s.members IN ({", ".join(f"s.n{i}" for i in range(len(LEVELS)))}))
+   OR (s.scored >= {MIN_BATCH} AND s.low = s.high)
+   OR ({
+    " AND ".join(
+        f"band.q{k} * 100 BETWEEN {QUARTER_SHARE[0]} * s.scored AND {QUARTER_SHARE[1]} * s.scored" for k in range(4)
+    )
+})
+   OR (s.own_level = {_q(RatingLevel.HTXSNV)} AND s.members >= 3
+       AND s.supported * 100 < {OWN_EXCELLENT_SUPPORT} * s.members)
+"""
 
 
-def _entry_times(scope: Q, members: dict[int, Key] | None = None) -> dict[Key, list]:
-    """When each member's proposal was entered: the audit's "propose" entries, per unit. Each
-    entry finds its batch in ``members`` (read with the batches), not by a subquery per entry."""
-    members = _batches(scope)[1] if members is None else members
-    rated = Assessment.objects.filter(scope, status__in=SENT, subject_type=SubjectType.MEMBER)
+def _rows(scope: Q):
+    """The sent ratings ``scope`` selects, as the facts read them (one column each)."""
+    return (
+        Assessment.objects.filter(scope, status__in=SENT)
+        .order_by()
+        .values(
+            p=F("period_id"),
+            u=F("unit_id"),
+            year=F("period__year"),
+            kind=F("subject_type"),
+            org=F("organization_id"),
+            level=LEVEL,
+            cents=Cast(Round(F("points") * 100), BigIntegerField()),
+        )
+    )
+
+
+def _hundredths(value) -> Decimal | None:
+    return None if value is None else Decimal(int(value)).scaleb(-2)
+
+
+def _facts(scope: Q) -> dict[Key, Batch]:
+    """The batches some batch check flags (one query), without their unit names yet."""
+    sql, params = _rows(scope).query.sql_with_params()
+    out: dict[Key, Batch] = {}
+    with connection.cursor() as cursor:
+        # PostgreSQL would write the rows out (a CTE read twice); inlined, the band's second read
+        # runs only for the narrow bands (bench/reports.py: 2.9 s -> … at 10⁶ members)
+        inline = "NOT MATERIALIZED" if connection.vendor == "postgresql" else ""
+        cursor.execute(_FACTS_SQL.replace("{inline}", inline).replace("{rows}", sql), params)
+        for p, u, year, *rest in cursor.fetchall():
+            counts, (scored, low, high, own, *quarters) = rest[: len(LEVELS)], rest[len(LEVELS) :]
+            out[(p, u)] = Batch(
+                "",
+                year,
+                Counter({lv: n for lv, n in zip(LEVELS, counts, strict=True) if n}),
+                scored,
+                _hundredths(low),
+                _hundredths(high),
+                None if quarters[0] is None else tuple(quarters),
+                own or "",
+            )
+    return out
+
+
+def _seconds_since_previous() -> str:
+    if connection.vendor == "postgresql":
+        return "EXTRACT(EPOCH FROM (at - prev))"
+    return "(julianday(at) - julianday(prev)) * 86400.0"  # SQLite keeps datetimes as ISO text
+
+
+def _fast_candidates(scope: Q) -> set[Key]:
+    """Batches whose members' proposals were entered at least half of the time under
+    ``FAST_MEDIAN_SECONDS`` apart (the median gap cannot be under it otherwise), from
+    ``FAST_MIN_ENTRIES`` entries: one grouped query; ``fast_entry`` then takes their exact median.
+    A millisecond of slack keeps the float arithmetic of SQLite on the safe side."""
+    a = Assessment._meta.db_table
+    rated = Assessment.objects.filter(scope, status__in=SENT, subject_type=SubjectType.MEMBER).order_by()
+    rated_sql, rated_params = rated.values("pk").query.sql_with_params()
+    sql = f"""
+        WITH e AS (
+            SELECT a.period_id AS p, a.unit_id AS u, x.at AS at,
+                   LAG(x.at) OVER (PARTITION BY a.period_id, a.unit_id ORDER BY x.at) AS prev
+            FROM {AuditEntry._meta.db_table} x JOIN {a} a ON a.id = x.object_id
+            WHERE x.content_type_id = (SELECT id FROM {ContentType._meta.db_table} WHERE app_label = %s AND model = %s)
+              AND x.action = %s AND x.object_id IN ({rated_sql})
+        )
+        SELECT p, u FROM e GROUP BY p, u
+        HAVING COUNT(*) >= {FAST_MIN_ENTRIES}
+           AND 2 * COUNT(*) FILTER (WHERE {_seconds_since_previous()} < {FAST_MEDIAN_SECONDS + 0.001})
+               >= COUNT(*) - 1
+    """
+    meta = Assessment._meta  # its content type read in the statement: no query more, cached or not
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [meta.app_label, meta.model_name, "propose", *rated_params])
+        return {(p, u) for p, u in cursor.fetchall()}
+
+
+def _entry_times(scope: Q) -> dict[Key, list]:
+    """When each member's proposal in ``scope`` was entered: the audit's "propose" entries, per
+    unit (two queries; called for the few batches ``_fast_candidates`` found)."""
+    rated = Assessment.objects.filter(scope, status__in=SENT, subject_type=SubjectType.MEMBER).order_by()
+    members = {pk: (p, u) for pk, p, u in rated.values_list("pk", "period_id", "unit_id")}
     rows = (
         AuditEntry.objects.filter(
             content_type=ContentType.objects.get_for_model(Assessment),
@@ -329,10 +452,15 @@ def _entry_times(scope: Q, members: dict[int, Key] | None = None) -> dict[Key, l
         .order_by()
     )
     times: dict[Key, list] = defaultdict(list)
-    for object_id, at in rows.iterator(chunk_size=5000):
+    for object_id, at in rows:
         if object_id in members:
             times[members[object_id]].append(at)
     return times
+
+
+def _keys_scope(keys) -> Q:
+    """The batches ``keys`` (a superset: periods × units, narrowed by the caller)."""
+    return Q(period_id__in={p for p, _ in keys}, unit_id__in={u for _, u in keys})
 
 
 class CapHistory:
@@ -407,24 +535,57 @@ class CapHistory:
         return cap_every_year(unit.name, kind, run)
 
 
+def _excellent(scope: Q):
+    """The sent HTXSNV ratings ``scope`` selects (decided, else being decided)."""
+    return Assessment.objects.filter(scope, status__in=SENT).alias(lv=LEVEL).filter(lv=RatingLevel.HTXSNV).order_by()
+
+
+def _cap_flags(scope: Q) -> dict[Key, list[Flag]]:
+    """``cap_every_year`` on the batches whose HTXSNV ratings fill a quota at its cap: the
+    (deciding unit, subject type) pairs of each year first (one grouped query, as many rows as
+    deciders), their history (``CapHistory``), then the batches of the pairs at the cap only."""
+    pairs: dict[int, set[tuple[int, str]]] = defaultdict(set)
+    for year, decider, kind in (
+        _excellent(scope).values_list("period__year", "approving_unit_id", "subject_type").distinct()
+    ):
+        pairs[year].add((decider, kind))
+    out: dict[Key, list[Flag]] = defaultdict(list)
+    for year, year_pairs in pairs.items():
+        history = CapHistory(year_pairs, year)
+        at_cap = {pair: flag for pair in year_pairs if (flag := history.flag(*pair))}
+        if not at_cap:
+            continue
+        rows = (
+            _excellent(scope & Q(period__year=year, approving_unit_id__in={u for u, _ in at_cap}))
+            .values_list("period_id", "unit_id", "approving_unit_id", "subject_type")
+            .distinct()
+            .order_by("period_id", "unit_id", "approving_unit_id", "subject_type")
+        )
+        for period_id, unit_id, decider, kind in rows:
+            if (decider, kind) in at_cap:  # a flag of its own per batch: its dismissal is the batch's
+                out[(period_id, unit_id)].append(replace(at_cap[(decider, kind)]))
+    return out
+
+
 def _flags(scope: Q) -> dict[Key, list[Flag]]:
-    """Every check over the units ``scope`` selects (a Q over Assessment), per (period, unit)."""
-    batches, members = _batches(scope)
-    if not batches:
-        return {}
+    """Every check over the units ``scope`` selects (a Q over Assessment), per (period, unit): a
+    fixed number of grouped queries, and memory for the flagged batches only."""
+    facts = _facts(scope)
+    fast = _fast_candidates(scope)
+    times = _entry_times(scope & _keys_scope(fast)) if fast else {}
+    caps = _cap_flags(scope)
+    units = {u for _, u in (*facts, *fast, *caps)}
+    names = dict(Organization.objects.filter(pk__in=units).values_list("pk", "name")) if units else {}
     flags: dict[Key, list[Flag]] = defaultdict(list)
-    for key, batch in batches.items():
+    for key, batch in facts.items():
+        batch.unit_name = names[key[1]]
         flags[key] += [f for f in (check(batch) for check in BATCH_CHECKS) if f]
-    if any(b.members >= FAST_MIN_ENTRIES for b in batches.values()):  # else no batch can be too fast
-        for key, times in _entry_times(scope, members).items():
-            found = fast_entry(batches[key].unit_name, times) if key in batches else None
-            if found:
-                flags[key].append(found)
-    for year in {b.year for b in batches.values() if b.excellent_to}:
-        keys = [k for k, b in batches.items() if b.year == year and b.excellent_to]
-        history = CapHistory({pair for k in keys for pair in batches[k].excellent_to}, year)
-        for key in keys:
-            flags[key] += [f for f in (history.flag(u, kind) for u, kind in sorted(batches[key].excellent_to)) if f]
+    for key in sorted(fast):
+        found = fast_entry(names[key[1]], times.get(key, []))
+        if found:
+            flags[key].append(found)
+    for key, found in caps.items():
+        flags[key] += found
     return {k: v for k, v in flags.items() if v}
 
 

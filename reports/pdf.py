@@ -5,7 +5,8 @@ are the system's DejaVu, which holds every Vietnamese letter).
 
 Cost (bench/documents.py, 8 tables of 13 columns, load average about 4 on 2 cores): 12 units a
 table 5.6 s and 5 pages, 30 units 8.6 s and 8 pages, 200 units 42.8 s and 37 pages; the workbook
-takes 0.1–1.1 s. A worker pays it once per job, beside the workbook."""
+takes 0.1–1.1 s. A worker pays it once per job run, in a follow-up task after the job is done
+(reports.services.render_pdf): the figures and the workbook never wait for it."""
 
 import io
 from datetime import date, datetime
@@ -81,12 +82,21 @@ def beside(file) -> FieldFile:
     return FieldFile(file.instance, file.field, f"{stem}.pdf" if stem else "")
 
 
-def save_beside(file, data: ReportData, *, by: str) -> None:
-    """Render and store the PDF beside ``file`` (the job's just-saved workbook), overwriting a
-    previous run's copy, as the workbook is (a job is idempotent)."""
-    target = beside(file)
+def render(data: ReportData, *, by: str) -> bytes:
     buffer = io.BytesIO()
     write_pdf(data, buffer, by=by)
-    if target.storage.exists(target.name):
+    return buffer.getvalue()
+
+
+def delete_beside(file) -> None:
+    target = beside(file)
+    if target.name and target.storage.exists(target.name):
         target.storage.delete(target.name)
-    target.storage.save(target.name, ContentFile(buffer.getvalue()))
+
+
+def store_beside(file, content: bytes) -> None:
+    """Store the rendered PDF beside ``file`` (the job's workbook), overwriting a previous copy,
+    as the workbook is (a job is idempotent)."""
+    delete_beside(file)
+    target = beside(file)
+    target.storage.save(target.name, ContentFile(content))

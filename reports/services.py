@@ -27,7 +27,7 @@ from . import kinds, notices, pdf
 from .builders.common import reference_date
 from .excel import write_workbook
 from .models import ReportJob
-from .serialize import to_json
+from .serialize import from_json, to_json
 
 log = logging.getLogger(__name__)
 Status = ReportJob.Status
@@ -54,6 +54,9 @@ def _validate(kind: str, year: int, years: list[int]) -> None:
         raise ValidationError(f"Năm báo cáo {year} không hợp lệ (2000–2100).")
     if any(y > year for y in years) or len(years) > MAX_COMPARE_YEARS + 1:
         raise ValidationError("Các năm so sánh phải trước năm báo cáo, tối đa 10 năm.")
+
+
+PDF_ERROR = "pdf_error"  # in the job's params: why its PDF could not be made (no column of its own)
 
 
 def _enqueue(job: ReportJob) -> None:
@@ -197,7 +200,9 @@ def _save_file(job: ReportJob, data: ReportData, by: str) -> None:
     if storage.exists(path):
         storage.delete(path)
     job.file.save(name, ContentFile(buffer.getvalue()), save=False)
-    pdf.save_beside(job.file, data, by=by)  # the same document to print or send (issue 15)
+    # The previous run's PDF goes with its workbook: the page offers no PDF of other figures.
+    pdf.delete_beside(job.file)
+    job.params.pop(PDF_ERROR, None)
 
 
 def _requester_name(job: ReportJob) -> str:
@@ -227,7 +232,57 @@ def run_job(*, job_id: int) -> ReportJob:
         return _finish(job, started, status=Status.FAILED, error=f"{type(exc).__name__}: {exc}")
     finally:
         progress.close()
-    return _finish(job, started, status=Status.DONE, data=data)
+    job = _finish(job, started, status=Status.DONE, data=data)
+    _enqueue_pdf(job)
+    return job
+
+
+def _enqueue_pdf(job: ReportJob) -> None:
+    """The PDF of a done job, by a follow-up task: rendering a national report's document takes
+    longer than its figures (issue 13), so "done" (the page, the workbook, sending the return
+    up) never waits on it; the job page shows the PDF once it is stored (``pdf_state``)."""
+    from .tasks import render_report_pdf
+
+    try:
+        enqueue_after_commit(render_report_pdf, job.pk, on_failure=lambda: _pdf_failed(job.pk, WORKERS_DOWN))
+    except ValidationError:
+        _pdf_failed(job.pk, WORKERS_DOWN)
+
+
+def _pdf_failed(job_id: int, error: str) -> None:
+    job = ReportJob.objects.get(pk=job_id)
+    job.params[PDF_ERROR] = error.rstrip(".")  # the page ends the sentence
+    job.save(update_fields=["params"])
+
+
+def render_pdf(*, job_id: int) -> ReportJob:
+    """Render and store the PDF of a done job (the follow-up task's step; idempotent). A job run
+    again meanwhile is left to its own follow-up, so a PDF never shows another run's figures."""
+    job = ReportJob.objects.select_related("root", "requested_by").get(pk=job_id)
+    if job.status != Status.DONE or not job.result:
+        return job
+    run = job.runs
+    try:
+        rendered = pdf.render(from_json(job.result), by=_requester_name(job))
+    except Exception as exc:  # the workbook and the page stay; the page says why there is no PDF
+        log.exception("report job %s: PDF failed", job.pk)
+        _pdf_failed(job.pk, f"{type(exc).__name__}: {exc}")
+        return job
+    with transaction.atomic():
+        job = ReportJob.objects.select_for_update().get(pk=job_id)
+        if job.status == Status.DONE and job.runs == run:
+            pdf.store_beside(job.file, rendered)
+    return job
+
+
+def pdf_state(job: ReportJob) -> str:
+    """ "ready", "pending" (its follow-up task not finished), "failed" or "" (no done job)."""
+    if job.status != Status.DONE or not job.file:
+        return ""
+    if job.params.get(PDF_ERROR):
+        return "failed"
+    file = pdf.beside(job.file)
+    return "ready" if file.storage.exists(file.name) else "pending"
 
 
 WORKER_STOPPED = "Tiến trình nền (worker) đã dừng giữa chừng khi đang lập báo cáo. Hãy bấm “Chạy lại”."
@@ -252,6 +307,7 @@ def _finish(
     else:
         job.result, job.narrative = None, ""
         if job.file:
+            pdf.delete_beside(job.file)
             job.file.delete(save=False)
     # Not the heartbeat: the in-memory row never saw the beats of the step's own thread.
     job.save(
@@ -265,6 +321,7 @@ def _finish(
             "narrative",
             "progress",
             "file",
+            "params",
         ]
     )
     notices.job_finished(job)

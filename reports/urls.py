@@ -11,4 +11,5 @@ urlpatterns = [
     path("<int:pk>/chay-lai/", views.job_rerun, name="rerun"),
     path("<int:pk>/tai-ve/", views.download, name="download"),
     path("<int:pk>/tai-ve.pdf", views.download_pdf, name="download_pdf"),
+    path("<int:pk>/pdf/", views.job_pdf, name="pdf"),
 ]

@@ -45,7 +45,17 @@ def job(request, pk):
     data = from_json(job.result) if job.result else None
     charts = [render_chart(c) for c in data.charts] if data else []
     can_send = bool(data) and job.status == job.Status.DONE and returns_rules.can_send_job(request.user, job.root)
-    return render(request, "reports/job.html", {"job": job, "data": data, "charts": charts, "can_send": can_send})
+    context = {"job": job, "data": data, "charts": charts, "can_send": can_send, "pdf": services.pdf_state(job)}
+    return render(request, "reports/job.html", context)
+
+
+@login_required
+@require_GET
+def job_pdf(request, pk):
+    """The polled PDF link: rendered by a follow-up task after the job is done; polling stops
+    once it is stored or has failed."""
+    job = selectors.get_job_or_404(request.user, pk)
+    return render(request, "reports/_pdf.html", {"job": job, "pdf": services.pdf_state(job)})
 
 
 @login_required

@@ -20,7 +20,7 @@ from evaluations.recognition.models import RenderedDocument
 from members.exporting import export_members
 from members.models import Member
 from reports.pdf import beside
-from reports.services import request_job, run_job
+from reports.services import render_pdf, request_job, run_job
 
 SOFFICE = shutil.which("soffice")
 REQUIRED = os.environ.get("DOANHUB_REQUIRE_LIBREOFFICE") == "1"
@@ -59,6 +59,7 @@ def convert(files: list[Path], out: Path) -> dict[str, int]:
 def _report(kind, root, by, folder: Path) -> tuple[Path, Path]:
     job = run_job(job_id=request_job(kind=kind, root=root, year=2025, by=by).pk)
     assert job.status == "done", job.error
+    render_pdf(job_id=job.pk)  # the job's follow-up task
     xlsx = folder / f"report-{kind}.xlsx"
     shutil.copy(job.file.path, xlsx)
     return xlsx, Path(beside(job.file).path)

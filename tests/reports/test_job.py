@@ -14,7 +14,7 @@ def test_it_shows_the_result_narrative_charts_and_download(done_job, users, logi
     assert "Báo cáo kết quả xếp loại chất lượng năm 2025" in page
     assert "1/3 chi đoàn được công nhận hoàn thành xuất sắc nhiệm vụ, đạt tỷ lệ 33,3%" in page
     assert page.count("<svg") == 2 and _url(done_job, "reports:download") in page
-    assert "33,3%" in page and "hx-trigger" not in page  # finished: no polling
+    assert "33,3%" in page and _url(done_job, "reports:progress") not in page  # finished: its progress is not polled
 
 
 def test_it_is_visible_to_others_in_scope_and_404_outside(done_job, users, login):
