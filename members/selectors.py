@@ -105,15 +105,18 @@ def _cursor_filter(cursor: str) -> Q | None:
 
 def keyset_page(qs: QuerySet, *, cursor: str = "", per_page: int = 50, total: int | None = None) -> KeysetPage:
     """One page after ``cursor`` in ``name_order`` (``roster``'s, or that one): two queries
-    however deep the page."""
-    if total is None:
-        total = qs.order_by()[: COUNT_CAP + 1].count()  # unordered: a capped count needs no sort
-    more = total > COUNT_CAP
+    however deep the page, one when the first page holds every match (a narrow search: its rows
+    are the count)."""
     page_qs = qs if qs.query.order_by else qs.order_by(*name_order())
     where = _cursor_filter(cursor) if cursor else None
     if where is not None:
         page_qs = page_qs.filter(where)
     rows = list(page_qs.select_related("branch")[: per_page + 1])
+    if total is None and where is None and len(rows) <= per_page:
+        total = len(rows)
+    if total is None:
+        total = qs.order_by()[: COUNT_CAP + 1].count()  # unordered: a capped count needs no sort
+    more = total > COUNT_CAP
     next_cursor = None
     if len(rows) > per_page:
         rows = rows[:per_page]

@@ -66,3 +66,15 @@ def test_the_search_page_follows_its_cursor_to_the_last_match(tree, users, login
 def test_the_search_page_of_another_province_is_404(tree, users, login):
     other = tree.branch_other.code
     assert login(users.district_approver).get(reverse("members:unit", args=[other]), {"q": "nguyen"}).status_code == 404
+
+
+def test_a_search_whose_matches_fit_one_page_counts_them_from_the_page(tree, named, django_assert_num_queries):
+    qs = selectors.roster(tree.province, q="nguyen van")
+    expected = qs.count()
+    assert 0 < expected <= 50
+    with django_assert_num_queries(1):  # the page alone: its rows are the count
+        page = selectors.keyset_page(qs)
+    assert page.total == expected == len(page.rows) and not page.has_next
+    with django_assert_num_queries(2):  # a page that does not hold every match counts them
+        page = selectors.keyset_page(qs, per_page=2)
+    assert page.total == expected and len(page.rows) == 2 and page.has_next
