@@ -8,7 +8,7 @@ left (matured, removed, deceased: ``status_changed_on``) after it."""
 
 from datetime import date
 
-from django.core.exceptions import EmptyResultSet
+from django.core.exceptions import EmptyResultSet, ValidationError
 from django.db import connection
 from django.db.models import F, FilteredRelation, Q, QuerySet
 from django.db.models.expressions import RawSQL
@@ -28,6 +28,7 @@ def record_leaving(members: QuerySet, on_date: date) -> int:
         ids_sql, params = members.values("pk").query.sql_with_params()
     except EmptyResultSet:  # nobody to move (an empty chi đoàn merged)
         return 0
+    _refuse_before_last_move(members, on_date)
     table, members_table = PastBranch._meta.db_table, Member._meta.db_table
     with connection.cursor() as cursor:
         cursor.execute(
@@ -37,6 +38,23 @@ def record_leaving(members: QuerySet, on_date: date) -> int:
             [on_date, *params],
         )
         return cursor.rowcount
+
+
+def _refuse_before_last_move(members: QuerySet, on_date: date) -> None:
+    """A move dated before a member's last recorded one would give a spell ending before it began,
+    overlapping the later one: refused, naming the member and the day to choose from."""
+    later = (
+        PastBranch.objects.filter(member__in=members.values("pk"), valid_to__gt=on_date)
+        .select_related("member", "branch")
+        .order_by("-valid_to")
+        .first()
+    )
+    if later is not None:
+        raise ValidationError(
+            f"Không thể ghi đoàn viên {later.member.full_name} chuyển chi đoàn từ ngày {on_date:%d/%m/%Y}: hồ sơ "
+            f"đã ghi đoàn viên rời {later.branch.name} ngày {later.valid_to:%d/%m/%Y}, sau ngày đó. "
+            f"Chọn ngày từ {later.valid_to:%d/%m/%Y} trở đi."
+        )
 
 
 def record_rewritten(new_branches: dict[int, int], on_date: date) -> int:

@@ -7,9 +7,10 @@ from ``founded_on``/``ended_on`` (a unit closed on a day no longer exists on it)
 
 from datetime import date
 
+from django.core.exceptions import ValidationError
 from django.db import connection
-from django.db.models import F, FilteredRelation, Q, QuerySet
-from django.db.models.functions import Coalesce
+from django.db.models import F, FilteredRelation, Max, Q, QuerySet, Value
+from django.db.models.functions import Coalesce, Concat, Substr
 
 from .fields import PathField
 from .models import Organization, PastPlacement
@@ -17,7 +18,10 @@ from .models import Organization, PastPlacement
 
 def record_subtree_leaving(path: str, on_date: date) -> int:
     """Before the subtree under ``path`` moves on ``on_date``: each of its units keeps its path
-    as a past placement, from the end of its previous one. One INSERT … SELECT for the subtree."""
+    as a past placement, from the end of its previous one. One INSERT … SELECT for the subtree.
+    A move dated before a unit of the subtree last moved is refused: its spell would end before
+    it began and overlap the later one (splitting spells would rewrite history already reported)."""
+    refuse_before_last_move(path, on_date)
     table, units = PastPlacement._meta.db_table, Organization._meta.db_table
     with connection.cursor() as cursor:
         cursor.execute(
@@ -27,6 +31,60 @@ def record_subtree_leaving(path: str, on_date: date) -> int:
             [on_date, path + "%"],
         )
         return cursor.rowcount
+
+
+def refuse_before_last_move(path: str, on_date: date) -> None:
+    """A clear Vietnamese refusal when a unit under ``path`` (the one moving or one below it) has
+    a recorded move after ``on_date``."""
+    later = (
+        PastPlacement.objects.filter(unit__path__startswith=path, valid_to__gt=on_date)
+        .select_related("unit")
+        .order_by("-valid_to")
+        .first()
+    )
+    if later is not None:
+        raise ValidationError(
+            f"Không thể ghi chuyển từ ngày {on_date:%d/%m/%Y}: {later.unit.name} ({later.unit.code}) đã được ghi "
+            f"chuyển ngày {later.valid_to:%d/%m/%Y}, sau ngày đó. Chọn ngày từ {later.valid_to:%d/%m/%Y} trở đi."
+        )
+
+
+def claimed(path: str) -> bool:
+    """Whether history names ``path`` or a path below it: a unit moved away (or its subtree, or
+    one deleted since) hung there on some day."""
+    return PastPlacement.objects.filter(path__startswith=path).exists()
+
+
+def free_slot(parent_path: str) -> str:
+    """A child path of ``parent_path`` that no unit holds now and none held before: the one after
+    the last of both (treebeard's own choice is after the last current child, a slot a moved unit
+    may have left)."""
+    width = len(parent_path) + Organization.steplen
+    now = Organization.objects.filter(path__startswith=parent_path, depth=width // Organization.steplen)
+    before = PastPlacement.objects.filter(path__startswith=parent_path, path__gt=parent_path)
+    last = max(
+        filter(
+            None,
+            [
+                now.aggregate(last=Max("path"))["last"],
+                before.annotate(slot=Substr("path", 1, width)).aggregate(last=Max("slot"))["last"],
+            ],
+        )
+    )
+    return Organization(path=last[:width])._inc_path()
+
+
+def keep_off_history(unit: Organization) -> Organization:
+    """After ``unit`` was created or moved: if treebeard gave it a path history still names, it
+    and its subtree take a free slot instead, so no report as of a past day counts the other
+    unit's past (its members, its sub-units, its row) as this unit's. One UPDATE for the subtree."""
+    if not claimed(unit.path):
+        return unit
+    old, new = unit.path, free_slot(unit.path[: -Organization.steplen])
+    Organization.objects.filter(path__startswith=old).update(
+        path=Concat(Value(new), Substr("path", len(old) + 1), output_field=PathField())
+    )
+    return Organization.objects.get(pk=unit.pk)
 
 
 def valid_on(prefix: str, day: date) -> Q:

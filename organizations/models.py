@@ -262,7 +262,12 @@ class PastPlacement(PastSpell):
     class Meta:
         verbose_name = "vị trí cũ của đơn vị"
         verbose_name_plural = "vị trí cũ của các đơn vị"
-        indexes = [models.Index(fields=["unit", "valid_to"])]
+        # by path too: a report's subtree cut and a new unit's path checked against history
+        # (organizations.history.placed_under, keep_off_history) are path-prefix lookups
+        indexes = [
+            models.Index(fields=["unit", "valid_to"]),
+            models.Index(fields=["path"], name="organizatio_pastpl_path_idx"),
+        ]
 
     def __str__(self):
         return f"{self.unit_id}: {self.path} đến {self.valid_to:%d/%m/%Y}"

@@ -152,6 +152,7 @@ def create_unit(
     unit = Organization.objects.add_child(
         parent, dict(code=code, name=name.strip(), level=level, kind=kind, founded_on=founded_on)
     )
+    unit = history.keep_off_history(unit)
     adjust_counts(unit, units=1, branches=1 if level.is_branch else 0, include_self=False)
     if level.is_branch:
         Organization.objects.filter(pk=unit.pk).update(branches_total=1)
@@ -192,7 +193,7 @@ def move_unit(
     adjust_counts(old_parent, members=-unit.members_total, units=-moved_units, branches=-unit.branches_total)
     history.record_subtree_leaving(unit.path, on_date or date.today())
     Organization.objects.move(unit, Organization.objects.get(pk=new_parent.pk), "last-child")
-    unit = Organization.objects.get(pk=unit.pk)
+    unit = history.keep_off_history(Organization.objects.get(pk=unit.pk))
     adjust_counts(unit, members=unit.members_total, units=moved_units, branches=unit.branches_total, include_self=False)
     audit.record(
         target=unit,

@@ -1,6 +1,8 @@
 """Levels are data (issue 15): the province is known by where its level hangs, not by the code
 "tinh"; đoàn cơ sở lists before chi đoàn cơ sở (they share rank 3) by the levels' flags."""
 
+from datetime import date
+
 import pytest
 from django.urls import reverse
 
@@ -10,7 +12,7 @@ from fieldwork import rules as fieldwork_rules
 from organizations import selectors
 from organizations.levels import LevelRoles, is_province_level, level_sort_key, province_levels
 from organizations.models import Level, Post
-from reports.builders.common import ChildRows
+from reports.builders.common import ChildRows, Placements
 from tests.factories import make_unit, make_user
 from tests.grassroots import make_grassroots_branch
 
@@ -64,7 +66,8 @@ def test_doan_co_so_lists_before_chi_doan_co_so_though_they_share_a_rank(tree):
     make_grassroots_branch(tree.province, "T1-CDCS1", "Chi đoàn cơ sở Bệnh viện tỉnh", members=1)
     listed = [o.code for o in selectors.children(tree.province)]
     assert listed == ["T1-H1", "T1-CS2", "T1-CDCS1"]
-    assert [u.code for u in ChildRows(tree.province).units.values()] == listed
+    today = Placements(tree.province, {0: date.today()})  # the report's rows, as of today
+    assert [u.code for u in ChildRows(tree.province, today, 0).units.values()] == listed
 
 
 def test_the_ratings_report_lists_levels_in_that_order(tree, users):
