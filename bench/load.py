@@ -37,7 +37,7 @@ best of 3, before issue 13's fixes → after:
 HTTP then (gunicorn -w 4 sync, 20 clients, 60 s): 6.2 req/s (load 7.6 → 8.0), 4.6 req/s (load
 7.5 → 10.9); p50 3–5 s on every page. Single-client search p50 264–305 ms, p95 393 ms.
 
-Measured on 03/12/2026 (this session) on a clone of doanhub_1m_base (1,000,000 members,
+Measured on 03/12/2026 (afternoon session) on a clone of doanhub_1m_base (1,000,000 members,
 875,164 ratings), under load averages of 14–30 from seven other engineers' work on 2 cores, so
 only the CPU column means much. ``--profile --repeat 3`` (ms CPU per request, median; the
 costliest role, then the median over the 8 roles):
@@ -65,6 +65,30 @@ time in queries (a 27,000-row scan of submissions took 82 ms, planning 46–68 m
 CPU: wall times 0.1–3.5 s say more about the machine than the pages. The goals (p95 < 300 ms,
 ≥ 40 req/s, search < 100 ms single-client) need a quiet machine to judge: rerun
 ``BENCH_DATABASE_URL=… bench/load.py --members 1000000 --port 8241`` and ``--profile`` there.
+
+Measured on 03/12/2026 (evening session, issue 13's page work) on a clone of doanhub_1m_base
+(1,000,000 members, 876,709 ratings). ``--profile --repeat 3``, costliest role: wall / CPU ms /
+queries / ms in queries, before (load 1.3 → 6.5) → after (load 4.9 → 8.2; the clone now also
+carries issue 18's as-of rollup in SQL, another engineer's, which is what moved api rollups):
+
+    home            310 / 49 / 22 / 245 (province)    → 136 / 31 / 22 / 87 (district; superuser 25 q)
+    approval queue  500 / 65 / 18 / 378 (superuser)   → 277 / 53 / 18 / 181 (province admin)
+    chi đoàn page   124 / 36 / 14 /  51               →  90 / 28 / 13 / 33
+    member search   232 / 27 /  6 / 169 (province)    → 392 / 20 / 6 / 350 (superuser: the national
+                    search page, 210 ms, was not the costliest by CPU before either)
+    api rollups     732 / 39 / 14 / 653               → 235 / 28 / 15 / 185
+    CPU medians over roles: home 35 → 25, queue 40 → 33, chi đoàn 32 → 25, search 23 → 18.
+    The over-age count (home) 96 buffers instead of a scan of the 63,328 open posts (province
+    48 → 11 ms at load 5); a superuser's queue count 177 → 6 ms (index on waiting subjects by
+    batch); the late list one query instead of two.
+
+HTTP (20 clients incl. 2 token clients, 60 s, gunicorn -c deploy/gunicorn.conf.py, port 8243),
+after the home and queue fixes, load 1.8 → 11.3 (the run's own 20 clients and server included):
+30.1 req/s (was 20.7 at load 1.9 → 9.4); server p50, ms: home 1,307 → 728, queue 1,129 → 683,
+chi đoàn page 976 → 514, api rollups 1,955 → 1,317, search 616 → 418, member list 497 → 284,
+tree 464–483 → 264–310, member detail 453 → 312, api units 336 → 199, report list 324 → 215,
+healthz 120 → 84. Client p95 0.9–2.0 s: the goals (p95 < 300 ms, ≥ 40 req/s) are not met on 2
+shared cores. Single-client search (province, 48,399 members): p50 87 ms, p95 139 ms.
 """
 
 import argparse
