@@ -38,7 +38,9 @@ class MemberList(APIView):
         filters = FilterForm(request.query_params).filters()
         total = org.members_total if not filters else None  # the summary row, as the page reads it
         cursor = request.query_params.get("cursor", "")
-        page = selectors.keyset_page(selectors.roster(org, **filters), cursor=cursor, per_page=PER_PAGE, total=total)
+        page = selectors.keyset_page(
+            selectors.roster(org, **filters, user=request.user), cursor=cursor, per_page=PER_PAGE, total=total
+        )
         sees = personal_data_reader(request.user)
         shown = sum(1 for member in page.rows if sees(member))
         if shown:

@@ -6,19 +6,18 @@ most chi đoàn decided within their cơ sở's quota, some submitted and waitin
 demo secretary's chi đoàn is left for the visitor to enter.
 """
 
-import csv
-import io
 import json
 import math
 import random
 from dataclasses import dataclass
 from datetime import date
 
-from django.db import connection, reset_queries, transaction
+from django.db import reset_queries, transaction
 from django.utils import timezone
 
 from members.models import Member
 from organizations.models import Level, Organization, Post
+from organizations.services import copy_rows
 
 from . import rules
 from .models import (
@@ -287,22 +286,19 @@ def _row(
 
 
 def _insert_assessments(rows: list[dict]) -> None:
-    """COPY on PostgreSQL: bulk_create's per-value preparation was two thirds of demo_ratings'
-    time (cProfile, 100,000 members); bulk_create elsewhere. Unnamed columns take their defaults."""
-    if connection.vendor != "postgresql":
-        Assessment.objects.bulk_create([Assessment(**row) for row in rows], batch_size=2000)
-        return
+    """By COPY on PostgreSQL (organizations.services.copy_rows): bulk_create's per-value
+    preparation was two thirds of demo_ratings' time (cProfile, 100,000 members). Unnamed
+    columns take their defaults."""
     fields = [f for f in Assessment._meta.concrete_fields if not f.primary_key]
     now = timezone.now()
     auto = {f.attname for f in fields if getattr(f, "auto_now", False) or getattr(f, "auto_now_add", False)}
     defaults = {f.attname: now if f.attname in auto else f.get_default() for f in fields}
-    buffer = io.StringIO()
-    writer = csv.writer(buffer)
-    for row in rows:
-        values = [row.get(f.attname, defaults[f.attname]) for f in fields]
-        writer.writerow(["\\N" if v is None else json.dumps(v) if isinstance(v, dict) else v for v in values])
-    buffer.seek(0)
-    columns = ", ".join(f.column for f in fields)
-    with connection.cursor() as cursor:
-        sql = f"COPY {Assessment._meta.db_table} ({columns}) FROM STDIN WITH (FORMAT csv, NULL '\\N')"
-        cursor.cursor.copy_expert(sql, buffer)
+    json_fields = {f.attname for f in fields if f.get_internal_type() == "JSONField"}
+    values = (
+        [_json(row.get(f.attname, defaults[f.attname]), f.attname in json_fields) for f in fields] for row in rows
+    )
+    copy_rows(Assessment._meta.db_table, [f.column for f in fields], values)
+
+
+def _json(value, is_json: bool):
+    return json.dumps(value) if is_json and value is not None else value

@@ -1,13 +1,12 @@
-"""Fast member inserts for demo data and large imports: COPY on PostgreSQL, bulk_create elsewhere."""
+"""Fast member writes for demo data and large imports, through organizations.services.copy_rows
+(COPY on PostgreSQL, an executemany INSERT elsewhere)."""
 
-import csv
-import io
 from collections.abc import Iterable
-from datetime import date
 
 from django.db import connection
 from django.utils import timezone
 
+from organizations.services import copy_rows
 from organizations.text import fold
 
 from . import history
@@ -48,7 +47,7 @@ DEFAULTS = {f.attname: f.get_default() for f in Member._meta.concrete_fields if 
 
 
 def _row(member: dict, now) -> list:
-    """One COPY line: model defaults, then the given values, with the search key folded here."""
+    """One row of COPY_FIELDS: model defaults, then the given values, with the search key folded here."""
     values = []
     for field in COPY_FIELDS:
         if field == "name_folded":
@@ -57,7 +56,7 @@ def _row(member: dict, now) -> list:
             value = now
         else:
             value = member.get(field, DEFAULTS[field])
-        values.append("\\N" if value is None else value)
+        values.append(value)
     return values
 
 
@@ -65,39 +64,13 @@ def insert_members(members: Iterable[dict], batch_size: int = 20000) -> int:
     """Insert members given as dicts of field values (``branch_id``, ``full_name``, …); returns the
     number written. Dicts, not model instances: building 10⁶ instances costs more than the COPY.
     Callers run it in a transaction."""
-    if connection.vendor != "postgresql":
-        batch, count = [], 0
-        for values in members:
-            batch.append(Member(name_folded=fold(values["full_name"]), **values))
-            if len(batch) >= batch_size:
-                Member.objects.bulk_create(batch)
-                count, batch = count + len(batch), []
-        Member.objects.bulk_create(batch)
-        return count + len(batch)
-    return _copy_members(members, batch_size)
+    now = timezone.now()
+    return insert_rows((_row(member, now) for member in members), batch_size)
 
 
-def _copy_members(members: Iterable[dict], batch_size: int) -> int:
-    now = timezone.now().isoformat()
-    columns = ", ".join(COPY_FIELDS)
-    sql = f"COPY members_member ({columns}) FROM STDIN WITH (FORMAT csv, NULL '\\N')"
-    count = 0
-    buffer = io.StringIO()
-    writer = csv.writer(buffer)
-    with connection.cursor() as cursor:
-        raw = cursor.cursor
-        for member in members:
-            writer.writerow(_row(member, now))
-            count += 1
-            if count % batch_size == 0:
-                buffer.seek(0)
-                raw.copy_expert(sql, buffer)
-                buffer = io.StringIO()
-                writer = csv.writer(buffer)
-        if buffer.tell():
-            buffer.seek(0)
-            raw.copy_expert(sql, buffer)
-    return count
+def insert_rows(rows: Iterable[list], batch_size: int = 20000) -> int:
+    """Insert members given as whole rows of COPY_FIELDS (the importer builds its own)."""
+    return copy_rows(Member._meta.db_table, COPY_FIELDS, rows, batch_size)
 
 
 def update_members(members: Iterable[dict], fields: list[str], batch_size: int = 20000) -> int:
@@ -112,31 +85,19 @@ def update_members(members: Iterable[dict], fields: list[str], batch_size: int =
     if connection.vendor != "postgresql":
         objs = [Member(**{k: v for k, v in row.items() if k in names or k == "id"}) for row in rows]
         if "branch_id" in names:  # a member re-imported into another chi đoàn keeps the old one (issue 18)
-            history.record_rewritten({o.pk: o.branch_id for o in objs}, date.today())
+            history.record_rewritten({o.pk: o.branch_id for o in objs}, timezone.localdate())
         Member.objects.bulk_update(objs, [Member._meta.get_field(n).name for n in names], batch_size=1000)
         return len(objs)
     columns = [Member._meta.get_field(n).column for n in names]
-    count = 0
     with connection.cursor() as cursor:
         cursor.execute("DROP TABLE IF EXISTS member_update")
         cursor.execute(
             f"CREATE TEMP TABLE member_update AS SELECT id, {', '.join(columns)} FROM members_member WITH NO DATA"
         )
-        sql = f"COPY member_update (id, {', '.join(columns)}) FROM STDIN WITH (FORMAT csv, NULL '\\N')"
-        buffer, writer = io.StringIO(), None
-        for row in rows:
-            writer = writer or csv.writer(buffer)
-            writer.writerow([row["id"], *("\\N" if row.get(n) is None else row[n] for n in names)])
-            count += 1
-            if count % batch_size == 0:
-                buffer.seek(0)
-                cursor.cursor.copy_expert(sql, buffer)
-                buffer, writer = io.StringIO(), None
-        if buffer.tell():
-            buffer.seek(0)
-            cursor.cursor.copy_expert(sql, buffer)
+        values = ([row["id"], *(row.get(n) for n in names)] for row in rows)
+        count = copy_rows("member_update", ["id", *columns], values, batch_size)
         if "branch_id" in names:
-            history.record_rewritten_from("member_update", date.today())
+            history.record_rewritten_from("member_update", timezone.localdate())
         assignments = ", ".join(f"{c} = u.{c}" for c in columns)
         cursor.execute(f"UPDATE members_member m SET {assignments} FROM member_update u WHERE m.id = u.id")
         cursor.execute("DROP TABLE member_update")

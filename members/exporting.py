@@ -5,6 +5,7 @@ formula, except dates, which are real date cells), under a title, the unit and t
 export (issue 15: a roster printed or sent is a document); the small templates use openpyxl's
 write-only mode."""
 
+from django.db.models import Case, Value, When
 from django.utils import timezone
 from openpyxl import Workbook
 
@@ -13,9 +14,8 @@ from organizations.collation import person_order
 from . import xlsxwriter
 from .importers import UNIT_HEADERS
 from .importing import get_importer
-from .permissions import PERSONAL_FIELDS, personal_data_reader
+from .permissions import PERSONAL_FIELDS, personal_data_q
 from .resources import MemberResource
-from .widgets import DateWidget
 
 TITLE = "DANH SÁCH ĐOÀN VIÊN"
 
@@ -30,18 +30,23 @@ def title_rows(unit=None) -> list[str]:
 
 
 def _cells(resource: MemberResource, queryset, user):
-    """The resource's rows, with each date as a date (a real date cell) rather than its text, and
-    the personal cells left empty on the rows the user may not see them (members.permissions)."""
-    fields = resource.get_export_fields()
-    dates = [isinstance(field.widget, DateWidget) for field in fields]
-    personal = [field.attribute in PERSONAL_FIELDS for field in fields]
-    sees = personal_data_reader(user)
-    for member in queryset.select_related("branch").iterator(5000):
-        hidden = not sees(member)
-        yield [
-            "" if hidden and is_personal else field.get_value(member) if is_date else field.export(member)
-            for field, is_date, is_personal in zip(fields, dates, personal, strict=True)
-        ]
+    """The roster's rows as the resource's widgets write them (``export_columns``), read as plain
+    values 5,000 at a time; the personal cells left empty on the rows the user may not see them
+    (members.permissions.personal_data_q, decided by the database beside each row)."""
+    columns = resource.export_columns()
+    personal = [lookup in PERSONAL_FIELDS for lookup, _ in columns]
+    keeps = personal_data_q(user)  # empty: every row (the command line, a superuser)
+    sees = Case(When(keeps, then=Value(True)), default=Value(False)) if keeps else Value(True)
+    rows = queryset.annotate(sees_personal=sees).values_list(*(lookup for lookup, _ in columns), "sees_personal")
+    renders = [render for _, render in columns]
+    blank_personal = [render if not hidden else _blank for render, hidden in zip(renders, personal, strict=True)]
+    for *values, shown in rows.iterator(chunk_size=5000):
+        chosen = renders if shown else blank_personal
+        yield [value if render is None else render(value) for render, value in zip(chosen, values, strict=True)]
+
+
+def _blank(value) -> str:
+    return ""
 
 
 def export_members(queryset, out, *, unit=None, user=None) -> int:

@@ -8,8 +8,8 @@ The steps of an import job (members.ImportJob):
     run_write      (worker) → WRITING → IMPORTED, or CHECKED with the errors found now (the data
                    changed since the check: the importer validates again and writes nothing) | FAILED
     discard_import → DISCARDED, the file removed; a day-old upload never confirmed goes the same way
-                   (``expire_stale``: on each upload, at the start of each worker step, and by the
-                   ``expire_imports`` command)
+                   (``expire_stale``: hourly from Celery beat, at the start of each worker step,
+                   and by the ``expire_imports`` command; never inside the upload's request)
     rerun_import   FAILED, or stuck CHECKING/WRITING → the step, again
 
 The worker steps are idempotent: each claims the job with a conditional UPDATE, and the write marks
@@ -100,7 +100,8 @@ def start_import(*, file, kind: str, by, options: dict | None = None) -> ImportJ
         get_importer(kind)
     except KeyError as exc:
         raise ValidationError(exc.args[0]) from None
-    expire_stale()
+    # No sweep here: beat runs ``expire_stale`` hourly and each worker step does, so the upload's
+    # request does not pay for a scan of every job and a listing of the upload folder.
     stored = uploads.save(file)
     try:
         return _queue_check(file, stored, kind=kind, by=by, options=options)

@@ -4,14 +4,14 @@ The file's keys (CCCD, card number, folded name + birth date + chi đoàn) go in
 table, joined there with the members table; only the members a row names come back. A file of
 100,000 rows naming every chi đoàn of the country used to load every member of those chi đoàn
 into Python (at 1,000,000 members, most of an import's memory); now what is read is at most
-three members a row, whatever the database's size. The same SQL runs on PostgreSQL (the table
-filled by COPY) and SQLite (by executemany)."""
+three members a row, whatever the database's size. The same SQL runs on PostgreSQL and SQLite (the table
+filled by organizations.services.copy_rows)."""
 
-import csv
-import io
 from dataclasses import dataclass
 
 from django.db import connection
+
+from organizations.services import copy_rows
 
 from .models import Member
 
@@ -25,7 +25,7 @@ JOINS = {
 }
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Saved:
     """What matching needs of a saved member (no model instance: 10⁵ of them)."""
 
@@ -42,22 +42,17 @@ def _fill(cursor, keys: dict[int, tuple]) -> None:
         "card_number varchar(30), name_folded varchar(120), birth_date date, branch_id integer)"
     )
     rows = ((n, cid, card, *(person or (None, None, None))) for n, (cid, card, person) in keys.items())
+    copy_rows(KEYS, KEY_COLUMNS, rows)
     if connection.vendor == "postgresql":
-        buffer = io.StringIO()
-        csv.writer(buffer).writerows([["\\N" if v is None else v for v in row] for row in rows])
-        buffer.seek(0)
-        columns = ", ".join(KEY_COLUMNS)
-        cursor.cursor.copy_expert(f"COPY {KEYS} ({columns}) FROM STDIN WITH (FORMAT csv, NULL '\\N')", buffer)
         cursor.execute(f"ANALYZE {KEYS}")  # the planner's row estimate for a fresh table is a guess
-    else:
-        cursor.executemany(f"INSERT INTO {KEYS} VALUES (%s, %s, %s, %s, %s, %s)", list(rows))
 
 
 def _found(cursor, join: str) -> dict[int, Saved]:
     """Row number -> the saved member ``join`` finds for it (the oldest, should several)."""
     table = Member._meta.db_table
     cursor.execute(f"SELECT k.row_number, {SAVED} FROM {KEYS} k JOIN {table} m ON {join} ORDER BY m.id DESC")
-    return {number: Saved(*saved) for number, *saved in cursor.fetchall()}
+    # row by row from the cursor: a list of 10⁵ result tuples beside the dict was a re-import's peak
+    return {number: Saved(pk, branch_id, cid, card) for number, pk, branch_id, cid, card in cursor}
 
 
 def saved_members(keys: dict[int, tuple]) -> tuple[dict[int, Saved], dict[int, Saved], dict[int, Saved]]:

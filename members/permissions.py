@@ -1,5 +1,7 @@
 """Who may change member records: one rule, used by services, views and the importer."""
 
+from django.db.models import Q
+
 from organizations.models import Organization, Post
 from organizations.scoping import has_role_above, is_admin_anywhere, open_posts, roles_at
 
@@ -46,6 +48,23 @@ def can_see_personal_data(user, branch: Organization) -> bool:
     (a đoàn cơ sở's secretary, say) sees the rest of the record. The member page, the member
     export and the API all ask here."""
     return can_manage_members(user, branch)
+
+
+def personal_data_q(user, branch: str = "branch") -> Q:
+    """``can_see_personal_data`` as a filter on members (``branch``: the lookup of their chi
+    đoàn), from the posts the request already read: rows of the chi đoàn the user is secretary
+    of, and of every chi đoàn strictly below a post of an officer above. A member search matches
+    CCCD and phone only on these rows, so a non-keeper cannot find who owns a number."""
+    if user is None or getattr(user, "is_superuser", False):
+        return Q()
+    keeps = Q(pk__in=[])
+    for post in open_posts(user):
+        if post.role == Role.SECRETARY:
+            keeps |= Q(**{f"{branch}_id": post.organization_id})
+        if post.role in OFFICERS_ABOVE:
+            below = Q(**{f"{branch}__path__startswith": post.organization.path})
+            keeps |= below & ~Q(**{f"{branch}_id": post.organization_id})
+    return keeps
 
 
 def personal_data_reader(user):

@@ -7,8 +7,9 @@ file's keys (``members.matching``); everything else a row refers to is loaded in
 with a few bulk queries, and new members go in by COPY on PostgreSQL."""
 
 import os
-from datetime import date, datetime
+from datetime import datetime
 
+from django.utils import timezone
 from import_export.fields import Field
 from import_export.results import RowResult
 
@@ -17,8 +18,8 @@ from organizations.models import Organization
 from organizations.services import add_to_counts
 from organizations.text import fold
 
-from .bulk import COPY_FIELDS, insert_members, update_members
-from .importing import ImportResource
+from .bulk import COPY_FIELDS, insert_rows, update_members
+from .importing import ImportResource, clean_column
 from .matching import Saved, match_rows
 from .models import Member
 from .permissions import can_manage_members
@@ -39,10 +40,17 @@ _MAX = {f.name: f.max_length for f in Member._meta.fields if getattr(f, "max_len
 GENDER_WORDS = {"nam": Member.Gender.MALE, "nu": Member.Gender.FEMALE, "khac": Member.Gender.OTHER}
 ALWAYS_CHECKED = ("full_name", "birth_date", "gender")  # required whether or not their cell is filled
 ON_ROLL = (Member.Status.ACTIVE, Member.Status.TRANSFERRING)  # counted in the tree's totals
-_CONCRETE = Member._meta.concrete_fields
-_ATTNAMES = [f.attname for f in _CONCRETE]
-INSERTED = [f for f in COPY_FIELDS if f not in ("name_folded", "created_at", "updated_at")]
-BRANCH_AT = INSERTED.index("branch_id")
+_ATTNAME = {f.name: f.attname for f in Member._meta.concrete_fields}
+# a new member before the file's values: the model's defaults, on the roll
+NEW_ROW = {f.attname: f.get_default() for f in Member._meta.concrete_fields} | {"status": Member.Status.ACTIVE}
+NEW_DEFAULTS = {f.name: NEW_ROW[f.attname] for f in Member._meta.concrete_fields}
+CHUNK = 5000  # rows whose saved members are read in one query
+IDENTITY = ("citizen_id", "card_number", "birth_date", "branch")  # the cells matching reads
+
+
+def _plain(value):
+    """A cleaned cell as the row stores it: a chi đoàn by its id."""
+    return value.pk if isinstance(value, Organization) else value
 
 
 def _field(header: str, name: str, widget) -> Field:
@@ -56,28 +64,8 @@ def _text(header: str, name: str, **options) -> Field:
     return _field(header, name, TextWidget(**options))
 
 
-class _DateCells(DateWidget):
-    """Each date text parsed once per file: 100,000 rows hold a few thousand distinct days, and
-    strptime was a tenth of an import's time (a bad one is not kept: its row reports it)."""
-
-    def __init__(self, **options):
-        super().__init__(**options)
-        self.parsed: dict[str, date | None] = {}
-
-    def clean(self, value, row=None, **kwargs):
-        if not isinstance(value, str):
-            return super().clean(value, row, **kwargs)
-        day = self.parsed.get(value)
-        if day is None:
-            day = super().clean(value, row, **kwargs)
-            if len(self.parsed) > 100_000:  # bounded, whatever the file
-                self.parsed.clear()
-            self.parsed[value] = day
-        return day
-
-
 def _date(header: str, name: str, **options) -> Field:
-    return _field(header, name, _DateCells(**options))
+    return _field(header, name, DateWidget(**options))
 
 
 class MemberResource(ImportResource):
@@ -145,28 +133,49 @@ class MemberResource(ImportResource):
         export_order = fields
 
     # -- loading, once per file ---------------------------------------------------------------------
+    batched = True  # checked column by column in ``check_rows``, not by import-export's loop
+
     def prepare(self, dataset) -> None:
-        headers = dataset.headers
+        self.today = timezone.localdate()  # Việt Nam's day, once per file
+        self.now = timezone.now()
         self.branches = self._branch_table({parse_code(c) for c in dataset[self.fields["branch"].column_name]})
-        self.branch_cells: dict = {}
         self.checked = {f.attribute for f in self.fields.values() if f.column_name in self.present and not f.readonly}
-        self.blank = [Member.Status.ACTIVE if f.attname == "status" else f.get_default() for f in _CONCRETE]
-        records = (dict(zip(headers, values, strict=True)) for values in dataset)  # one at a time: 10⁵ rows
-        keys = {r[ROW]: self._identity(r) for r in records}
+        self.columns = self._clean_columns(dataset)
+        keys = self._identities(dataset)
         self.matches, self.conflicts = match_rows(keys)
         self.entered = _entered_since(self.matches, self.options.get("entered_since"))
         self.duplicates = _in_file_duplicates(keys)
         self.claimed = _claimed(self.matches, self.conflicts)
+        del keys  # before the saved values come: the peak of a re-import's memory is here
         self.written = self._written_fields()
-        wanted = {"id", "status", *self.written}  # in the model's field order, as Model.from_db reads them
+        wanted = {"id", "status", *self.written}  # in the model's field order
         self.loaded = [f.attname for f in Member._meta.concrete_fields if f.attname in wanted]
-        self.saved = self._saved_values([m.pk for m in self.matches.values()])
         known = {o.pk: o for o in self.branches.values() if isinstance(o, Organization)}
         elsewhere = {m.branch_id for m in self.matches.values()} - set(known)
         known |= {o.pk: o for o in Organization.objects.filter(pk__in=elsewhere).select_related("level")}
         self.units_by_id = known
-        self.before: dict | None = None
         self.counts: list[tuple[str, int, int, int]] = []  # (path, members, 0, 0) changes to apply
+
+    def _clean_columns(self, dataset) -> dict[str, tuple[list, dict[int, str]]]:
+        """{field name: (cleaned values, {row index: message})} for each of the file's columns."""
+        columns = {}
+        for declared in self.get_import_fields():
+            if not declared.readonly:
+                columns[declared.attribute] = clean_column(declared.widget, dataset[declared.column_name])
+        return columns
+
+    def _identities(self, dataset) -> dict[int, tuple]:
+        """Row number -> (CCCD, card number, (folded name, birth date, chi đoàn id) or None), as
+        the row's cells clean (None where one does not: that row's error comes later)."""
+        blank = [None] * len(dataset)
+        cid, card, birth, branch = (self.columns.get(n, (blank,))[0] for n in IDENTITY)
+        names = dataset[self.fields["full_name"].column_name]
+        keys = {}
+        for index, number in enumerate(dataset[ROW]):
+            name, unit = fold(peek_text(names[index])), branch[index]
+            person = (name, birth[index], unit.pk) if unit is not None and name and birth[index] else None
+            keys[number] = (cid[index], card[index], person)
+        return keys
 
     def _written_fields(self) -> list[str]:
         """Attribute names a re-import writes: the file's columns, the search key's source, the
@@ -175,14 +184,12 @@ class MemberResource(ImportResource):
         names = dict.fromkeys([*names, "full_name", "branch", "joined_branch_on", "updated_by"])
         return [Member._meta.get_field(n).attname for n in names]
 
-    def _saved_values(self, pks: list[int]) -> dict[int, tuple]:
-        """The saved values of the columns a re-import writes, for every matched member: tuples, not
-        instances (an instance is built per row in ``existing``, the other fields deferred)."""
-        saved = {}
-        for chunk in _chunks(pks):
-            for values in Member.objects.filter(pk__in=chunk).values_list(*self.loaded):
-                saved[values[0]] = values
-        return saved
+    def _saved_values(self, numbers: list[int]) -> dict[int, tuple]:
+        """The saved values of the columns a re-import writes, for the members these rows update:
+        tuples, not instances; asked for 5,000 rows at a time as they are checked, so a file's
+        worth of them is never held at once (a re-import's peak memory was here)."""
+        pks = [m.pk for n in numbers if (m := self.matches.get(n)) is not None and n not in self.conflicts]
+        return {values[0]: values for values in Member.objects.filter(pk__in=pks).values_list(*self.loaded)}
 
     def _branch_table(self, codes: set[str]) -> dict:
         """Folded code -> a chi đoàn the user may write to, or why that code cannot be used."""
@@ -200,59 +207,58 @@ class MemberResource(ImportResource):
         widget.table, widget.unknown = table, "Không có chi đoàn mã “{value}” trong phạm vi của bạn."
         return table
 
-    def _branch_of(self, cell):
-        """The chi đoàn (or why not) a code cell names, folded once per distinct cell."""
-        if cell not in self.branch_cells:
-            self.branch_cells[cell] = self.branches.get(fold(parse_code(cell)))
-        return self.branch_cells[cell]
+    # -- per row, on plain values ---------------------------------------------------------------
+    def check_rows(self, dataset, result) -> None:
+        numbers = dataset[ROW]
+        broken_rows = set().union(*(errors for _, errors in self.columns.values()))
+        for index, number in enumerate(numbers):
+            self.number = number
+            if index % CHUNK == 0:
+                self.saved = self._saved_values(numbers[index : index + CHUNK])
+            try:
+                broken = self._broken(index) if index in broken_rows else {}
+                given = {name: values[index] for name, (values, _) in self.columns.items() if values[index] is not None}
+                match = None if number in self.conflicts else self.matches.get(number)
+                before = dict(zip(self.loaded, self.saved[match.pk], strict=True)) if match else None
+                errors = self.errors_of(given, before, broken)
+                if not errors and before is None:
+                    self.create_instances.append(self._created(given))
+                elif not errors:
+                    self.update_instances.append(self._updated(given, before))
+            except Exception as exc:  # a bug, not the file's fault: the row is named, the log has the rest
+                self.file_failed_row(result, index, exc)
+                continue
+            kind = RowResult.IMPORT_TYPE_NEW if before is None else RowResult.IMPORT_TYPE_UPDATE
+            self.file_row(result, index, number, errors, kind)
 
-    def _cell(self, record: dict, name: str):
-        return record.get(self.fields[name].column_name)
+    def _broken(self, index: int) -> dict[str, list[str]]:
+        """The row's cells its widget refused: {field name: [message]}, in the file's column order."""
+        return {name: [errors[index]] for name, (_, errors) in self.columns.items() if index in errors}
 
-    def _identity(self, record: dict) -> tuple:
-        """(CCCD, card number, (folded name, birth date, chi đoàn id)) as the row's cells will clean to."""
-        cid = _quiet(self.fields["citizen_id"].widget.clean, self._cell(record, "citizen_id"))
-        card = _quiet(self.fields["card_number"].widget.clean, self._cell(record, "card_number"))
-        branch = self._branch_of(self._cell(record, "branch"))
-        birth = _quiet(self.fields["birth_date"].widget.clean, self._cell(record, "birth_date"))
-        name = fold(peek_text(self._cell(record, "full_name")))
-        person = (name, birth, branch.pk) if isinstance(branch, Organization) and name and birth else None
-        return cid, card, person
-
-    # -- per row ------------------------------------------------------------------------------------
-    def existing(self, row):
-        match = self.matches.get(self.number)
-        if match is None or self.number in self.conflicts:
-            self.before = None
-            return None
-        values = self.saved[match.pk]
-        self.before = dict(zip(self.loaded, values, strict=True))
-        return Member.from_db(None, self.loaded, values)
-
-    def init_instance(self, row=None):
-        # positionally, as a query builds its rows: Model.__init__'s keyword path was a tenth of an import
-        member = Member.from_db(None, _ATTNAMES, self.blank)
-        member._state.adding = True
-        return member
-
-    def check_row(self, instance, broken: set[str]) -> list[tuple[str, str]]:
-        present = self.checked
-        values = {name: getattr(instance, name) for name in present - broken}
-        errors = field_errors(values)
-        if self.before is None:  # a new member: every rule on what the file gives
-            errors = {k: v for k, v in errors.items() if k in present or k in ALWAYS_CHECKED}
+    def errors_of(self, given: dict, before: dict | None, broken: dict) -> dict[str, list[str]]:
+        """Every rule the row breaks: its cells', then the record's (members.validation), then,
+        for a row with neither, those across rows and the scope's."""
+        names = self.checked - set(broken)
+        if before is None:  # a new member: every rule on what the file gives, the model's defaults else
+            current = {name: given.get(name, NEW_DEFAULTS.get(name)) for name in names}
+            rules = field_errors(current, today=self.today)
+            rules = {k: v for k, v in rules.items() if k in self.checked or k in ALWAYS_CHECKED}
         else:  # a re-import answers only for what it changes (like an edit on the page)
-            errors = errors_for_changes(errors, {name for name in values if self._changed(instance, name)})
-        errors = [(name, message) for name, message in errors.items() if name not in broken]
-        if errors or broken:
+            current = {name: given[name] if name in given else before[_ATTNAME[name]] for name in names}
+            rules = errors_for_changes(field_errors(current, today=self.today), self._changed(given, before))
+        errors = {name: list(messages) for name, messages in broken.items()}
+        for name, message in rules.items():
+            if name not in broken:
+                errors.setdefault(name, []).append(message)
+        if errors:
             return errors
-        return self._cross_row_errors(instance)
+        return {name: [message] for name, message in self._cross_row_errors(given["branch"])}
 
-    def _changed(self, instance, name: str) -> bool:
-        attname = Member._meta.get_field(name).attname
-        return getattr(instance, attname) != self.before.get(attname)
+    @staticmethod
+    def _changed(given: dict, before: dict) -> set[str]:
+        return {name for name, value in given.items() if _plain(value) != before.get(_ATTNAME[name])}
 
-    def _cross_row_errors(self, instance) -> list[tuple[str, str]]:
+    def _cross_row_errors(self, branch: Organization) -> list[tuple[str, str]]:
         number = self.number
         if number in self.entered:
             return [("citizen_id", self.entered[number])]
@@ -265,7 +271,7 @@ class MemberResource(ImportResource):
             return [("full_name", f"Cùng một đoàn viên với dòng {self.claimed[number]}.")]
         match = self.matches.get(number)
         current = self.units_by_id.get(match.branch_id) if match else None
-        if current is not None and current.pk != instance.branch.pk and not can_manage_members(self.user, current):
+        if current is not None and current.pk != branch.pk and not can_manage_members(self.user, current):
             return [
                 (
                     "citizen_id",
@@ -275,25 +281,33 @@ class MemberResource(ImportResource):
             ]
         return []
 
-    def before_save_instance(self, instance, row, **kwargs):
-        instance.updated_by_id = self.user.pk if self.user else None
-        if self.before is None:
-            instance.joined_branch_on = instance.joined_branch_on or instance.admitted_on or date.today()
-            self.counts.append((instance.branch.path, 1, 0, 0))
-            return
-        moved_from = self.before["branch_id"]
-        if instance.branch_id != moved_from:
-            if not self._changed(instance, "joined_branch_on"):
-                instance.joined_branch_on = date.today()  # in the new chi đoàn from today
-            if self.before["status"] in ON_ROLL:
-                self.counts += [(self.units_by_id[moved_from].path, -1, 0, 0), (instance.branch.path, 1, 0, 0)]
+    def _created(self, given: dict) -> tuple:
+        """A new member's row as COPY writes it: the file's values, the model's defaults for the rest; in the
+        chi đoàn from its admission day unless the file says (today when it says neither)."""
+        values = {**NEW_ROW, **{_ATTNAME[name]: _plain(value) for name, value in given.items()}}
+        values["updated_by_id"] = self.user.pk if self.user else None
+        values["joined_branch_on"] = values["joined_branch_on"] or values["admitted_on"] or self.today
+        values["name_folded"] = fold(values["full_name"])
+        values["created_at"] = values["updated_at"] = self.now
+        self.counts.append((given["branch"].path, 1, 0, 0))
+        return [values[name] for name in COPY_FIELDS]
+
+    def _updated(self, given: dict, before: dict) -> tuple:
+        """(id, *written) of a matched member: the saved values, with the file's over them; one
+        moved to another chi đoàn is in it from today (unless the file says) and counted there."""
+        values = {**before, **{_ATTNAME[name]: _plain(value) for name, value in given.items()}}
+        values["updated_by_id"] = self.user.pk if self.user else None
+        moved_from = before["branch_id"]
+        if values["branch_id"] != moved_from:
+            if values["joined_branch_on"] == before["joined_branch_on"]:
+                values["joined_branch_on"] = self.today  # in the new chi đoàn from today
+            if before["status"] in ON_ROLL:
+                self.counts += [(self.units_by_id[moved_from].path, -1, 0, 0), (given["branch"].path, 1, 0, 0)]
+        return (values["id"], *(values[name] for name in self.written))
 
     # -- writing, once, when every row is valid -------------------------------------------------------
-    def pack(self, member: Member, is_create: bool) -> tuple:
-        return tuple(getattr(member, name) for name in (INSERTED if is_create else ["id", *self.written]))
-
-    def write_created(self, rows: list[tuple]) -> None:
-        insert_members(dict(zip(INSERTED, row, strict=True)) for row in rows)
+    def write_created(self, rows: list[list]) -> None:
+        insert_rows(rows)
 
     def write_updated(self, rows: list[tuple]) -> None:
         columns = ["id", *self.written]
@@ -305,11 +319,27 @@ class MemberResource(ImportResource):
         finish_tree_import(self, result, units, self.counts, action="import_members", reason=reason)
 
     # -- export -------------------------------------------------------------------------------------
-    def rows(self, queryset):
-        """The roster as rows of text, in the import's column order (streamed, 5,000 at a time)."""
-        fields = self.get_export_fields()
-        for member in queryset.select_related("branch").iterator(5000):
-            yield [field.export(member) for field in fields]
+    def export_columns(self) -> list[tuple[str, object]]:
+        """(lookup, render) per export column, in the import's column order: the value a query
+        reads for it (a chi đoàn by its code) and how the column's widget writes it, so an export
+        streams plain values (``values_list``) instead of a model instance and a Field per cell;
+        a date stays a date (a real date cell)."""
+        columns = []
+        for field in self.get_export_fields():
+            widget = field.widget
+            if isinstance(widget, LookupWidget):
+                columns.append((f"{field.attribute}__{widget.render_attr}", _text_of))
+            elif isinstance(widget, DateWidget):
+                columns.append((field.attribute, None))
+            elif isinstance(widget, WordsWidget | TextWidget):
+                columns.append((field.attribute, widget.render))
+            else:  # import-export's own Widget: the value as text
+                columns.append((field.attribute, _text_of))
+        return columns
+
+
+def _text_of(value) -> str:
+    return "" if value is None else str(value)
 
 
 def parse_code(value) -> str:
@@ -324,7 +354,7 @@ def _quiet(clean, value):
         return None
 
 
-def _chunks(items: list, size: int = 5000):
+def _chunks(items: list, size: int = CHUNK):
     for start in range(0, len(items), size):
         yield items[start : start + size]
 

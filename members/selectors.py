@@ -10,6 +10,7 @@ from datetime import date
 from django.db.models import Exists, F, OuterRef, Q, QuerySet
 from django.db.models.lookups import In
 from django.http import Http404
+from django.utils import timezone
 
 from organizations.collation import after_person, person_order
 from organizations.models import Organization
@@ -17,6 +18,7 @@ from organizations.scoping import get_scoped_or_404, scope_q, scoped
 from organizations.text import fold
 
 from .models import CadreAgeLimit, Member, MemberEvent, MemberPosition, Transfer
+from .permissions import personal_data_q
 from .validation import years_before
 
 ON_ROLL = (Member.Status.ACTIVE, Member.Status.TRANSFERRING)
@@ -47,8 +49,11 @@ def roster(
     status: str = "",
     post: str = "",
     today: date | None = None,
+    user=None,
 ) -> QuerySet:
-    """The filtered roster of a unit; the search ignores diacritics (name_folded)."""
+    """The filtered roster of a unit; the search ignores diacritics (name_folded). A number is
+    looked for as a card number, and as a CCCD or phone only on the rows whose personal data
+    ``user`` may see (members.permissions; None: the command line, every row)."""
     qs = members_under(org)
     if status != "all":
         qs = qs.filter(status=status) if status in Member.Status.values else qs.filter(status__in=ON_ROLL)
@@ -56,7 +61,7 @@ def roster(
         qs = qs.filter(gender=gender)
     if age in AGE_BANDS:
         _, youngest, oldest = AGE_BANDS[age]
-        today = today or date.today()
+        today = today or timezone.localdate()
         # age >= youngest  <=> born on or before today-youngest; age <= oldest <=> born after today-(oldest+1)
         qs = qs.filter(birth_date__lte=years_before(today, youngest), birth_date__gt=years_before(today, oldest + 1))
     if post:
@@ -66,7 +71,8 @@ def roster(
         qs = qs.filter(Exists(open_posts))
     query = q.strip()
     if query.isdigit():
-        qs = qs.filter(Q(citizen_id=query) | Q(card_number=query) | Q(phone=query))
+        personal = (Q(citizen_id=query) | Q(phone=query)) & personal_data_q(user)
+        qs = qs.filter(Q(card_number=query) | personal)
     else:
         for word in fold(query).split():
             qs = qs.filter(name_folded__contains=word)
@@ -209,12 +215,12 @@ def _pairs_q(pairs: set[tuple[str, int]]) -> Q:
 def over_age_cadres(org: Organization, *, today: date | None = None) -> QuerySet:
     """Open posts under ``org`` whose holders are past the statute's age while holding."""
     qs = MemberPosition.objects.filter(until__isnull=True, unit__path__startswith=org.path, member__status__in=ON_ROLL)
-    return qs.filter(_over_age_q(today or date.today())).select_related("member", "unit", "unit__level")
+    return qs.filter(_over_age_q(today or timezone.localdate())).select_related("member", "unit", "unit__level")
 
 
 def over_age_in_scope(user, *, today: date | None = None) -> QuerySet:
     qs = MemberPosition.objects.filter(until__isnull=True, member__status__in=ON_ROLL)
-    return scoped(user, qs, "unit__path").filter(_over_age_q(today or date.today()))
+    return scoped(user, qs, "unit__path").filter(_over_age_q(today or timezone.localdate()))
 
 
 def limits_for(unit: Organization) -> list[CadreAgeLimit]:

@@ -61,7 +61,7 @@ def _require_branch(branch: Organization) -> None:
 
 
 def _not_future(day: date) -> date:
-    if day > date.today():
+    if day > timezone.localdate():
         raise ValidationError(f"Ngày {day:%d/%m/%Y} không được ở tương lai.")
     return day
 
@@ -158,13 +158,18 @@ def create_member(
     check_member(values)
     if not confirm_duplicate:
         _refuse_likely_duplicate(branch, values)
-    values["joined_branch_on"] = values.get("joined_branch_on") or values.get("admitted_on") or date.today()
+    values["joined_branch_on"] = values.get("joined_branch_on") or values.get("admitted_on") or timezone.localdate()
     member = Member(branch=branch, updated_by=by, **{k: v for k, v in values.items() if v is not None})
     _save_unique(member)
     adjust_counts(branch, members=1)
     kind = Kind.ADMISSION if admission else Kind.RECORDED
     _event(
-        member, kind, on_date=member.admitted_on if admission else date.today(), by=by, reason=reason, to_branch=branch
+        member,
+        kind,
+        on_date=member.admitted_on if admission else timezone.localdate(),
+        by=by,
+        reason=reason,
+        to_branch=branch,
     )
     audit.record(
         target=member, action=kind, by=by, organization=branch, to_state=member.get_status_display(), reason=reason
@@ -193,7 +198,7 @@ def update_member(*, member: Member, by, reason: str = "", **fields) -> Member:
     member.updated_by = by
     _save_unique(member)
     labels = ", ".join(str(Member._meta.get_field(n).verbose_name) for n in changed)
-    _event(member, Kind.EDITED, on_date=date.today(), by=by, reason=reason or f"Sửa: {labels}")
+    _event(member, Kind.EDITED, on_date=timezone.localdate(), by=by, reason=reason or f"Sửa: {labels}")
     audit.record(target=member, action=Kind.EDITED, by=by, organization=member.branch, to_state=labels, reason=reason)
     return member
 
@@ -211,7 +216,7 @@ def request_transfer(
     _require_branch(to_branch)
     if to_branch.pk == member.branch_id:
         raise ValidationError("Chi đoàn đến trùng với chi đoàn đang sinh hoạt.")
-    on_date = _not_future(on_date or date.today())
+    on_date = _not_future(on_date or timezone.localdate())
     transfer = Transfer.objects.create(
         member=member, from_branch=member.branch, to_branch=to_branch, reason=reason, requested_by=by
     )
@@ -248,7 +253,7 @@ def accept_transfer(*, transfer: Transfer, by, on_date: date | None = None, note
     """Tiếp nhận: the receiving chi đoàn (from its own scope) takes the member onto its roster."""
     _require(can_manage_members(by, transfer.to_branch))
     _require_branch(transfer.to_branch)
-    on_date = _not_future(on_date or date.today())
+    on_date = _not_future(on_date or timezone.localdate())
     transfer, member = _decide(transfer, Transfer.Status.ACCEPTED, by, note)
     adjust_counts(transfer.from_branch, members=-1)
     adjust_counts(transfer.to_branch, members=1)
@@ -284,7 +289,7 @@ def _back_on_sending_roll(transfer: Transfer, status: str, kind: str, *, by, rea
     _event(
         member,
         kind,
-        on_date=date.today(),
+        on_date=timezone.localdate(),
         by=by,
         reason=reason,
         from_branch=transfer.from_branch,
@@ -324,7 +329,7 @@ def mature(*, member: Member, by, on_date: date | None = None, reason: str = "")
     _require(can_manage_members(by, member.branch))
     member = _locked(member)
     _require_active(member)
-    on_date = _not_future(on_date or date.today())
+    on_date = _not_future(on_date or timezone.localdate())
     if age_on(member.birth_date, on_date) < MATURITY_AGE:
         raise ValidationError(f"Đoàn viên chưa đủ {MATURITY_AGE} tuổi, chưa thể trưởng thành.")
     return _leave(member, Member.Status.MATURED, Kind.MATURED, on_date=on_date, by=by, reason=reason)
@@ -336,17 +341,17 @@ def keep_after_30(*, member: Member, by, until: date, reason: str) -> Member:
     _require(can_manage_members(by, member.branch))
     member = _locked(member)
     _require_active(member)
-    if age_on(member.birth_date, date.today()) < MATURITY_AGE:
+    if age_on(member.birth_date, timezone.localdate()) < MATURITY_AGE:
         raise ValidationError(f"Đoàn viên chưa đủ {MATURITY_AGE} tuổi: chưa cần quyết định giữ lại.")
     if age_on(member.birth_date, until) >= MAX_KEEP_AGE:
         raise ValidationError({"until": f"Chỉ giữ lại sinh hoạt tối đa đến trước {MAX_KEEP_AGE} tuổi."})
-    if until <= date.today():
+    if until <= timezone.localdate():
         raise ValidationError({"until": "Ngày giữ lại đến phải sau hôm nay."})
     if is_blank(reason):
         raise ValidationError({"reason": "Cần ghi số nghị quyết / lý do của chi đoàn."})
     member.kept_until, member.updated_by = until, by
     member.save(update_fields=["kept_until", "updated_by", "updated_at"])
-    _event(member, Kind.KEPT_AFTER_30, on_date=date.today(), by=by, reason=f"Đến {until:%d/%m/%Y}. {reason}")
+    _event(member, Kind.KEPT_AFTER_30, on_date=timezone.localdate(), by=by, reason=f"Đến {until:%d/%m/%Y}. {reason}")
     audit.record(
         target=member,
         action=Kind.KEPT_AFTER_30,
@@ -366,7 +371,7 @@ def remove(*, member: Member, by, reason: str, on_date: date | None = None) -> M
     _require_active(member)
     if is_blank(reason):
         raise ValidationError({"reason": "Cần ghi lý do xóa tên."})
-    on_date = _not_future(on_date or date.today())
+    on_date = _not_future(on_date or timezone.localdate())
     return _leave(member, Member.Status.REMOVED, Kind.REMOVED, on_date=on_date, by=by, reason=reason)
 
 
@@ -428,7 +433,7 @@ def _check_first_appointment_age(member: Member, title: str, unit: Organization,
 @transaction.atomic
 def end_position(*, position: MemberPosition, by, until: date | None = None) -> MemberPosition:
     _require(can_manage_members(by, position.member.branch))
-    position.until = _not_future(until or date.today())
+    position.until = _not_future(until or timezone.localdate())
     position.save(update_fields=["until"])
     audit.record(
         target=position.member,

@@ -7,6 +7,7 @@ import re
 from datetime import date
 
 from django.core.exceptions import ValidationError
+from django.utils import timezone
 
 from .models import Member, normalize_card
 
@@ -17,6 +18,7 @@ PHONE = re.compile(r"^\+?\d{9,12}$")
 
 LABELS = {f.name: str(f.verbose_name) for f in Member._meta.get_fields() if hasattr(f, "verbose_name")}
 DATE_FIELDS = ("birth_date", "admitted_on", "party_joined_on", "joined_branch_on")
+GENDERS = frozenset(Member.Gender.values)  # the enum rebuilds its list on every read: once, here
 
 
 def age_on(birth: date, day: date) -> int:
@@ -34,7 +36,7 @@ def years_before(day: date, years: int) -> date:
 
 def field_errors(values: dict, *, today: date | None = None) -> dict[str, str]:
     """Every rule broken by a member's field values: {field name: Vietnamese message}."""
-    today = today or date.today()
+    today = today or timezone.localdate()
     errors: dict[str, str] = {}
     if not (values.get("full_name") or "").strip():
         errors["full_name"] = "Chưa nhập họ và tên."
@@ -58,7 +60,7 @@ def field_errors(values: dict, *, today: date | None = None) -> dict[str, str]:
     if phone and not PHONE.match(phone):
         errors["phone"] = f"Số điện thoại “{values.get('phone')}” không hợp lệ (9–12 chữ số)."
     gender = values.get("gender")
-    if gender not in Member.Gender.values:
+    if gender not in GENDERS:
         errors["gender"] = "Giới tính phải là Nam, Nữ hoặc Khác."
     if values.get("party_joined_on") and not values.get("is_party_member"):
         errors["party_joined_on"] = "Có ngày vào Đảng nhưng chưa đánh dấu là đảng viên."

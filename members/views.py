@@ -1,11 +1,11 @@
 import tempfile
-from datetime import date
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import FileResponse, Http404, JsonResponse
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from organizations.scoping import get_org_or_404, scope_roots
@@ -70,7 +70,9 @@ def unit(request, code):
     filters = form.filters()
     # With no filter the roster's size is the summary row: no count query at national scale.
     total = org.members_total if not filters else None
-    page = selectors.keyset_page(selectors.roster(org, **filters), cursor=request.GET.get("sau", ""), total=total)
+    page = selectors.keyset_page(
+        selectors.roster(org, **filters, user=request.user), cursor=request.GET.get("sau", ""), total=total
+    )
     query = request.GET.copy()
     query.pop("sau", None)
     context = {
@@ -90,7 +92,7 @@ def export(request, code):
     org = get_org_or_404(request.user, code)
     filters = FilterForm(request.GET or None).filters()
     out = tempfile.TemporaryFile()
-    exporting.export_members(selectors.roster(org, **filters), out, unit=org, user=request.user)
+    exporting.export_members(selectors.roster(org, **filters, user=request.user), out, unit=org, user=request.user)
     out.seek(0)
     return FileResponse(out, as_attachment=True, filename=f"doan-vien-{org.code}.xlsx", content_type=XLSX)
 
@@ -133,7 +135,7 @@ def detail(request, pk):
         "member": member,
         "org": member.branch,
         "crumbs": breadcrumbs(request.user, member.branch),
-        "age": age_on(member.birth_date, date.today()),
+        "age": age_on(member.birth_date, timezone.localdate()),
         "events": selectors.history(member),
         "positions": selectors.positions(member),
         "transfers": member.transfers.select_related("from_branch", "to_branch"),
@@ -275,7 +277,7 @@ def transfer_decide(request, pk, decision):
 def overage(request, code):
     org = get_org_or_404(request.user, code)
     rows = list(selectors.over_age_cadres(org)[:500])
-    today = date.today()
+    today = timezone.localdate()
     for row in rows:
         row.age = age_on(row.member.birth_date, today)
     return render(

@@ -64,6 +64,11 @@ def parse_date(value) -> date | None:
     raise ValueError(f"“{parse_text(value)}” không phải là ngày (viết theo dạng dd/mm/yyyy).")
 
 
+def _same(text: str, changed: str) -> str:
+    """``text`` itself when a change left it equal (an import holds 10⁵ codes: not twice)."""
+    return text if changed == text else changed
+
+
 class TextWidget(widgets.Widget):
     """Plain text, trimmed; ``digits`` restores leading zeros of numeric codes, ``upper`` and
     ``compact`` (no spaces) for codes. An empty cell is None (the saved value or the model's
@@ -77,9 +82,9 @@ class TextWidget(widgets.Widget):
     def clean(self, value, row=None, **kwargs):
         text = parse_text(value, digits=self.digits)
         if self.upper:
-            text = text.upper()
+            text = _same(text, text.upper())
         if self.compact:
-            text = "".join(text.split())
+            text = _same(text, "".join(text.split()))
         if not text:
             if self.empty_message:
                 raise ValueError(self.empty_message)

@@ -75,6 +75,20 @@ def _open(file):
     return handle
 
 
+SHARED_TEXTS = 10_000  # distinct texts a column keeps one copy of (codes, days, words)
+
+
+def _shared(value, seen: dict):
+    """A repeated text as the one object already read: 10⁵ rows hold a few thousand distinct chi
+    đoàn codes, days and words, and each cell read is a new string (a tenth of an import's memory)."""
+    if value.__class__ is not str:
+        return value
+    kept = seen.get(value)
+    if kept is None and len(seen) < SHARED_TEXTS:
+        seen[value] = kept = value
+    return kept or value
+
+
 def _clean(value):
     if isinstance(value, str) and not isinstance(value, CellError):  # strip() would drop the marker
         value = value.strip()
@@ -349,9 +363,10 @@ def _read(file, required: list[str], optional: list[str], progress=None) -> tupl
 
     def data():
         count = 0
+        same = {h: {} for h in wanted.values()}  # per column: one object for a repeated text
         try:
             for number, values in rows:
-                record = {h: _clean(values.get(i)) for i, h in wanted.items()}
+                record = {h: _shared(_clean(values.get(i)), same[h]) for i, h in wanted.items()}
                 if any(v is not None for v in record.values()):
                     count += 1
                     if count > limit:  # one row past the limit is read, never the rest of the file

@@ -66,3 +66,14 @@ def test_it_asks_which_unit_when_the_user_has_several_roots(tree, users, bearer)
     response = bearer(users.province_staff).get("/api/v1/members/")
     assert response.status_code == 400
     assert "cần chọn “unit”" in response.json()["unit"][0]
+
+
+def test_a_search_by_cccd_or_phone_finds_only_the_records_the_user_keeps(tree, users, bearer):
+    from members.models import Member
+
+    member = tree.members[0]
+    Member.objects.filter(pk=member.pk).update(citizen_id="031099004321", phone="0912345678")
+    url = f"/api/v1/members/?unit={tree.grassroots.code}&q="
+    for q in ("031099004321", "0912345678"):
+        assert _ids(bearer(users.grassroots_approver).get(url + q).json()) == [member.pk]  # keeps the record
+        assert _ids(bearer(users.grassroots_secretary).get(url + q).json()) == []  # sees the roster only

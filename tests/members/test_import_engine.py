@@ -75,14 +75,14 @@ def test_progress_is_reported_while_rows_are_checked(tree, members_xlsx, monkeyp
 
 
 def test_an_unexpected_failure_on_one_row_names_the_row_and_writes_nothing(tree, members_xlsx, monkeypatch, caplog):
-    original = MemberResource.check_row
+    original = MemberResource.errors_of
 
-    def failing(self, instance, broken):
+    def failing(self, given, before, broken):
         if self.number == 3:
             raise RuntimeError("disk on fire")
-        return original(self, instance, broken)
+        return original(self, given, before, broken)
 
-    monkeypatch.setattr(MemberResource, "check_row", failing)
+    monkeypatch.setattr(MemberResource, "errors_of", failing)
     before = Member.objects.count()
     result = MemberImporter(user=None).run(str(members_xlsx(_rows(3))))
     assert [(e.row, e.column) for e in result.errors] == [(3, "")]

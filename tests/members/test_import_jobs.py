@@ -11,6 +11,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.storage import default_storage
 from django.utils import timezone
 
+from doanhub import tasks as hourly
 from members import import_jobs, tasks, uploads
 from members.importing import ImportResult, RowError
 from members.models import ImportJob, Member
@@ -251,7 +252,12 @@ def test_uploads_never_confirmed_are_removed_after_a_day(users, two_new):
     os.utime(orphan, (time.time() - 90000, time.time() - 90000))
     jobs = (old, stuck, fresh, confirmed)
     paths = [stored_path(j.stored) for j in jobs]
-    start_job(users.secretary, two_new)  # every upload sweeps
+    start_job(users.secretary, two_new)  # an upload does not sweep: its request stays short
+    for job in jobs:
+        job.refresh_from_db()
+    assert [j.status for j in jobs] == [Status.CHECKED, Status.CHECKING, Status.CHECKED, Status.WRITE_QUEUED]
+    assert all(p.exists() for p in paths) and orphan.exists()
+    assert hourly.expire_imports.apply().get() == 2  # Celery beat's hourly sweep (doanhub/celery.py)
     for job in jobs:
         job.refresh_from_db()
     assert [j.status for j in jobs] == [Status.DISCARDED, Status.DISCARDED, Status.CHECKED, Status.WRITE_QUEUED]
@@ -352,7 +358,7 @@ def test_a_rerun_after_the_old_writer_finished_after_all_writes_nothing(users, c
 def test_each_worker_step_expires_day_old_uploads(users, two_new):
     old = checked_job(users.secretary, two_new)
     fresh = start_job(users.secretary, two_new)
-    _age(old, 25)  # after the upload, which sweeps too
+    _age(old, 25)
     path = stored_path(old.stored)
     tasks.check_import(fresh.pk)
     old.refresh_from_db()

@@ -49,3 +49,14 @@ def test_a_forms_text_field_keeps_the_normalised_text():
 def test_a_required_field_of_invisible_characters_is_refused_as_empty():
     form = ReasonForm({"name": "An", "reason": f"{ZWSP}{ZWSP}\u2060"})
     assert not form.is_valid() and form.errors["reason"] == ["Trường này là bắt buộc."]
+
+
+def test_fold_is_its_definition_for_every_character_and_for_names():
+    from organizations.text import fold, fold_slowly
+
+    every = "".join(chr(c) for c in range(0x110000) if not 0xD800 <= c < 0xE000)
+    for start in range(0, len(every), 4096):  # in pieces: marks combine with the letter before them
+        piece = every[start : start + 4096]
+        assert fold(piece) == fold_slowly(piece)
+    for text in ["Đoàn Khối", "NGUYỄN  Thị\u00a0Ánh", "Nguye\u0302\u0303n", "  ", "İstanbul", "ǅemal", "e\u0301\u0323"]:
+        assert fold(text) == fold_slowly(text), text
