@@ -133,20 +133,6 @@ def _floor_rows(args):
         yield [values.get(f) for f in COPY_FIELDS]
 
 
-def _copy(cursor, table: str, columns: list[str], rows) -> int:
-    import csv
-    import io
-
-    buffer, count = io.StringIO(), 0
-    writer = csv.writer(buffer)
-    for row in rows:
-        writer.writerow(["\\N" if v is None else v for v in row])
-        count += 1
-    buffer.seek(0)
-    cursor.copy_expert(f"COPY {table} ({', '.join(columns)}) FROM STDIN WITH (FORMAT csv, NULL '\\N')", buffer)
-    return count
-
-
 def step_floor(args, *, update: bool) -> dict:
     """The least any import of these rows must do, validation aside; rolled back."""
     from collections import Counter
@@ -157,7 +143,7 @@ def step_floor(args, *, update: bool) -> dict:
     from members.bulk import COPY_FIELDS
     from organizations import audit
     from organizations.models import Organization
-    from organizations.services import add_to_counts
+    from organizations.services import add_to_counts, copy_rows
     from organizations.text import fold
 
     now = timezone.now().isoformat()
@@ -179,12 +165,12 @@ def step_floor(args, *, update: bool) -> dict:
             raw.execute(
                 f"CREATE TEMP TABLE floor_rows AS SELECT {', '.join(REWRITTEN)} FROM members_member WITH NO DATA"
             )
-            count = _copy(raw, "floor_rows", REWRITTEN, ([row[i] for i in at] for row in rows()))
+            count = copy_rows("floor_rows", REWRITTEN, ([row[i] for i in at] for row in rows()))
             sets = ", ".join(f"{c} = u.{c}" for c in REWRITTEN if c != "citizen_id")
             raw.execute(f"UPDATE members_member m SET {sets} FROM floor_rows u WHERE m.citizen_id = u.citizen_id")
             assert raw.rowcount == count, (raw.rowcount, count)
         else:
-            count = _copy(raw, "members_member", COPY_FIELDS, rows())
+            count = copy_rows("members_member", COPY_FIELDS, rows())
             paths = dict(Organization.objects.filter(pk__in=per_branch).values_list("pk", "path"))
             add_to_counts((paths[pk], n, 0, 0) for pk, n in per_branch.items())
         root = Organization.objects.get(depth=1)
