@@ -29,6 +29,8 @@ class MinutesForm(forms.Form):
     attendance_total = forms.IntegerField(label="Tổng số triệu tập", min_value=0, required=False)
     votes_for = forms.IntegerField(label="Số tán thành", min_value=0, required=False)
     votes_against = forms.IntegerField(label="Số không tán thành", min_value=0, required=False)
+    chair_name = TextField(label="Người chủ trì", max_length=100, required=False)
+    clerk_name = TextField(label="Thư ký", max_length=100, required=False)
     minutes_note = TextField(label="Tóm tắt biên bản", required=False, widget=forms.Textarea(attrs={"rows": 2}))
 
     def minutes(self) -> Minutes:

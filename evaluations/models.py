@@ -24,6 +24,7 @@ from django.db.models import Q
 
 from members.models import Member
 from organizations.models import Level, Organization
+from organizations.pdfdocs import RenderedPdf
 
 
 class RatingLevel(models.TextChoices):
@@ -215,6 +216,10 @@ class Submission(models.Model):
     votes_for = models.PositiveIntegerField("số tán thành", null=True, blank=True)
     votes_against = models.PositiveIntegerField("số không tán thành", null=True, blank=True)
     minutes_note = models.TextField("tóm tắt biên bản", blank=True)
+    # Who signs the meeting's minutes (biên bản họp chi đoàn): the one who chaired it (usually the
+    # bí thư) and the one who wrote it; blank leaves the line for a hand-written name.
+    chair_name = models.CharField("người chủ trì", max_length=100, blank=True)
+    clerk_name = models.CharField("thư ký", max_length=100, blank=True)
     submitted_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
@@ -390,3 +395,25 @@ class FlagDismissal(models.Model):
 
     def __str__(self):
         return f"{self.submission_id}/{self.code}"
+
+
+def review_minutes_path(instance: "ReviewMinutes", filename: str) -> str:
+    return f"evaluations/minutes/{instance.submission.period.year}/{filename}"
+
+
+class ReviewMinutes(RenderedPdf):
+    """The PDF of a chi đoàn's rating review meeting's minutes ("Biên bản họp chi đoàn đánh giá,
+    xếp loại đoàn viên"), from its sent batch, rendered by a worker (``organizations.pdfdocs``,
+    issue 15); served by a scoped view, never by URL."""
+
+    submission = models.ForeignKey(Submission, on_delete=models.CASCADE, related_name="+")
+    file = models.FileField("tệp", upload_to=review_minutes_path, max_length=255, blank=True)
+
+    class Meta:
+        ordering = ["-requested_at", "-id"]
+        verbose_name = "biên bản họp xếp loại (PDF)"
+        verbose_name_plural = "các biên bản họp xếp loại (PDF)"
+        indexes = [models.Index(fields=["submission", "-requested_at"], name="eval_minutes_latest")]
+
+    def __str__(self):
+        return f"Biên bản họp — {self.submission} ({self.get_status_display()})"

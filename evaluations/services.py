@@ -252,6 +252,8 @@ class Minutes:
     votes_for: int | None = None
     votes_against: int | None = None
     minutes_note: str = ""
+    chair_name: str = ""  # who signs the minutes (organizations.pdfdocs renders them)
+    clerk_name: str = ""
 
 
 def _check_minutes(minutes: Minutes) -> None:

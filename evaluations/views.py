@@ -5,13 +5,15 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
-from django.views.decorators.http import require_http_methods, require_POST
+from django.urls import reverse
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from members.models import Member
+from organizations import pdfdocs
 from organizations.scoping import get_org_or_404, get_scoped_or_404, scope_roots
 from organizations.views_helpers import paginate, require, run_service
 
-from . import integrity, rules, selectors, services
+from . import integrity, minutes, rules, selectors, services
 from .forms import (
     ApproveForm,
     ChangeLevelForm,
@@ -24,7 +26,7 @@ from .forms import (
     ReasonForm,
     entry_data,
 )
-from .models import CriteriaFrame, RatingPolicy
+from .models import CriteriaFrame, RatingPolicy, Submission
 from .recognition import selectors as recognition
 
 
@@ -83,8 +85,50 @@ def unit_page(request, period_id, code):
         "levels": services.RatingLevel.choices,
         "minutes_form": MinutesForm(initial=_minutes_initial(data.submission)),
         "recognition": _recognition(unit, period.year),
+        "minutes_pdf": _minutes_panel(data.submission) if minutes.has_minutes(data.submission) else None,
     }
     return render(request, "evaluations/unit.html", context)
+
+
+def _minutes_panel(submission, document=None) -> dict:
+    """The rating page's PDF panel for the meeting's minutes (templates/documents/_pdf_panel.html)."""
+    document = document or minutes.latest(submission)
+    return {
+        "doc": document,
+        "current": minutes.is_current(document),
+        "label": "Biên bản họp chi đoàn đánh giá, xếp loại",
+        "request_url": reverse("evaluations:minutes_pdf", args=[submission.period_id, submission.unit.code]),
+        "status_url": reverse("evaluations:minutes_status", args=[document.pk]) if document else "",
+        "download_url": reverse("evaluations:minutes_download", args=[document.pk]) if document else "",
+    }
+
+
+@login_required
+@require_POST
+def minutes_pdf(request, period_id, code):
+    period, unit = _unit_in_period(request, period_id, code)
+    submission = selectors.roster(period=period, unit=unit).submission
+    try:
+        minutes.request_pdf(submission=submission or Submission(period=period, unit=unit), by=request.user)
+        messages.info(request, "Đang tạo bản PDF biên bản họp; trang sẽ hiện nút tải khi xong.")
+    except ValidationError as exc:
+        messages.error(request, exc.messages[0])
+    return redirect(reverse("evaluations:unit", args=[period.pk, unit.code]) + "#pdf")
+
+
+@login_required
+@require_GET
+def minutes_status(request, pk):
+    document = minutes.get_minutes_or_404(request.user, pk)
+    panel = _minutes_panel(document.submission, minutes.latest(document.submission))
+    return render(request, "documents/_pdf_panel.html", {"pdf": panel})
+
+
+@login_required
+@require_GET
+def minutes_download(request, pk):
+    document = minutes.get_minutes_or_404(request.user, pk)
+    return pdfdocs.download(document, filename=minutes.filename(document))
 
 
 def _recognition(org, year):

@@ -9,28 +9,22 @@
   decision: who evaluated, the follow-ups and inspections during the year, each criterion's plan,
   result and evidence, and the conclusion (the proposal to recognise or not).
 
-A request stores a ``RenderedDocument`` row with the digest of the document's HTML and queues
-the worker after commit; the same text already rendered (or on its way) is not queued again. The
-worker renders the current text, so a document changed meanwhile is never stored under the old one.
+Requests and renderings go through ``organizations.pdfdocs`` (a ``RenderedDocument`` row with the
+digest of the document's HTML, queued after commit; the same text is not queued twice).
 """
 
-import hashlib
-from datetime import date
-
-from django.core.files.base import ContentFile
 from django.db import transaction
 from django.template.loader import render_to_string
 from django.utils import timezone
 
-from organizations.models import Organization
+from organizations import pdfdocs
 from organizations.scoping import get_scoped_or_404
 from organizations.text import fold, vn_sort_key
-from organizations.xlsx import SIGN_HINT, UNION, dated_line
+from organizations.xlsx import SIGN_HINT
 
 from .models import Decision, Registration, RenderedDocument
 
 Kind = RenderedDocument.Kind
-Status = RenderedDocument.Status
 Outcome = Registration.Status
 FIRST_GUIDANCE_YEAR = 2023  # 18-HD/TWĐTN-BTC covers 2023–2027; 08-HD/TWĐTN-BTC the years before
 
@@ -44,17 +38,6 @@ def guidance(year: int) -> str:
     return "Hướng dẫn số 08-HD/TWĐTN-BTC, ngày 16/5/2018 của Ban Bí thư Trung ương Đoàn về xây dựng đoàn cơ sở “3 chủ động”"
 
 
-def _letterhead(unit: Organization, day: date, number: str = "") -> dict:
-    parent = unit.parent()
-    return {
-        "union": UNION,
-        "above": parent.name if parent else "",
-        "unit": unit.name,
-        "number": number,
-        "dated_line": dated_line(unit.name, day),
-    }
-
-
 def _person(user) -> str:
     return (user.get_full_name() or user.username) if user else ""
 
@@ -65,7 +48,7 @@ def decision_html(decision: Decision) -> str:
     recognised = [r for r in regs if r.status == Outcome.RECOGNISED]
     campaign = decision.campaign
     context = {
-        **_letterhead(decision.issued_by, decision.signed_on, decision.number),
+        **pdfdocs.letterhead(decision.issued_by, decision.signed_on, decision.number),
         "decision": decision,
         "year": campaign.year,
         "campaign": campaign,
@@ -84,7 +67,7 @@ def minutes_html(registration: Registration) -> str:
     day = timezone.localdate(day) if timezone.is_aware(day) else day.date()
     evaluators = sorted({_person(s.evaluated_by) for s in scores if s.evaluated_by}, key=vn_sort_key)
     context = {
-        **_letterhead(registration.receiving_unit, day),
+        **pdfdocs.letterhead(registration.receiving_unit, day),
         "reg": registration,
         "year": registration.campaign.year,
         "day": day,
@@ -105,10 +88,6 @@ def html_of(document: RenderedDocument) -> str:
     return minutes_html(document.registration)
 
 
-def _digest(html: str) -> str:
-    return hashlib.sha256(html.encode()).hexdigest()
-
-
 def _target(kind: str, target) -> dict:
     return {"decision": target} if kind == Kind.DECISION else {"registration": target}
 
@@ -120,7 +99,7 @@ def latest(kind: str, target) -> RenderedDocument | None:
 
 def is_current(document: RenderedDocument | None) -> bool:
     """The rendering holds the document's text as it is now (a changed decision makes it stale)."""
-    return document is not None and document.digest == _digest(html_of(document))
+    return document is not None and document.digest == pdfdocs.digest(html_of(document))
 
 
 def get_document_or_404(user, pk: int) -> RenderedDocument:
@@ -142,16 +121,11 @@ def has_minutes(registration: Registration) -> bool:
 def request_pdf(*, kind: str, target, by) -> RenderedDocument:
     """Ask a worker for the PDF of ``target`` (a decision or an evaluated registration; the view
     has scoped it to ``by``). The same text rendered or on its way is returned, not queued again."""
-    probe = RenderedDocument(kind=kind, **_target(kind, target))
-    digest = _digest(html_of(probe))
-    previous = latest(kind, target)
-    if previous and previous.digest == digest and previous.status != Status.FAILED:
-        return previous
-    document = RenderedDocument.objects.create(kind=kind, digest=digest, requested_by=by, **_target(kind, target))
     from .tasks import render_document
 
-    transaction.on_commit(lambda: render_document.delay(document.pk))
-    return document
+    fields = {"kind": kind, **_target(kind, target)}
+    html = html_of(RenderedDocument(**fields))
+    return pdfdocs.request(RenderedDocument, target=fields, html=html, by=by, enqueue=render_document.delay)
 
 
 def filename(document: RenderedDocument) -> str:
@@ -165,24 +139,8 @@ def filename(document: RenderedDocument) -> str:
 
 
 def render(*, document_id: int) -> RenderedDocument:
-    """The worker's step: render the current text to PDF and store it; an error marks the row
-    failed with its message (the page offers to try again)."""
+    """The worker's step (``pdfdocs.render``): the current text to PDF, or the row failed."""
     document = RenderedDocument.objects.select_related("decision__campaign", "registration__campaign").get(
         pk=document_id
     )
-    document.status = Status.RUNNING
-    document.save(update_fields=["status"])
-    try:
-        from weasyprint import HTML  # imported here: pango is loaded only by a worker that renders
-
-        html = html_of(document)
-        rendered = HTML(string=html).render()
-        if document.file:
-            document.file.delete(save=False)
-        document.file.save(filename(document), ContentFile(rendered.write_pdf()), save=False)
-        document.digest, document.pages, document.status = _digest(html), len(rendered.pages), Status.DONE
-    except Exception as exc:  # noqa: BLE001 - any failure is the row's to show, never a lost job
-        document.status, document.error = Status.FAILED, f"{type(exc).__name__}: {exc}"
-    document.finished_at = timezone.now()
-    document.save()
-    return document
+    return pdfdocs.render(document, html=lambda: html_of(document), filename=filename(document))

@@ -14,6 +14,7 @@ from django.conf import settings
 from django.db import models
 
 from organizations.models import Organization
+from organizations.pdfdocs import RenderedPdf
 
 USER = settings.AUTH_USER_MODEL
 
@@ -293,34 +294,20 @@ def document_path(instance: "RenderedDocument", filename: str) -> str:
     return f"recognition/documents/{instance.campaign_year}/{filename}"
 
 
-class RenderedDocument(models.Model):
+class RenderedDocument(RenderedPdf):
     """A PDF of a recognition decision or of an evaluation's minutes, rendered by a worker (issue
-    15). ``digest`` fingerprints the document's text: a changed decision or evaluation asks for a
-    new rendering rather than serving a stale one. Served by a scoped view, never by URL."""
+    15, ``organizations.pdfdocs``). ``digest`` fingerprints the document's text: a changed decision
+    or evaluation asks for a new rendering rather than serving a stale one. Served by a scoped
+    view, never by URL."""
 
     class Kind(models.TextChoices):
         DECISION = "decision", "Quyết định công nhận"
         MINUTES = "minutes", "Biên bản kiểm tra, đánh giá"
 
-    class Status(models.TextChoices):
-        QUEUED = "queued", "Đang chờ"
-        RUNNING = "running", "Đang tạo"
-        DONE = "done", "Đã xong"
-        FAILED = "failed", "Lỗi"
-
     kind = models.CharField("loại", max_length=10, choices=Kind.choices)
     decision = models.ForeignKey(Decision, on_delete=models.CASCADE, null=True, blank=True, related_name="+")
-    registration = models.ForeignKey(
-        Registration, on_delete=models.CASCADE, null=True, blank=True, related_name="+"
-    )
-    digest = models.CharField(max_length=64)
-    status = models.CharField("trạng thái", max_length=8, choices=Status.choices, default=Status.QUEUED)
+    registration = models.ForeignKey(Registration, on_delete=models.CASCADE, null=True, blank=True, related_name="+")
     file = models.FileField("tệp", upload_to=document_path, max_length=255, blank=True)
-    pages = models.PositiveSmallIntegerField("số trang", default=0)
-    error = models.TextField(blank=True)
-    requested_by = models.ForeignKey(USER, on_delete=models.SET_NULL, null=True, related_name="+")
-    requested_at = models.DateTimeField(auto_now_add=True)
-    finished_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["-requested_at", "-id"]
@@ -344,7 +331,3 @@ class RenderedDocument(models.Model):
     def campaign_year(self) -> int:
         target = self.decision or self.registration
         return target.campaign.year
-
-    @property
-    def is_finished(self) -> bool:
-        return self.status in (self.Status.DONE, self.Status.FAILED)

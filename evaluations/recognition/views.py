@@ -3,14 +3,13 @@
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from organizations import audit
+from organizations import audit, pdfdocs
 from organizations.scoping import MANAGER_ROLES, get_org_or_404, has_role_over
 from organizations.views_helpers import paginate, require, run_service, stream_stored
 
@@ -504,6 +503,8 @@ def _pdf_panel(kind: str, target, document: RenderedDocument | None = None) -> d
         "current": documents.is_current(document),
         "label": RenderedDocument.Kind(kind).label,
         "request_url": reverse(_PDF_REQUEST[kind], args=[target.pk]),
+        "status_url": reverse("recognition:document_status", args=[document.pk]) if document else "",
+        "download_url": reverse("recognition:document", args=[document.pk]) if document else "",
     }
 
 
@@ -540,14 +541,11 @@ def document_status(request, pk):
     document = documents.get_document_or_404(request.user, pk)
     target = document.decision or document.registration
     panel = _pdf_panel(document.kind, target, documents.latest(document.kind, target))
-    return render(request, "recognition/_pdf_panel.html", {"pdf": panel})
+    return render(request, "documents/_pdf_panel.html", {"pdf": panel})
 
 
 @login_required
 @require_GET
 def document_download(request, pk):
     document = documents.get_document_or_404(request.user, pk)
-    missing = "Bản PDF này chưa tạo xong hoặc không còn."
-    if document.status != RenderedDocument.Status.DONE:
-        raise Http404(missing)
-    return stream_stored(document.file, filename=documents.filename(document), missing=missing)
+    return pdfdocs.download(document, filename=documents.filename(document))
