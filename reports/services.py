@@ -272,6 +272,8 @@ def render_pdf(*, job_id: int) -> ReportJob:
         job = ReportJob.objects.select_for_update().get(pk=job_id)
         if job.status == Status.DONE and job.runs == run:
             pdf.store_beside(job.file, rendered)
+            if job.params.pop(PDF_ERROR, None):  # rendered after all (an earlier attempt failed)
+                job.save(update_fields=["params"])
     return job
 
 
@@ -279,10 +281,10 @@ def pdf_state(job: ReportJob) -> str:
     """ "ready", "pending" (its follow-up task not finished), "failed" or "" (no done job)."""
     if job.status != Status.DONE or not job.file:
         return ""
-    if job.params.get(PDF_ERROR):
-        return "failed"
     file = pdf.beside(job.file)
-    return "ready" if file.storage.exists(file.name) else "pending"
+    if file.storage.exists(file.name):
+        return "ready"
+    return "failed" if job.params.get(PDF_ERROR) else "pending"
 
 
 WORKER_STOPPED = "Tiến trình nền (worker) đã dừng giữa chừng khi đang lập báo cáo. Hãy bấm “Chạy lại”."
