@@ -172,6 +172,21 @@ def _narrative(root: Organization, year: int, as_of: date, f: dict) -> list[str]
     ]
 
 
+def narrative_of_tables(root: Organization, year: int, as_of: date, tables: list[Table]) -> list[str]:
+    """``_narrative`` read back from the totals rows of ``_tables``' three tables (a return built
+    from the children's signed rows has its figures only there)."""
+    structure, flows = tables[1].total[2:], tables[2].total[2:]
+    genders = [code for code, _ in GENDERS]
+    f = {
+        "total": structure[0],
+        **{f"g_{code}": structure[1 + i] for i, code in enumerate(genders)},
+        "majority": structure[1 + len(genders)],
+        "party": structure[3 + len(genders)],
+        **dict(zip(("admitted", "moved_in", "moved_out", "matured"), flows, strict=True)),
+    }
+    return _narrative(root, year, as_of, f)
+
+
 def build(
     *,
     root: Organization,

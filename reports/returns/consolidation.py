@@ -1,10 +1,14 @@
 """A unit's return built up the tree (issue 18): from its children's accepted returns (the figures
 they signed) or from live data, and where the two differ, with why.
 
-Rating reports only: their per-unit tables ("Đoàn viên — theo đơn vị trực thuộc, năm 2025") have a
-row per child with the same columns as the child's own summary row ("Đoàn viên" in "Tổng hợp kết
-quả xếp loại"), so a child's signed summary is its row in the parent's return. A child with no
-accepted return keeps its live row, and the page says so."""
+A report's per-unit tables (a row per child: "Mã đơn vị", "Đơn vị", figures, a totals row) take
+each child's row from the figures the child signed for the same table:
+- ratings: the per-unit tables ("Đoàn viên — theo đơn vị trực thuộc, năm 2025") have the columns of
+  the child's own summary row ("Đoàn viên" in "Tổng hợp kết quả xếp loại");
+- membership: each table ("Độ tuổi", "Giới tính, dân tộc", "Biến động") is the child's table of
+  the same sheet, whose totals row is the child's own figures.
+A child with no accepted return keeps its live row, and the page says so. Recognition and
+fieldwork returns are not consolidated: their tables list units and staff, not sums per child."""
 
 from dataclasses import dataclass, field
 
@@ -15,6 +19,7 @@ from evaluations.models import SubjectType
 from organizations.models import Organization
 from organizations.numbers import vn_int
 from organizations.reporting import ReportData, Table
+from reports.builders import membership
 from reports.builders.common import rate
 from reports.builders.ratings import SUBJECT_ORDER, Tally, subject_sentence
 from reports.services import build_data
@@ -22,13 +27,16 @@ from reports.services import build_data
 from . import diff, reasons
 from .models import Return
 
-KINDS = {"ratings"}
+KINDS = {"ratings", "membership"}
 SEPARATOR = " — "  # "Đoàn viên — theo đơn vị trực thuộc, năm 2025"
+LABEL_COLUMN = {"ratings": "Đối tượng", "membership": "Bảng số liệu"}  # the comparison's first column
 
 
 def _require_kind(kind: str) -> None:
     if kind not in KINDS:
-        raise ValidationError("Chỉ báo cáo xếp loại chất lượng mới tổng hợp được từ báo cáo của đơn vị trực thuộc.")
+        raise ValidationError(
+            "Chỉ báo cáo xếp loại chất lượng và thống kê đoàn viên mới tổng hợp được từ báo cáo của đơn vị trực thuộc."
+        )
 
 
 def accepted_of_children(*, kind: str, root: Organization, year: int) -> dict[str, Return]:
@@ -46,15 +54,24 @@ def accepted_of_children(*, kind: str, root: Organization, year: int) -> dict[st
     return out
 
 
-def _signed_rows(ret: Return) -> dict[str, list]:
-    """A child's signed summary: subject label -> its figures (the summary table is the first)."""
+def _label(kind: str, table: Table) -> str | None:
+    """What names a per-unit table's signed figures in a child's return: the subject (ratings)
+    or the sheet (membership); None for any other table."""
+    if table.columns[:1] != [diff.UNIT_CODE] or table.total is None:
+        return None
+    if kind == "ratings":
+        head = table.title.split(SEPARATOR, 1)[0]
+        return head if SEPARATOR in table.title else None
+    return table.sheet or None
+
+
+def _signed(kind: str, ret: Return, label: str) -> list | None:
+    """The figures ``ret`` (a child's return) signed for the table ``label`` names."""
     tables = ret.data.get("tables") or []
-    return {row[0]: row[1:] for row in (tables[0]["rows"] if tables else [])}
-
-
-def _subject(table: Table) -> str | None:
-    head = table.title.split(SEPARATOR, 1)[0]
-    return head if SEPARATOR in table.title and table.columns[:1] == [diff.UNIT_CODE] else None
+    if kind == "ratings":  # its summary table, a row per subject
+        return next((row[1:] for row in (tables[0]["rows"] if tables else []) if row[0] == label), None)
+    table = next((t for t in tables if t.get("sheet") == label), None)
+    return table["total"][2:] if table and table.get("total") else None
 
 
 def _totals(table: Table) -> list:
@@ -69,33 +86,40 @@ def _totals(table: Table) -> list:
     return total
 
 
-def _apply(data: ReportData, signed: dict[str, Return]) -> int:
+def _apply(kind: str, data: ReportData, signed: dict[str, Return]) -> int:
     """Put each signed child's figures in the per-unit tables; returns how many rows changed hands."""
-    replaced, subject_totals = 0, {}
+    replaced, label_totals = 0, {}
     for table in data.tables:
-        subject = _subject(table)
-        if subject is None:
+        label = _label(kind, table)
+        if label is None:
             continue
         for row in table.rows:
-            figures = _signed_rows(signed[row[0]]).get(subject) if row[0] in signed else None
+            figures = _signed(kind, signed[row[0]], label) if row[0] in signed else None
             if figures is not None:
                 row[2:] = figures
                 replaced += 1
         table.total = _totals(table)
-        subject_totals[subject] = table.total[2:]
-    summary = data.tables[0] if data.tables else None
+        label_totals[label] = table.total[2:]
+    summary = data.tables[0] if kind == "ratings" and data.tables else None
     if summary is not None:
-        summary.rows = [[r[0], *subject_totals.get(r[0], r[1:])] for r in summary.rows]
+        summary.rows = [[r[0], *label_totals.get(r[0], r[1:])] for r in summary.rows]
     return replaced
 
 
-def _narrative(data: ReportData, root: Organization, year: int, signed: dict, children: int) -> list[str]:
-    by_label = {row[0]: row[1:] for row in data.tables[0].rows} if data.tables else {}
-    lines = [
+def _source_line(signed: dict, children: int) -> str:
+    return (
         f"Số liệu tổng hợp từ báo cáo đã được tiếp nhận của {vn_int(len(signed))}/{vn_int(children)} đơn vị "
         f"trực thuộc; đơn vị chưa có báo cáo được tiếp nhận lấy số liệu trực tiếp lúc "
         f"{timezone.localtime():%H:%M ngày %d/%m/%Y}."
-    ]
+    )
+
+
+def _narrative(kind: str, data: ReportData, root: Organization, year: int) -> list[str]:
+    """The paragraphs again from the consolidated figures (the live ones would contradict them)."""
+    if kind == "membership":
+        return membership.narrative_of_tables(root, year, data.as_of, data.tables)
+    by_label = {row[0]: row[1:] for row in data.tables[0].rows} if data.tables else {}
+    lines = []
     for subject in SUBJECT_ORDER:
         cells = by_label.get(SubjectType(subject).label)
         if not cells:
@@ -111,11 +135,25 @@ def from_children(*, kind: str, root: Organization, year: int) -> ReportData:
     _require_kind(kind)
     data = build_data(kind=kind, root=root, year=year, years=[])
     signed = accepted_of_children(kind=kind, root=root, year=year)
-    children = len({row[0] for t in data.tables if _subject(t) for row in t.rows})
-    _apply(data, signed)
-    data.narrative = _narrative(data, root, year, signed, children)
+    children = len({row[0] for t in data.tables if _label(kind, t) for row in t.rows})
+    _apply(kind, data, signed)
+    data.narrative = [_source_line(signed, children), *_narrative(kind, data, root, year)]
     data.charts = []  # the live charts would show other figures than the signed rows
     return data
+
+
+@dataclass
+class Block:
+    """Rows of one child that share their columns (ratings: one per subject; membership: a table)."""
+
+    columns: list[str]
+    percent_columns: set[int]
+    rows: list[diff.RowDiff] = field(default_factory=list)  # signed (before) vs live (after)
+
+    @property
+    def lines(self) -> list[dict]:
+        """Rows with their cells, for the page."""
+        return diff.TableDiff("", self.columns, self.percent_columns, 1, self.rows).lines
 
 
 @dataclass
@@ -123,46 +161,46 @@ class ChildComparison:
     code: str
     name: str
     signed: Return | None
-    rows: list[diff.RowDiff] = field(default_factory=list)  # per subject: signed (before) vs live (after)
+    blocks: list[Block] = field(default_factory=list)
     reasons: list[str] = field(default_factory=list)
-
-    lines: list[dict] = field(default_factory=list)  # rows with their cells, for the page
 
     @property
     def differs(self) -> bool:
-        return self.signed is not None and any(r.is_changed for r in self.rows)
+        return self.signed is not None and any(r.is_changed for b in self.blocks for r in b.rows)
 
 
 @dataclass
 class Comparison:
-    columns: list[str]
-    percent_columns: set[int]
     children: list[ChildComparison]
 
 
+def _block(child: ChildComparison, columns: list[str], percent: set[int]) -> Block:
+    if not child.blocks or child.blocks[-1].columns != columns:
+        child.blocks.append(Block(columns, percent))
+    return child.blocks[-1]
+
+
 def compare(*, kind: str, root: Organization, year: int) -> Comparison:
-    """Each child: its signed figures against the live ones, per subject, and the history since it signed."""
+    """Each child: its signed figures against the live ones, per table, and the history since it signed."""
     _require_kind(kind)
     live = build_data(kind=kind, root=root, year=year, years=[])
     signed = accepted_of_children(kind=kind, root=root, year=year)
     children: dict[str, ChildComparison] = {}
-    columns, percent = ["Đối tượng"], set()
     for table in live.tables:
-        subject = _subject(table)
-        if subject is None:
+        label = _label(kind, table)
+        if label is None:
             continue
-        columns = ["Đối tượng", *table.columns[2:]]
+        columns = [LABEL_COLUMN[kind], *table.columns[2:]]
         percent = {i - 1 for i in table.percent_columns}
         for row in table.rows:
             child = children.setdefault(row[0], ChildComparison(row[0], row[1], signed.get(row[0])))
-            before = _signed_rows(child.signed).get(subject) if child.signed else None
-            child.rows.append(
-                diff.row_diff(subject, [subject, *before] if before else None, [subject, *row[2:]], 1, len(columns))
+            before = _signed(kind, child.signed, label) if child.signed else None
+            _block(child, columns, percent).rows.append(
+                diff.row_diff(label, [label, *before] if before else None, [label, *row[2:]], 1, len(columns))
             )
     why = reasons.since_each(
         root=root, windows=[(r.root.path, r.submitted_at) for r in signed.values()], until=timezone.now()
     )
     for child in children.values():
         child.reasons = why.for_row(child.code) if child.signed else []
-        child.lines = diff.TableDiff("", columns, percent, 1, child.rows).lines
-    return Comparison(columns=columns, percent_columns=percent, children=list(children.values()))
+    return Comparison(children=list(children.values()))
