@@ -14,7 +14,9 @@ runs import-export's bulk path with these choices, all for 10⁵-row files:
   hooks run once, at the end, and only if no row has an error and it is not a dry run, so a
   rejected file (or a preview) never writes and rolls back;
 - the writes themselves are batched by the kind (COPY on PostgreSQL for members);
-- no diff, no per-row HTML: the preview lists counts and errors.
+- no diff, no per-row HTML: the preview lists counts and errors;
+- a kind may be ``batched`` (members): the same resource checks the file column by column in
+  ``check_rows`` instead of import-export's per-row loop, and files the same result.
 """
 
 import logging
