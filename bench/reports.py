@@ -23,6 +23,16 @@ one process, interleaved round by round, the best of 3 of:
 - prov.floor / prov.job: the same for the largest province-level unit.
 It prints job/floor for both, the peak RSS (the worker's code path) and the load average.
 
+Measured 03/12/2026 on a clone of doanhub_1m_base (10⁶ members, 876.709 assessments, 2026), 2 cores
+shared with other engineers, ``BENCH_DATABASE_URL=…/doanhub_reportjob_1m bench/reports.py 1 --as-is``,
+best of 3, against this complete (as-of) floor:
+- before (main at 61cd36c; its PDF inside the job), load 9,1 → 7,4: floor 2,34 s, build 9,72 s
+  (4,15×), job 12,90 s (5,51×); province floor 0,21 s, job 4,72 s (22×); peak RSS 384 MB;
+- after (integrity in grouped SQL, the PDF a follow-up task), load 4,3 → 4,5: floor 1,45 s,
+  build 2,52 s (1,75×), job 2,52 s (1,74×), its PDF 3,83 s after "done"; province floor 0,12 s,
+  job 0,60 s (4,9×); peak RSS 239 MB. Goal 1,3× not reached: the integrity table's grouped
+  reads (a second pass over the year's ratings, 1,1 s, and the quota history's two, 0,5 s each)
+  remain beside the rollup's.
 The earlier floor (one GROUP BY of the decided assessments) left out the unit and member counts
 the job also computes, so the job could "beat" it (0.95× at 2 M, issue 13). Figures, with their
 command, data size and load: docs/architecture.md (Reports).
