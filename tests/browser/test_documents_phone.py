@@ -7,6 +7,8 @@ import pytest
 from celery.contrib.testing.worker import start_worker
 from django.urls import reverse
 
+import evaluations.recognition.tasks  # noqa: F401 - the worker knows the tasks before a request imports them
+import evaluations.tasks  # noqa: F401
 from evaluations.recognition.models import RenderedDocument
 from organizations.models import Post
 from tests.browser.test_phone_width import OVERFLOWING
