@@ -221,13 +221,18 @@ def celery_app(monkeypatch):
     import reports.tasks  # noqa: F401
     from doanhub.celery import app
 
+    from .worker_process import use_broker
+
     saved = {k: app.conf.get(k) for k in ("broker_url", "broker_transport_options", "task_always_eager")}
-    app.conf.update(broker_url="memory://", broker_transport_options={}, task_always_eager=False)
-    app._pool = None
+    # use_broker drops the producers' pool too: a task an earlier test sent (a transactional test's
+    # on_commit, on the configured broker) left it bound to that broker, and .delay() would go on
+    # publishing there while this test's worker listens on memory:// (CI's three stuck workers).
+    use_broker(app, "memory://")
+    app.conf.update(task_always_eager=False)
     yield app
     app.control.purge()  # messages no worker took die with the test
+    use_broker(app, saved["broker_url"])
     app.conf.update(saved)
-    app._pool = None
 
 
 @pytest.fixture
