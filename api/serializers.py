@@ -166,11 +166,8 @@ class ReportJobSerializer(serializers.ModelSerializer):
         ]
 
     def get_as_of(self, job) -> date | None:
-        # A job left to the default day (None) learns it when it runs: the built report carries it.
-        if job.as_of is not None:
-            return job.as_of
-        value = (job.result or {}).get("as_of")
-        return date.fromisoformat(value) if value else None
+        # A job left to the default day (None) learns it when it runs (counted_as_of).
+        return job.as_of or job.counted_as_of
 
     def get_download(self, job) -> str | None:
         if not job.file:

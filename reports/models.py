@@ -42,6 +42,11 @@ class ReportJob(models.Model):
     heartbeat_at = models.DateTimeField("tín hiệu cuối của worker", null=True, blank=True)  # progress.Heartbeat
     duration = models.DurationField("thời gian chạy", null=True, blank=True)
     error = models.TextField("lỗi", blank=True)
+    # Why the PDF follow-up could not make the PDF (the workbook and the page stay); empty once made.
+    pdf_error = models.TextField("lỗi tạo bản PDF", blank=True)
+    # The day the figures were counted at: ``as_of`` or, left empty, the default the run resolved;
+    # a column so that lists (page, API) never load ``result``.
+    counted_as_of = models.DateField("số liệu đã tính đến ngày", null=True, blank=True)
     result = models.JSONField("kết quả", null=True, blank=True)
     narrative = models.TextField("báo cáo bằng lời", blank=True)
     file = models.FileField("tệp Excel", upload_to="reports/", blank=True)

@@ -12,8 +12,9 @@ def jobs_in_scope(user) -> QuerySet[ReportJob]:
 
 
 def my_jobs(user) -> QuerySet[ReportJob]:
-    """The user's own jobs whose root is still inside their scope (a post ended: they vanish)."""
-    return jobs_in_scope(user).filter(requested_by=user)
+    """The user's own jobs whose root is still inside their scope (a post ended: they vanish).
+    A list: the built figures (a national report's are megabytes) stay in the database."""
+    return jobs_in_scope(user).filter(requested_by=user).defer("result", "narrative")
 
 
 def get_job_or_404(user, pk: int) -> ReportJob:

@@ -56,9 +56,6 @@ def _validate(kind: str, year: int, years: list[int]) -> None:
         raise ValidationError("Các năm so sánh phải trước năm báo cáo, tối đa 10 năm.")
 
 
-PDF_ERROR = "pdf_error"  # in the job's params: why its PDF could not be made (no column of its own)
-
-
 def _enqueue(job: ReportJob) -> None:
     """After commit; a broker that does not answer refuses the request (organizations.queueing)."""
     from .tasks import run_report_job
@@ -202,7 +199,7 @@ def _save_file(job: ReportJob, data: ReportData, by: str) -> None:
     job.file.save(name, ContentFile(buffer.getvalue()), save=False)
     # The previous run's PDF goes with its workbook: the page offers no PDF of other figures.
     pdf.delete_beside(job.file)
-    job.params.pop(PDF_ERROR, None)
+    job.pdf_error = ""
 
 
 def _requester_name(job: ReportJob) -> str:
@@ -250,9 +247,7 @@ def _enqueue_pdf(job: ReportJob) -> None:
 
 
 def _pdf_failed(job_id: int, error: str) -> None:
-    job = ReportJob.objects.get(pk=job_id)
-    job.params[PDF_ERROR] = error.rstrip(".")  # the page ends the sentence
-    job.save(update_fields=["params"])
+    ReportJob.objects.filter(pk=job_id).update(pdf_error=error.rstrip("."))  # the page ends the sentence
 
 
 def render_pdf(*, job_id: int) -> ReportJob:
@@ -272,8 +267,8 @@ def render_pdf(*, job_id: int) -> ReportJob:
         job = ReportJob.objects.select_for_update().get(pk=job_id)
         if job.status == Status.DONE and job.runs == run:
             pdf.store_beside(job.file, rendered)
-            if job.params.pop(PDF_ERROR, None):  # rendered after all (an earlier attempt failed)
-                job.save(update_fields=["params"])
+            if job.pdf_error:  # rendered after all (an earlier attempt failed)
+                ReportJob.objects.filter(pk=job.pk).update(pdf_error="")
     return job
 
 
@@ -284,7 +279,7 @@ def pdf_state(job: ReportJob) -> str:
     file = pdf.beside(job.file)
     if file.storage.exists(file.name):
         return "ready"
-    return "failed" if job.params.get(PDF_ERROR) else "pending"
+    return "failed" if job.pdf_error else "pending"
 
 
 WORKER_STOPPED = "Tiến trình nền (worker) đã dừng giữa chừng khi đang lập báo cáo. Hãy bấm “Chạy lại”."
@@ -306,8 +301,9 @@ def _finish(
     job.seen_at = None
     if data is not None:
         job.result, job.narrative, job.progress = to_json(data), "\n\n".join(data.narrative), 100
+        job.counted_as_of = data.as_of
     else:
-        job.result, job.narrative = None, ""
+        job.result, job.narrative, job.counted_as_of = None, "", None
         if job.file:
             pdf.delete_beside(job.file)
             job.file.delete(save=False)
@@ -321,9 +317,10 @@ def _finish(
             "seen_at",
             "result",
             "narrative",
+            "counted_as_of",
+            "pdf_error",
             "progress",
             "file",
-            "params",
         ]
     )
     notices.job_finished(job)

@@ -265,3 +265,14 @@ def redis_broker(celery_app):
     yield celery_app
     celery_app.control.purge()
     use_broker(celery_app, "memory://")
+
+
+@pytest.fixture
+def restore_schema():
+    """A test that migrates backwards (tests/migrating.py) leaves the schema at the latest."""
+    yield
+    from django.db import connection
+    from django.db.migrations.executor import MigrationExecutor
+
+    executor = MigrationExecutor(connection)
+    executor.migrate(executor.loader.graph.leaf_nodes())

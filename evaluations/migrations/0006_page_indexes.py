@@ -4,7 +4,7 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-    dependencies = [("evaluations", "0005_report_scale")]
+    dependencies = [("evaluations", "0004_grassroots")]
 
     operations = [
         migrations.AddIndex(

@@ -66,3 +66,22 @@ def test_it_answers_the_day_asked_for_and_once_built_the_default_day(ratings, us
     assert client.get(f"/api/v1/report-jobs/{default.json()['id']}/").json()["as_of"] == "2025-12-15"
     listed = {j["id"]: j["as_of"] for j in client.get("/api/v1/report-jobs/").json()["results"]}
     assert listed == {chosen.json()["id"]: "2025-12-20", default.json()["id"]: "2025-12-15"}
+
+
+def test_the_lists_never_load_the_built_figures(done_job, users, bearer, login):
+    """A national report's ``result`` is megabytes: the page and the API list its jobs from
+    their own columns, the day counted at included."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+    from django.urls import reverse
+
+    assert done_job.result and done_job.counted_as_of
+    lists = [
+        (bearer(users.province_staff), "/api/v1/report-jobs/"),
+        (login(users.province_staff), reverse("reports:index")),
+    ]
+    for client, url in lists:
+        with CaptureQueriesContext(connection) as queries:
+            assert client.get(url).status_code == 200
+        jobs = [q["sql"] for q in queries if 'FROM "reports_reportjob"' in q["sql"]]
+        assert jobs and not any('"reports_reportjob"."result"' in sql for sql in jobs), (url, jobs)

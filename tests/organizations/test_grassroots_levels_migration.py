@@ -6,28 +6,14 @@ sở holds members. Run through Django's MigrationExecutor, as `migrate` runs th
 from datetime import date
 
 import pytest
-from django.db import connection
 from django.db.migrations.exceptions import IrreversibleError
-from django.db.migrations.executor import MigrationExecutor
+
+from tests.migrating import migrate_to
 
 BEFORE = [("organizations", "0004_level_kind_aliases"), ("evaluations", "0003_scale_indexes")]
 AFTER = [("organizations", "0005_grassroots_levels"), ("evaluations", "0004_grassroots")]
 
 pytestmark = pytest.mark.django_db(transaction=True)
-
-
-def _migrate(targets):
-    executor = MigrationExecutor(connection)
-    executor.migrate(targets)
-    executor.loader.build_graph()
-    return executor.loader.project_state(targets).apps
-
-
-@pytest.fixture
-def restore_schema():
-    yield
-    executor = MigrationExecutor(connection)
-    executor.migrate(executor.loader.graph.leaf_nodes())
 
 
 def _old_rows(apps):
@@ -70,9 +56,9 @@ def _old_rows(apps):
 
 
 def test_it_gives_chi_doan_co_so_its_level_and_moves_only_the_ones_domain_md_defines(restore_schema):
-    old = _migrate(BEFORE)
+    old = migrate_to(BEFORE)
     _old_rows(old)
-    new = _migrate(AFTER)
+    new = migrate_to(AFTER)
     Level = new.get_model("organizations", "Level")
     Organization = new.get_model("organizations", "Organization")
     cdcs = Level.objects.get(code="chi-doan-co-so")
@@ -93,7 +79,7 @@ def test_it_gives_chi_doan_co_so_its_level_and_moves_only_the_ones_domain_md_def
     own = new.get_model("evaluations", "Assessment").objects.get(organization__code="T1-H1-BV")
     assert own.subject_type == "grassroots"  # rated as the tổ chức cơ sở Đoàn it is
 
-    back = _migrate(BEFORE)
+    back = migrate_to(BEFORE)
     Level = back.get_model("organizations", "Level")
     assert not Level.objects.filter(code="chi-doan-co-so").exists()
     layer = Level.objects.get(code="trung-gian")
@@ -106,7 +92,7 @@ def test_it_gives_chi_doan_co_so_its_level_and_moves_only_the_ones_domain_md_def
 
 
 def test_it_refuses_to_undo_while_a_chi_doan_co_so_holds_members(restore_schema):
-    new = _migrate(AFTER)
+    new = migrate_to(AFTER)
     Level = new.get_model("organizations", "Level")
     Organization = new.get_model("organizations", "Organization")
     province = Organization.objects.create(
@@ -122,4 +108,4 @@ def test_it_refuses_to_undo_while_a_chi_doan_co_so_holds_members(restore_schema)
         members_total=12,
     )
     with pytest.raises(IrreversibleError, match=r"chi đoàn cơ sở còn đoàn viên: T1-BV \(12 đoàn viên\)"):
-        _migrate(BEFORE)
+        migrate_to(BEFORE)

@@ -1,9 +1,0 @@
-# Reserved for documents (issue 15) (parallel work, 03/12/2026 evening): fill in this file's operations rather than
-# adding a new migration, so that the chain stays linear while several changes land at once.
-from django.db import migrations
-
-
-class Migration(migrations.Migration):
-    dependencies = [("recognition", "0003_grassroots")]
-
-    operations = []

@@ -1,9 +1,0 @@
-# Reserved for page indexes (issue 13) (parallel work, 03/12/2026 evening): fill in this file's operations rather than
-# adding a new migration, so that the chain stays linear while several changes land at once.
-from django.db import migrations
-
-
-class Migration(migrations.Migration):
-    dependencies = [("organizations", "0008_history_edges")]
-
-    operations = []

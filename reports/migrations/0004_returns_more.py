@@ -1,9 +1,0 @@
-# Reserved for returns (issue 18) (parallel work, 03/12/2026 evening): fill in this file's operations rather than
-# adding a new migration, so that the chain stays linear while several changes land at once.
-from django.db import migrations
-
-
-class Migration(migrations.Migration):
-    dependencies = [("reports", "0003_as_of")]
-
-    operations = []
