@@ -127,6 +127,9 @@ class MemberEvent(models.Model):
         ordering = ["-date", "-id"]
         verbose_name = "sự kiện đoàn viên"
         verbose_name_plural = "lịch sử đoàn viên"
+        # A return's diff reads the transfers written between two submissions (reports.returns
+        # .reasons): by kind and time, not through every member's "recorded" row of the nation.
+        indexes = [models.Index(fields=["kind", "created_at"], name="member_event_kind_time")]
 
     def __str__(self):
         return f"{self.get_kind_display()} — {self.date:%d/%m/%Y}"
