@@ -62,7 +62,10 @@ def _outcomes(root: Organization, prefix_len: int, years: list[int]) -> dict[tup
     return {(r["prefix"], r["campaign__year"]): r for r in qs}
 
 
+# The unit's code first, like every per-unit table: returns match a child's row by it (a diff
+# across a rename, the consolidation of the children's signed returns).
 COLUMNS = [
+    "Mã đơn vị",
     "Đơn vị",
     "Số đoàn cơ sở",
     "Đăng ký",
@@ -75,8 +78,19 @@ COLUMNS = [
 ]
 
 
-def _line(name: str, eligible: int, reg: int, rec: int, rej: int) -> list:
-    return [name, eligible, reg, rate(reg, eligible), rec, rej, reg - rec - rej, rate(rec, reg), rate(rec, eligible)]
+PERCENT_COLUMNS = {4, 8, 9}
+FIGURES = (2, 3, 5, 6)  # the counted columns (eligible, registered, recognised, not recognised); the rest derive
+TOTAL = "Tổng cộng"
+
+
+def _line(code: str, name: str, eligible: int, reg: int, rec: int, rej: int) -> list:
+    pending = reg - rec - rej
+    return [code, name, eligible, reg, rate(reg, eligible), rec, rej, pending, rate(rec, reg), rate(rec, eligible)]
+
+
+def total_of(rows: list[list]) -> list:
+    """The totals row of the per-unit table: the counts added up, the rates over the sums."""
+    return _line("", TOTAL, *(sum(row[i] for row in rows) for i in FIGURES))
 
 
 def build(*, root: Organization, year: int, progress=lambda pct: None, **options) -> ReportData:
@@ -90,13 +104,15 @@ def build(*, root: Organization, year: int, progress=lambda pct: None, **options
     outcomes = _outcomes(root, prefix_len, years)
     progress(80)
     empty = {"registered": 0, "recognised": 0, "not_recognised": 0}
-    rows, totals = [], [0, 0, 0, 0]
+    rows = []
     for unit in units:
         o = outcomes.get((unit.path, year), empty)
-        figures = [eligible.get(unit.path, 0), o["registered"], o["recognised"], o["not_recognised"]]
-        totals = [a + b for a, b in zip(totals, figures, strict=True)]
-        rows.append(_line(unit.name, *figures))
-    total = _line("Tổng cộng", *totals)
+        rows.append(
+            _line(
+                unit.code, unit.name, eligible.get(unit.path, 0), o["registered"], o["recognised"], o["not_recognised"]
+            )
+        )
+    total = total_of(rows)
     trend = _trend(outcomes, years)
     data = ReportData(
         kind="recognition",
@@ -111,7 +127,7 @@ def build(*, root: Organization, year: int, progress=lambda pct: None, **options
             columns=COLUMNS,
             rows=rows,
             total=total,
-            percent_columns={3, 7, 8},
+            percent_columns=PERCENT_COLUMNS,
             sheet=f"Năm {year}",
         )
     )
@@ -135,11 +151,11 @@ def build(*, root: Organization, year: int, progress=lambda pct: None, **options
         Chart(
             kind="stacked-bar",
             title=f"Kết quả năm {year} theo đơn vị",
-            labels=[r[0] for r in rows],
+            labels=[r[1] for r in rows],
             series=[
-                ("Được công nhận", [r[4] for r in rows]),
-                ("Không công nhận", [r[5] for r in rows]),
-                ("Chưa có kết quả", [r[6] for r in rows]),
+                ("Được công nhận", [r[5] for r in rows]),
+                ("Không công nhận", [r[6] for r in rows]),
+                ("Chưa có kết quả", [r[7] for r in rows]),
             ],
         )
     )
@@ -158,8 +174,17 @@ def _trend(outcomes: dict, years: list[int]) -> list[list]:
     return rows
 
 
+def narrative_of_tables(root: Organization, year: int, tables: list[Table]) -> list[str]:
+    """The paragraphs of figures put together elsewhere (a return consolidated from the children's
+    signed ones): the trend's row of ``year`` is the per-unit table's totals again, then the text."""
+    units, trend = tables[0], tables[1]
+    _, _, _, reg, _, rec, rej, pending, _, _ = units.total
+    trend.rows = [[year, reg, rec, rej, pending, rate(rec, reg)] if row[0] == year else row for row in trend.rows]
+    return _narrative(root, year, units.total, trend.rows, units.rows)
+
+
 def _narrative(root: Organization, year: int, total: list, trend: list[list], rows: list[list]) -> list[str]:
-    _, eligible, reg, _, rec, rej, pending, _, _ = total
+    _, _, eligible, reg, _, rec, rej, pending, _, _ = total
     text = [
         f"Năm {year}, {root.name} có {vn_int(reg)}/{vn_int(eligible)} đoàn cơ sở đăng ký xây dựng đoàn cơ sở "
         f"“3 chủ động”, đạt tỷ lệ {vn_rate(reg, eligible)}. Có {vn_int(rec)} đơn vị được công nhận, bằng "
@@ -172,11 +197,11 @@ def _narrative(root: Organization, year: int, total: list, trend: list[list], ro
         trend_word = "tăng" if change > 0 else "giảm" if change < 0 else "không đổi so với"
         amount = f" {vn_int(abs(change))} đơn vị so với" if change else ""
         text.append(f"Số đơn vị được công nhận {trend_word}{amount} năm {year - 1} ({vn_int(previous[2])} đơn vị).")
-    leaders = [r for r in rows if r[2]]
+    leaders = [r for r in rows if r[3]]
     if len(leaders) > 1:
-        best = max(leaders, key=lambda r: (r[7], r[4]))
+        best = max(leaders, key=lambda r: (r[8], r[5]))
         text.append(
-            f"Đơn vị có tỷ lệ công nhận cao nhất: {best[0]} ({vn_int(best[4])}/{vn_int(best[2])} đơn vị đăng ký, "
-            f"{vn_rate(best[4], best[2])})."
+            f"Đơn vị có tỷ lệ công nhận cao nhất: {best[1]} ({vn_int(best[5])}/{vn_int(best[3])} đơn vị đăng ký, "
+            f"{vn_rate(best[5], best[3])})."
         )
     return text

@@ -6,9 +6,12 @@ each child's row from the figures the child signed for the same table:
 - ratings: the per-unit tables ("Đoàn viên — theo đơn vị trực thuộc, năm 2025") have the columns of
   the child's own summary row ("Đoàn viên" in "Tổng hợp kết quả xếp loại");
 - membership: each table ("Độ tuổi", "Giới tính, dân tộc", "Biến động") is the child's table of
-  the same sheet, whose totals row is the child's own figures.
-A child with no accepted return keeps its live row, and the page says so. Recognition and
-fieldwork returns are not consolidated: their tables list units and staff, not sums per child."""
+  the same sheet, whose totals row is the child's own figures;
+- recognition ("3 chủ động"): the table of the year ("Năm 2025"), likewise; the trend's row of the
+  year is its totals again.
+A child with no accepted return keeps its live row, and the page says so. Fieldwork ("1+2")
+returns are not consolidated: their tables are the sending unit's own staff and their visits,
+which no child signs for."""
 
 from dataclasses import dataclass, field
 
@@ -16,6 +19,7 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 
 from evaluations.models import SubjectType
+from evaluations.recognition import reporting as recognition
 from organizations.models import Organization
 from organizations.numbers import vn_int
 from organizations.reporting import ReportData, Table
@@ -27,15 +31,17 @@ from reports.services import build_data
 from . import diff, reasons
 from .models import Return
 
-KINDS = {"ratings", "membership"}
+KINDS = {"ratings", "membership", "recognition"}
 SEPARATOR = " — "  # "Đoàn viên — theo đơn vị trực thuộc, năm 2025"
-LABEL_COLUMN = {"ratings": "Đối tượng", "membership": "Bảng số liệu"}  # the comparison's first column
+# The comparison's first column: the subject (ratings) or the sheet the figures come from.
+LABEL_COLUMN = {"ratings": "Đối tượng", "membership": "Bảng số liệu", "recognition": "Bảng số liệu"}
 
 
 def _require_kind(kind: str) -> None:
     if kind not in KINDS:
         raise ValidationError(
-            "Chỉ báo cáo xếp loại chất lượng và thống kê đoàn viên mới tổng hợp được từ báo cáo của đơn vị trực thuộc."
+            "Chỉ báo cáo xếp loại chất lượng, thống kê đoàn viên và đoàn cơ sở “3 chủ động” mới tổng hợp được "
+            "từ báo cáo của đơn vị trực thuộc; báo cáo cán bộ đi cơ sở “1+2” là của riêng cán bộ đơn vị gửi."
         )
 
 
@@ -56,7 +62,7 @@ def accepted_of_children(*, kind: str, root: Organization, year: int) -> dict[st
 
 def _label(kind: str, table: Table) -> str | None:
     """What names a per-unit table's signed figures in a child's return: the subject (ratings)
-    or the sheet (membership); None for any other table."""
+    or the sheet (membership, recognition); None for any other table."""
     if table.columns[:1] != [diff.UNIT_CODE] or table.total is None:
         return None
     if kind == "ratings":
@@ -74,8 +80,11 @@ def _signed(kind: str, ret: Return, label: str) -> list | None:
     return table["total"][2:] if table and table.get("total") else None
 
 
-def _totals(table: Table) -> list:
-    """The totals row again after rows were replaced: sums, and each rate over the first figure."""
+def _totals(kind: str, table: Table) -> list:
+    """The totals row again after rows were replaced: sums, and each rate over the first figure
+    (recognition's rates have their own denominators: its builder adds them up)."""
+    if kind == "recognition":
+        return recognition.total_of(table.rows)
     first = 2
     total: list = ["", diff.TOTAL]
     for i in range(first, len(table.columns)):
@@ -98,7 +107,7 @@ def _apply(kind: str, data: ReportData, signed: dict[str, Return]) -> int:
             if figures is not None:
                 row[2:] = figures
                 replaced += 1
-        table.total = _totals(table)
+        table.total = _totals(kind, table)
         label_totals[label] = table.total[2:]
     summary = data.tables[0] if kind == "ratings" and data.tables else None
     if summary is not None:
@@ -118,6 +127,8 @@ def _narrative(kind: str, data: ReportData, root: Organization, year: int) -> li
     """The paragraphs again from the consolidated figures (the live ones would contradict them)."""
     if kind == "membership":
         return membership.narrative_of_tables(root, year, data.as_of, data.tables)
+    if kind == "recognition":
+        return recognition.narrative_of_tables(root, year, data.tables)
     by_label = {row[0]: row[1:] for row in data.tables[0].rows} if data.tables else {}
     lines = []
     for subject in SUBJECT_ORDER:

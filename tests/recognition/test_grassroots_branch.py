@@ -73,6 +73,10 @@ def test_the_report_counts_it_and_gives_one_under_the_root_its_row(tree, campaig
     )
     services.registration_submit(registration=reg, by=secretary)
     data = reporting.build(root=tree.province, year=campaign.year)
-    by_name = {row[0]: row for row in data.tables[0].rows}
-    assert by_name[tree.district.name][1:3] == [2, 1]  # its đoàn cơ sở and the chi đoàn cơ sở; one registered
-    assert by_name[units["province"].name][1:3] == [1, 0]  # directly under the province: a row of its own
+    by_code = {row[0]: row for row in data.tables[0].rows}
+    assert by_code[tree.district.code][1:4] == [
+        tree.district.name,
+        2,
+        1,
+    ]  # its đoàn cơ sở and the chi đoàn cơ sở; one registered
+    assert by_code[units["province"].code][2:4] == [1, 0]  # directly under the province: a row of its own

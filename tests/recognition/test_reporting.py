@@ -9,14 +9,28 @@ def test_it_counts_registrations_and_recognitions_per_child_unit(flow, campaign,
     data = reporting.build(root=tree.province, year=campaign.year, progress=progress.append)
     assert progress[0] == 0 and progress[-1] == 100
     table = data.tables[0]
-    by_name = {row[0]: row for row in table.rows}
+    by_code = {row[0]: row for row in table.rows}
     # district: 1 cơ sở, registered and recognised; the đoàn trực thuộc: not registered
-    assert by_name[tree.district.name][1:] == [1, 1, Decimal("100.0"), 1, 0, 0, Decimal("100.0"), Decimal("100.0")]
-    assert by_name[tree.direct.name][1:3] == [1, 0]
-    assert table.total[:3] == ["Tổng cộng", 2, 1] and table.total[3] == Decimal("50.0")
-    for col in (1, 2, 4, 5, 6):  # the totals row adds up
+    assert by_code[tree.district.code][1:] == [
+        tree.district.name,
+        1,
+        1,
+        Decimal("100.0"),
+        1,
+        0,
+        0,
+        Decimal("100.0"),
+        Decimal("100.0"),
+    ]
+    assert by_code[tree.direct.code][1:4] == [tree.direct.name, 1, 0]
+    assert table.total[:4] == ["", "Tổng cộng", 2, 1] and table.total[4] == Decimal("50.0")
+    for col in (2, 3, 5, 6, 7):  # the totals row adds up
         assert table.total[col] == sum(r[col] for r in table.rows)
-    assert table.percent_columns == {3, 7, 8}
+    assert [table.columns[i] for i in sorted(table.percent_columns)] == [
+        "Tỷ lệ đăng ký (%)",
+        "Tỷ lệ công nhận/đăng ký (%)",
+        "Tỷ lệ công nhận/tổng số (%)",
+    ]
 
 
 def test_the_narrative_is_vietnamese_with_counts_and_rates(flow, campaign, tree):
@@ -39,5 +53,5 @@ def test_the_trend_table_covers_the_years_asked(flow, campaign, tree):
 def test_a_grassroots_root_reports_itself(flow, campaign, tree):
     flow.submitted()
     data = reporting.build(root=tree.grassroots, year=campaign.year)
-    assert [r[0] for r in data.tables[0].rows] == [tree.grassroots.name]
-    assert data.tables[0].rows[0][1:3] == [1, 1]
+    assert [r[:2] for r in data.tables[0].rows] == [[tree.grassroots.code, tree.grassroots.name]]
+    assert data.tables[0].rows[0][2:4] == [1, 1]

@@ -73,10 +73,10 @@ def test_only_the_units_officers_submit_from_the_page(submit, ratings, users, lo
     assert not Return.objects.exists()
 
 
-def test_other_kinds_are_not_consolidated(ratings, users, login):
-    url = reverse("returns:consolidate", args=[ratings.province.code]) + "?kind=recognition&year=2025"
+def test_fieldwork_is_not_consolidated(ratings, users, login):
+    url = reverse("returns:consolidate", args=[ratings.province.code]) + "?kind=fieldwork&year=2025"
     page = login(users.province_staff).get(url, follow=True).content.decode()
-    assert "Chỉ báo cáo xếp loại chất lượng và thống kê đoàn viên mới tổng hợp được" in page
+    assert "Chỉ báo cáo xếp loại chất lượng, thống kê đoàn viên và đoàn cơ sở “3 chủ động” mới tổng hợp được" in page
 
 
 # ---- membership: each table's row is the child's totals row of the same sheet ---------------------
