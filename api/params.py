@@ -1,7 +1,6 @@
 """Query parameters shared by the endpoints, read one way, refused in Vietnamese."""
 
-from datetime import date
-
+from django.utils import timezone
 from drf_spectacular.utils import OpenApiParameter
 from rest_framework.exceptions import ValidationError
 
@@ -27,7 +26,7 @@ def unit_of(request) -> Organization:
 
 
 def year_of(request) -> int:
-    return optional_year(request) or date.today().year
+    return optional_year(request) or timezone.localdate().year
 
 
 def optional_year(request) -> int | None:

@@ -3,6 +3,7 @@
 from datetime import date
 
 from django.urls import reverse
+from django.utils import timezone
 
 from notifications.deadlines import due_note
 from organizations.inbox import InboxItem
@@ -12,7 +13,7 @@ from .models import Submission
 
 
 def items(user, today: date | None = None) -> list[InboxItem]:
-    today = today or date.today()
+    today = today or timezone.localdate()
     period = selectors.current_period(user, today)
     if period is None or period.is_locked:
         return []

@@ -8,6 +8,7 @@ from decimal import Decimal
 
 from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet, Window
 from django.db.models.functions import RowNumber
+from django.utils import timezone
 
 from members.models import Member
 from organizations.collation import person_order
@@ -49,7 +50,7 @@ def periods_for(user) -> QuerySet:
 
 
 def current_period(user, today: date | None = None) -> RatingPeriod | None:
-    year = (today or date.today()).year
+    year = (today or timezone.localdate()).year
     return periods_for(user).filter(year__lte=year).order_by("-year", "-root__depth").first()
 
 
@@ -248,7 +249,7 @@ def late_units(user, period: RatingPeriod, *, today: date | None = None, limit: 
     batch, grouped by level: one ranked list, each row carrying its level's count (a window over
     the same anti-join: a separate grouped count ran it twice, 42 + 59 ms nationally at 10⁶
     members), whatever the number of levels."""
-    today = today or date.today()
+    today = today or timezone.localdate()
     deadlines = {
         d.level_id: d for d in RatingDeadline.objects.filter(period=period, due_on__lt=today).select_related("level")
     }

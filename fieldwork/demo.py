@@ -10,6 +10,7 @@ from datetime import date, timedelta
 
 from django.contrib.auth import get_user_model
 from django.db import transaction
+from django.utils import timezone
 
 from organizations.models import Level, Organization, Post
 
@@ -97,7 +98,7 @@ def _targets(province: Organization) -> dict[str, list[Organization]]:
 
 @transaction.atomic
 def seed(*, year: int | None = None, today: date | None = None, seed: int = 4) -> DemoResult:
-    today = today or date.today()
+    today = today or timezone.localdate()
     year = year or today.year
     rng = random.Random(seed)
     province = demo_province()

@@ -16,6 +16,7 @@ from datetime import date, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 
 from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet, Sum
+from django.utils import timezone
 
 from organizations.levels import level_order, plain_branch_q
 from organizations.models import Level, Organization
@@ -244,7 +245,7 @@ def tallies(assignments: QuerySet, year: int, *, as_of: date | None = None) -> l
     """Tallies for the given assignments of ``year``, in a constant number of queries."""
     rows = list(assignments.filter(year=year).select_related("user", "department__organization"))
     policies = effective_policies({(a.department.organization, year) for a in rows})
-    fraction = year_fraction(year, as_of or date.today())
+    fraction = year_fraction(year, as_of or timezone.localdate())
     result: dict[int, StaffTally] = {}
     for a in rows:
         policy = policies[(a.department.organization_id, year)]

@@ -3,8 +3,6 @@
 Objects come through the scoped selectors (outside them: 404); a service refuses a wrong role
 with PermissionDenied (403) and a broken rule with ValidationError (shown as a message)."""
 
-from datetime import date
-
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
@@ -390,7 +388,7 @@ def year_end(request, code):
             "org": org,
             "year": year,
             "data": reporting.build(root=org, year=year),
-            "as_of": date.today(),
+            "as_of": timezone.localdate(),
         },
     )
 

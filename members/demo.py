@@ -12,6 +12,7 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.hashers import make_password
 from django.db import transaction
 from django.db.models import F
+from django.utils import timezone
 
 from organizations.models import Level, Organization, Post, UnitKind
 from organizations.services import PathAllocator, rebuild_counts
@@ -431,7 +432,7 @@ def reset_demo_data() -> None:
 def seed(*, members: int, seed: int = 1, today: date | None = None) -> DemoResult:
     """Build the demo tree, ``members`` members and the demo users, in one transaction."""
     rng = random.Random(seed)
-    today = today or date(date.today().year, 1, 1)
+    today = today or date(timezone.localdate().year, 1, 1)
     b = _Builder(rng, today)
     with transaction.atomic():
         tops = _build_tree(b, members)

@@ -6,10 +6,10 @@ Views build every queryset through ``scoped``/``visible_orgs`` and fetch single 
 """
 
 from collections.abc import Iterable
-from datetime import date
 
 from django.db.models import Q, QuerySet
 from django.http import Http404
+from django.utils import timezone
 
 from .models import Organization, Post
 
@@ -24,7 +24,7 @@ def open_posts(user) -> list[Post]:
         return []
     cached = getattr(user, "_doanhub_posts", None)
     if cached is None:
-        today = date.today()
+        today = timezone.localdate()
         cached = list(
             Post.objects.filter(user=user)
             .filter(Q(ended_on__isnull=True) | Q(ended_on__gt=today))
@@ -77,7 +77,7 @@ def scope_roots(user) -> list[Organization]:
     """The nodes the user's scope starts from (for a superuser: the tree's roots)."""
     paths = root_paths(user)
     if paths is None:
-        return list(Organization.get_root_nodes().select_related("level"))
+        return list(Organization.objects.get_root_nodes().select_related("level"))
     by_path = {p.organization.path: p.organization for p in open_posts(user)}
     return [by_path[path] for path in paths]
 

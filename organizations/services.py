@@ -9,6 +9,7 @@ from datetime import date, datetime
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import F
+from django.utils import timezone
 
 from . import audit, history
 from .models import Level, Organization, Post, UnitKind
@@ -244,7 +245,7 @@ def move_unit(
     unit = Organization.objects.get(pk=unit.pk)
     moved_units = unit.units_total + (1 if unit.is_active else 0)
     adjust_counts(old_parent, members=-unit.members_total, units=-moved_units, branches=-unit.branches_total)
-    history.record_subtree_leaving(unit.path, on_date or date.today())
+    history.record_subtree_leaving(unit.path, on_date or timezone.localdate())
     Organization.objects.move(unit, Organization.objects.get(pk=new_parent.pk), "last-child")
     unit = history.keep_off_history(Organization.objects.get(pk=unit.pk))
     adjust_counts(unit, members=unit.members_total, units=moved_units, branches=unit.branches_total, include_self=False)
@@ -283,7 +284,7 @@ def merge_unit(
             unit=child, new_parent=target, by=by, reason=f"Hợp nhất {source.name} vào {target.name}", on_date=on_date
         )
     unit_merged.send(
-        sender=Organization, source=source, target=target, by=by, on_date=on_date or date.today(), reason=reason
+        sender=Organization, source=source, target=target, by=by, on_date=on_date or timezone.localdate(), reason=reason
     )
     source = Organization.objects.get(pk=source.pk)
     _close(source, Organization.Status.MERGED, on_date, merged_into=target)
@@ -320,7 +321,7 @@ def dissolve_unit(*, unit: Organization, by, reason: str, on_date: date | None =
 
 def _close(unit: Organization, status: str, on_date: date | None, merged_into=None) -> None:
     was_branch = unit.level.is_branch
-    unit.status, unit.ended_on, unit.merged_into = status, on_date or date.today(), merged_into
+    unit.status, unit.ended_on, unit.merged_into = status, on_date or timezone.localdate(), merged_into
     unit.save(update_fields=["status", "ended_on", "merged_into"])
     adjust_counts(unit, units=-1, include_self=False)
     if was_branch:
@@ -347,7 +348,7 @@ def assign_post(*, user, organization: Organization, role: str, title: str = "",
 @transaction.atomic
 def end_post(*, post: Post, by, on_date: date | None = None) -> Post:
     _require(can_manage_users(by, post.organization))
-    post.ended_on = on_date or date.today()
+    post.ended_on = on_date or timezone.localdate()
     post.save(update_fields=["ended_on"])
     audit.record(
         target=post,

@@ -1,7 +1,6 @@
-from datetime import date
-
 from crispy_forms.helper import FormHelper
 from django import forms
+from django.utils import timezone
 
 from organizations.forms import DATE_WIDGET, UnitCodeField
 
@@ -43,7 +42,7 @@ class ReportRequestForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["kind"].choices = kinds.available()
         self.fields["root"].user = user
-        self.fields["year"].initial = date.today().year
+        self.fields["year"].initial = timezone.localdate().year
         self.helper = FormHelper()
         self.helper.form_tag = False
 

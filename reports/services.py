@@ -43,7 +43,7 @@ def _validate_as_of(year: int, as_of: date | None) -> None:
         return
     if as_of < date(year, 1, 1):
         raise ValidationError(f"Ngày tính số liệu {as_of:%d/%m/%Y} phải từ 01/01/{year} trở đi (năm báo cáo {year}).")
-    if as_of > date.today():
+    if as_of > timezone.localdate():
         raise ValidationError(f"Ngày tính số liệu {as_of:%d/%m/%Y} không được ở tương lai.")
 
 

@@ -1,5 +1,6 @@
 import pytest
 from django.http import Http404
+from django.urls import reverse
 
 from organizations import scoping
 from organizations.models import Organization
@@ -50,3 +51,24 @@ def test_ended_posts_give_no_scope(tree, users):
 def test_the_level_above_decides(tree, users):
     assert scoping.has_role_above(users.grassroots_approver, tree.branch, {"approver"})
     assert not scoping.has_role_above(users.grassroots_approver, tree.grassroots, {"approver"})
+
+
+def test_a_post_ends_on_viet_nams_date_not_the_servers(tree, monkeypatch, client):
+    """At 20:00 UTC on 04/12 it is 03:00 on 05/12 in Hà Nội: a post that ended on 05/12 gives no
+    scope any more, though a server clock on UTC still reads the 4th (the years are far ahead,
+    so that the machine's own date can never make this pass)."""
+    from datetime import UTC, date, datetime
+
+    from django.utils import timezone
+
+    from tests.factories import PASSWORD, make_user
+
+    monkeypatch.setattr(timezone, "now", lambda: datetime(2099, 12, 4, 20, 0, tzinfo=UTC))
+    ended = make_user("het.nhiem.ky", "staff", tree.district)
+    ended.posts.update(ended_on=date(2099, 12, 5))
+    kept = make_user("con.nhiem.ky", "staff", tree.district)
+    kept.posts.update(ended_on=date(2099, 12, 6))
+    assert scoping.visible_orgs(ended).count() == 0
+    assert scoping.in_scope(kept, tree.grassroots)
+    client.login(username="het.nhiem.ky", password=PASSWORD)
+    assert client.get(reverse("organizations:detail", args=[tree.district.code])).status_code == 404
