@@ -106,6 +106,17 @@ api units/members 9/12, healthz 1.3. With 20 clients that never pause, a request
 19 others: mean latency = 20 / throughput, so p95 < 300 ms needs well over 67 req/s here (about
 90 for this spread), i.e. about 22 ms of CPU per request on 2 cores for Django, PostgreSQL and
 the 20 clients together, against about 40 now: half of every page, not one slow page, is left.
+The same command again at 20:31 (load 0.57 → 8.4, caches warm): 60.2 req/s, client p95 283 ms
+(healthz) to 906 ms (queue); with GUNICORN_WORKERS=4 GUNICORN_THREADS=4 (load 5.1 → 9.0) 57.6
+req/s, and 55.3 in a first try (load 5.0 → 9.6): no better than the default 2 × 8, which stays.
+At 3·10⁶ members (``bench/seed.py 3000000`` into doanhub_3m: seed_demo 240 s, demo_ratings
+225 s, peak 239 MB; 2,629,631 ratings; port 8293, load 0.50 → 9.3): 39.1 req/s; client p95 of
+the pages the issue names at 3M: member search 1,622 ms, approval queue 1,605, home 1,287 (goal
+< 500: not met); single-client search (province, 48,399 members) p50 88 ms, p95 102 ms. The
+national search (the superuser, ``?q=nguyen van``) takes 365 ms alone there: 45,176 matches taken
+through the trigram index and sorted under the ICU collation (263 ms). Walking the name-order
+index instead would be quick for a term spread over every tên and seconds for one that is a tên
+("… hung": every match after the A–G names), so it was left as it is.
 """
 
 import argparse
