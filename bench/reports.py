@@ -33,6 +33,16 @@ best of 3, against this complete (as-of) floor:
   job 0,60 s (4,9×); peak RSS 239 MB. Goal 1,3× not reached: the integrity table's grouped
   reads (a second pass over the year's ratings, 1,1 s, and the quota history's two, 0,5 s each)
   remain beside the rollup's.
+Measured again 04/12/2026 on a quiet machine, a fresh doanhub_1m_base cloned as
+doanhub_1m_rep (same size, one year of demo_ratings), the same command, twice (load 0.88 and
+0.95 at the end): floor 0.92–0.93 s, build 1.74–1.79 s (1.89–1.93×), job 1.87–1.89 s (2.03×),
+its PDF 2.16 s after; province floor 0.15–0.16 s, job 0.29–0.32 s (1.89–2.06×); peak RSS
+237–239 MB. The 1.74× above was taken under load 4.3, which stretched the floor (1.45 s) more
+than the job: quiet, the ratio is 2.03×. Of the build, the integrity table takes about 1.2 s
+alone (its facts statement 0.65 s, the cap history's counts 0.26 s and pairs 0.15 s); the job's
+rollup is near its floor. Tried and dropped: replaying the flags' own statements as a floor
+part (the job then "beat" floor + flags, 0.92×: no floor), and computing the level once under
+an OFFSET 0 barrier in the facts statement (0.68 → 1.0 s: the parallel aggregate is lost).
 The earlier floor (one GROUP BY of the decided assessments) left out the unit and member counts
 the job also computes, so the job could "beat" it (0.95× at 2 M, issue 13). Figures, with their
 command, data size and load: docs/architecture.md (Reports).
