@@ -66,6 +66,9 @@ class Member(models.Model):
             models.Index(fields=["branch", "status"]),
             models.Index(fields=["name_folded"]),
             models.Index(fields=["birth_date"]),
+            # A number typed in the search is a card number, a CCCD or a phone (selectors.roster):
+            # the first two are unique (indexed), and without this the third scanned the nation.
+            models.Index(fields=["phone"], name="member_phone"),
         ]
 
     def __str__(self):
