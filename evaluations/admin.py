@@ -5,7 +5,16 @@ from django.contrib import admin
 
 from organizations.admin_readonly import ReadOnlyAdmin, ReadOnlyTabularInline
 
-from .models import Assessment, CriteriaFrame, Criterion, RatingDeadline, RatingPeriod, RatingPolicy, Submission
+from .models import (
+    Assessment,
+    CriteriaFrame,
+    Criterion,
+    RatingDeadline,
+    RatingPeriod,
+    RatingPolicy,
+    ReviewMinutes,
+    Submission,
+)
 
 
 class DeadlineInline(ReadOnlyTabularInline):
@@ -49,3 +58,14 @@ class SubmissionAdmin(ReadOnlyAdmin):
     list_display = ["__str__", "approving_unit", "status", "submitted_at"]
     list_filter = ["period__year", "status"]
     list_select_related = ["unit", "approving_unit", "period"]
+
+
+# What an operator looks at when a worker's PDF is late or failed: its state, error and size.
+PDF_COLUMNS = ["__str__", "status", "pages", "requested_by", "requested_at", "finished_at"]
+
+
+@admin.register(ReviewMinutes)
+class ReviewMinutesAdmin(ReadOnlyAdmin):
+    list_display = PDF_COLUMNS
+    list_filter = ["status"]
+    list_select_related = ["submission__unit", "submission__period", "requested_by"]

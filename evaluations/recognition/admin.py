@@ -3,9 +3,10 @@ recognition.services (the pages), which check the deadlines and roles and write 
 
 from django.contrib import admin
 
+from evaluations.admin import PDF_COLUMNS
 from organizations.admin_readonly import ReadOnlyAdmin, ReadOnlyTabularInline
 
-from .models import Campaign, CampaignCriterion, Decision, Flag, Registration, RegistrationReport
+from .models import Campaign, CampaignCriterion, Decision, Flag, Registration, RegistrationReport, RenderedDocument
 
 
 class CriterionInline(ReadOnlyTabularInline):
@@ -41,3 +42,9 @@ class FlagAdmin(ReadOnlyAdmin):
 class RegistrationReportAdmin(ReadOnlyAdmin):
     list_display = ("unit", "campaign", "sent_at", "is_late", "registrant_count")
     list_select_related = ("unit", "campaign")
+
+
+@admin.register(RenderedDocument)
+class RenderedDocumentAdmin(ReadOnlyAdmin):
+    list_display = PDF_COLUMNS
+    list_filter = ["status"]

@@ -39,6 +39,8 @@ WORKFLOW = {
     "evaluations.criteriaframe",
     "evaluations.assessment",
     "evaluations.submission",
+    "evaluations.reviewminutes",  # rendered by a worker from the sent batch (organizations.pdfdocs)
+    "recognition.rendereddocument",
     "recognition.campaign",
     "recognition.registration",
     "recognition.decision",
