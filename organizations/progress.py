@@ -71,6 +71,10 @@ class Heartbeat:
         self._thread = threading.Thread(target=self._run, name=f"heartbeat-{model.__name__}-{pk}", daemon=True)
 
     def __enter__(self) -> "Heartbeat":
+        # The first beat here, before the step opens its transaction: from the thread it could
+        # meet the step's write lock (SQLite's shared-cache test database refuses it at once),
+        # and a job would then show no sign of life until the next beat.
+        self._beat()
         self._thread.start()
         return self
 
@@ -80,10 +84,8 @@ class Heartbeat:
 
     def _run(self) -> None:
         try:
-            while True:
+            while not self._stop.wait(settings.DOANHUB_JOB_HEARTBEAT_SECONDS):
                 self._beat()
-                if self._stop.wait(settings.DOANHUB_JOB_HEARTBEAT_SECONDS):
-                    return
         finally:
             connections.close_all()  # this thread's own connections only (they are per thread)
 
