@@ -14,7 +14,7 @@ from import_export.fields import Field
 from import_export.results import RowResult
 
 from organizations import audit
-from organizations.models import Organization
+from organizations.models import Level, Organization
 from organizations.services import add_to_counts
 from organizations.text import fold
 
@@ -152,7 +152,7 @@ class MemberResource(ImportResource):
         self.loaded = [f.attname for f in Member._meta.concrete_fields if f.attname in wanted]
         known = {o.pk: o for o in self.branches.values() if isinstance(o, Organization)}
         elsewhere = {m.branch_id for m in self.matches.values()} - set(known)
-        known |= {o.pk: o for o in Organization.objects.filter(pk__in=elsewhere).select_related("level")}
+        known |= {o.pk: o for o in _with_levels(Organization.objects.filter(pk__in=elsewhere))}
         self.units_by_id = known
         self.counts: list[tuple[str, int, int, int]] = []  # (path, members, 0, 0) changes to apply
 
@@ -194,7 +194,7 @@ class MemberResource(ImportResource):
     def _branch_table(self, codes: set[str]) -> dict:
         """Folded code -> a chi đoàn the user may write to, or why that code cannot be used."""
         table = {}
-        for org in Organization.objects.filter(code__in=codes - {""}).select_related("level"):
+        for org in _with_levels(Organization.objects.filter(code__in=codes - {""})):
             if not can_manage_members(self.user, org):
                 continue  # outside the scope: answered like an unknown code
             if not org.level.is_branch:
@@ -357,6 +357,15 @@ def _quiet(clean, value):
 def _chunks(items: list, size: int = CHUNK):
     for start in range(0, len(items), size):
         yield items[start : start + size]
+
+
+def _with_levels(units):
+    """The units, each with its level from one shared instance per level (a national file names
+    some 10⁵ chi đoàn: select_related would build as many copies of the same few levels)."""
+    levels = {level.pk: level for level in Level.objects.all()}
+    for unit in units:
+        unit.level = levels[unit.level_id]
+        yield unit
 
 
 def _entered_since(matches: dict[int, Saved], since: str | None) -> dict[int, str]:
