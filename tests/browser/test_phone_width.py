@@ -1,4 +1,5 @@
-"""Every page works on a phone-width screen: at 390 × 844 no page scrolls sideways.
+"""Every page works on a phone-width screen: at 390 × 844 no page scrolls sideways; and the main
+pages of each role pass axe-core's WCAG 2.1 A/AA rules at desk and phone width.
 
 Wide tables may scroll inside their ``.table-responsive`` box; the document itself must not. Each
 page is opened by a person who uses it, logged in once per role. The data (the shared tree plus a
@@ -31,6 +32,7 @@ from tests.recognition.conftest import all_met, plans_for
 pytestmark = [pytest.mark.browser, pytest.mark.django_db]
 
 PHONE = {"width": 390, "height": 844}
+DESK = {"width": 1280, "height": 900}
 
 # (role, page). ``{…}`` names an object of the module's data (``Site.ids``); ``anonymous`` is
 # nobody logged in. Roles are those of tests/conftest.py ``users``.
@@ -278,3 +280,37 @@ def test_the_page_does_not_scroll_sideways_on_a_phone(site, role, path):
         page.screenshot(path=f"{os.environ['DOANHUB_SCREENSHOTS']}/{name}.png", full_page=True)
     wide = page.evaluate("document.documentElement.scrollWidth")
     assert wide <= PHONE["width"] + 1, f"{path} is {wide}px wide; past the edge: {page.evaluate(OVERFLOWING)}"
+
+
+# The main pages of each role, checked with axe-core (bundled by axe-playwright-python, no network)
+# against WCAG 2.0/2.1 A and AA: contrast, names of controls and links, labels, landmarks, lang.
+MAIN_PAGES = [
+    ("anonymous", "/dang-nhap/"),
+    ("secretary", "/"),
+    ("secretary", "/doan-vien/don-vi/T1-H1-CS1-CD1/"),
+    ("secretary", "/doan-vien/{member}/"),
+    ("secretary", "/danh-gia/dot/{period}/don-vi/T1-H1-CS1-CD1/"),
+    ("grassroots_approver", "/danh-gia/dot/{period}/cho-duyet/"),
+    ("grassroots_approver", "/danh-gia/ho-so/{submission}/"),
+    ("district_approver", "/don-vi/T1-H1/"),
+    ("district_approver", "/3-chu-dong/dot/{campaign}/bang/T1-H1/"),
+    ("province_staff", "/bao-cao/"),
+    ("province_staff", "/di-co-so/?nam={year}"),
+    ("province_approver", "/danh-gia/dot/{period}/"),
+]
+WCAG_AA = {"runOnly": {"type": "tag", "values": ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]}}
+
+
+@pytest.mark.parametrize(("role", "path"), MAIN_PAGES, ids=[f"{role}:{path}" for role, path in MAIN_PAGES])
+def test_the_main_pages_pass_axe_at_wcag_aa(site, role, path):
+    from axe_playwright_python.sync_playwright import Axe
+
+    page = site.pages[role]
+    for size in (DESK, PHONE):  # on a desk the menu shows (on a phone it folds away behind its button)
+        page.set_viewport_size(size)
+        try:
+            assert page.goto(site.url + path.format(**site.ids)).status == 200
+            found = Axe().run(page, options=WCAG_AA)
+        finally:
+            page.set_viewport_size(PHONE)
+        assert found.violations_count == 0, f"at {size['width']} px: {found.generate_report()}"
