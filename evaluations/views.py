@@ -27,6 +27,7 @@ from .forms import (
     entry_data,
 )
 from .models import CriteriaFrame, RatingPolicy, Submission
+from .policies import effective_policy, suggested_level
 from .recognition import selectors as recognition
 
 
@@ -144,8 +145,10 @@ def _minutes_initial(submission):
     return {name: getattr(submission, name) for name in MinutesForm.base_fields}
 
 
-def _autosave(request, period, unit, **subject):
-    """Shared body of the two inline saves: a small status fragment for htmx."""
+def _autosave(request, period, unit, *, suggest: bool = False, **subject):
+    """Shared body of the two inline saves: a small status fragment for htmx; for the unit's own
+    rating (``suggest``) also the level its points now reach, swapped into the page out of band
+    (it went stale as the marks were entered)."""
     require(rules.can_enter(request.user, unit))
     try:
         assessment = services.assessment_autosave(
@@ -153,7 +156,11 @@ def _autosave(request, period, unit, **subject):
         )
     except ValidationError as exc:
         return render(request, "evaluations/_save_status.html", {"errors": exc.messages}, status=422)
-    return render(request, "evaluations/_save_status.html", {"assessment": assessment})
+    context = {"assessment": assessment, "suggest": suggest}
+    if suggest:
+        policy = effective_policy(period, unit, assessment.subject_type)
+        context["suggested"] = suggested_level(policy, assessment.points)
+    return render(request, "evaluations/_save_status.html", context)
 
 
 @login_required
@@ -168,7 +175,8 @@ def member_save(request, period_id, code, member_id):
 @require_POST
 def own_save(request, period_id, code):
     period, unit = _unit_in_period(request, period_id, code)
-    return _autosave(request, period, unit, organization=unit, collective=request.POST.get("subject") == "collective")
+    collective = request.POST.get("subject") == "collective"
+    return _autosave(request, period, unit, suggest=not collective, organization=unit, collective=collective)
 
 
 @login_required

@@ -123,3 +123,21 @@ def test_it_stays_within_a_fixed_number_of_queries_for_60_members(
     with django_assert_max_num_queries(12):
         response = client.get(url(period, tree.branch))
     assert response.content.decode().count('data-testid="member-row"') == 60
+
+
+def test_the_own_ratings_suggested_level_follows_the_marks_as_they_are_saved(login, tree, users, period):
+    from evaluations.models import CriteriaFrame, Criterion, RatingPolicy
+
+    policy = RatingPolicy.objects.create(period=period, organization=tree.province, subject_type="branch")
+    frame = CriteriaFrame.objects.create(policy=policy, name="Khung", excellent_min_points=90, good_min_points=70)
+    mark = Criterion.objects.create(frame=frame, group="A", text="Sinh hoạt đều", max_points=100)
+    client = login(users.secretary)
+    save = url(period, tree.branch, "evaluations:own_save")
+    first = client.post(save, {f"mark_{mark.pk}": "75"}).content.decode()
+    assert 'id="own-suggested" hx-swap-oob="true"' in first and "HTTNV" in first and "75 điểm" in first
+    second = client.post(save, {f"mark_{mark.pk}": "95"}).content.decode()
+    assert "HTXSNV" in second.split('id="own-suggested"')[1]
+    page = client.get(url(period, tree.branch)).content.decode()
+    assert 'id="own-suggested">Gợi ý theo điểm' in page  # the page opens with the same suggestion
+    collective = client.post(save, {"subject": "collective", "proposed_level": "HTTNV"}).content.decode()
+    assert "own-suggested" not in collective  # the BCH's rating has no marks to suggest from
