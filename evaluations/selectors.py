@@ -378,6 +378,11 @@ class QuotaMeter:
         return self.allowed is not None and self.used > self.allowed
 
     @property
+    def excess(self) -> int:
+        """Suất beyond the allowance (0 within it)."""
+        return self.used - self.allowed if self.over else 0
+
+    @property
     def rate(self) -> str:
         return vn_rate(self.used, self.base)
 
@@ -392,6 +397,29 @@ def eligible_member_count(period: RatingPeriod, unit: Organization, eff: Effecti
         ).eligible
         for m in members.iterator()
     )
+
+
+@dataclass
+class EntryQuota:
+    """The secretary's view of the quota while entering: the deciding unit's HTXSNV count if this
+    chi đoàn's proposals were decided as they stand, beside its allowance."""
+
+    approving_unit: Organization
+    meter: QuotaMeter
+    proposed: int  # this chi đoàn's members proposed HTXSNV and not decided yet
+
+
+def entry_quota(period: RatingPeriod, branch: Organization) -> EntryQuota | None:
+    """``EntryQuota`` of a chi đoàn's members, or None where no quota applies."""
+    approving = rules.member_approving_unit(branch)
+    undecided = Assessment.objects.filter(
+        period=period, unit=branch, subject_type=SubjectType.MEMBER, approving_unit=approving
+    ).exclude(status__in=Assessment.DECIDED)
+    pending = dict(undecided.exclude(proposed_level="").values_list("pk", "proposed_level"))
+    meter = quota_meter(period=period, approving_unit=approving, subject_type=SubjectType.MEMBER, pending=pending)
+    if meter.percent is None:
+        return None
+    return EntryQuota(approving, meter, sum(level == RatingLevel.HTXSNV for level in pending.values()))
 
 
 def quota_meter(

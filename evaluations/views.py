@@ -87,6 +87,7 @@ def unit_page(request, period_id, code):
         "minutes_form": MinutesForm(initial=_minutes_initial(data.submission)),
         "recognition": _recognition(unit, period.year),
         "minutes_pdf": _minutes_panel(data.submission) if minutes.has_minutes(data.submission) else None,
+        "entry_quota": selectors.entry_quota(period, unit) if can_edit and unit.level.is_branch else None,
     }
     return render(request, "evaluations/unit.html", context)
 
@@ -145,10 +146,11 @@ def _minutes_initial(submission):
     return {name: getattr(submission, name) for name in MinutesForm.base_fields}
 
 
-def _autosave(request, period, unit, *, suggest: bool = False, **subject):
-    """Shared body of the two inline saves: a small status fragment for htmx; for the unit's own
-    rating (``suggest``) also the level its points now reach, swapped into the page out of band
-    (it went stale as the marks were entered)."""
+def _autosave(request, period, unit, *, suggest: bool = False, quota: bool = False, **subject):
+    """Shared body of the two inline saves: a small status fragment for htmx, and swapped into
+    the page out of band what the save changed there: for the unit's own rating (``suggest``) the
+    level its points now reach; for a member's (``quota``) the deciding unit's HTXSNV quota as the
+    proposals stand."""
     require(rules.can_enter(request.user, unit))
     try:
         assessment = services.assessment_autosave(
@@ -160,6 +162,8 @@ def _autosave(request, period, unit, *, suggest: bool = False, **subject):
     if suggest:
         policy = effective_policy(period, unit, assessment.subject_type)
         context["suggested"] = suggested_level(policy, assessment.points)
+    if quota:
+        context["entry_quota"], context["quota_oob"] = selectors.entry_quota(period, unit), True
     return render(request, "evaluations/_save_status.html", context)
 
 
@@ -168,7 +172,7 @@ def _autosave(request, period, unit, *, suggest: bool = False, **subject):
 def member_save(request, period_id, code, member_id):
     period, unit = _unit_in_period(request, period_id, code)
     member = get_object_or_404(Member.objects.select_related("branch"), pk=member_id, branch=unit)
-    return _autosave(request, period, unit, member=member)
+    return _autosave(request, period, unit, quota=True, member=member)
 
 
 @login_required

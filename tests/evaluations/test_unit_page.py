@@ -118,9 +118,10 @@ def test_it_stays_within_a_fixed_number_of_queries_for_60_members(
         client.post(
             url(period, tree.branch, "evaluations:member_save", member_id=row_member.pk), {"proposed_level": "HTTNV"}
         )
-    # 12 measured (incl. session, user, posts; 13 before both subject types' policies were read
-    # together); independent of roster size
-    with django_assert_max_num_queries(12):
+    # 17 measured (incl. session, user, posts; 13 before both subject types' policies were read
+    # together, 12 then; +5 for the deciding unit's quota as the proposals stand); independent of
+    # roster size
+    with django_assert_max_num_queries(17):
         response = client.get(url(period, tree.branch))
     assert response.content.decode().count('data-testid="member-row"') == 60
 
@@ -141,3 +142,18 @@ def test_the_own_ratings_suggested_level_follows_the_marks_as_they_are_saved(log
     assert 'id="own-suggested">Gợi ý theo điểm' in page  # the page opens with the same suggestion
     collective = client.post(save, {"subject": "collective", "proposed_level": "HTTNV"}).content.decode()
     assert "own-suggested" not in collective  # the BCH's rating has no marks to suggest from
+
+
+def test_the_secretary_sees_the_quota_as_the_proposals_stand_before_sending(login, tree, users, period):
+    client = login(users.secretary)
+    page = client.get(url(period, tree.branch)).content.decode()
+    assert "Chỉ tiêu HTXSNV của Đoàn xã Hùng Sơn: 0/1 suất nếu được công nhận như đề xuất" in page
+    first, second = (url(period, tree.branch, "evaluations:member_save", member_id=m.pk) for m in tree.members[:2])
+    within = client.post(first, {"proposed_level": "HTXSNV"}).content.decode()
+    assert 'id="entry-quota" data-testid="entry-quota" hx-swap-oob="true"' in within
+    assert "1/1 suất" in within and "vượt" not in within
+    over = client.post(second, {"proposed_level": "HTXSNV"}).content.decode()
+    assert "2/1 suất" in over and "vượt 1 suất" in over and "text-danger" in over
+    assert "(chi đoàn đề xuất 2 HTXSNV)" in client.get(url(period, tree.branch)).content.decode()
+    # an approver opening the chi đoàn's page enters nothing: no meter for them
+    assert "entry-quota" not in login(users.grassroots_approver).get(url(period, tree.branch)).content.decode()
