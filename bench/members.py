@@ -19,7 +19,12 @@ Measured 04/12/2026 on a quiet machine, a clone of a fresh doanhub_1m_base (1,00
 ``bench/members.py 100000 --db postgres://…/doanhub_1m_imp``, load 2.8 → 1.7: dry run 8.2 s
 (276 MB), import 14.7 s (295 MB; floor 8.3 s, 1.8×), re-import 15.8 s (335 MB; floor 7.8 s,
 2.0×), export 2.6 s (100 MB). Issue 13's goals (≤ 25 s, ≤ 30 s, ≤ 400 MB, export ≤ 5 s) hold
-at 10⁶; the 43.3 s / 47.9 s / 7.0 s of 03/12 were taken under loads of 8–9."""
+at 10⁶; the 43.3 s / 47.9 s / 7.0 s of 03/12 were taken under loads of 8–9. At 6·10⁶ members
+(``manage.py seed_demo --members 6000000`` into doanhub_6m_imp, 190,298 chi đoàn, VACUUM ANALYZE;
+load 2.3 → 1.3): dry run 13.7 s (323 MB), import 27.6 s (342 MB; floor 17.7 s, 1.6×: the goal
+of 25 s is missed, the floor itself grew with the table's indexes), re-import 24.8 s (376 MB;
+floor 10.4 s, 2.4×), export 4.6 s (97 MB). Before the chi đoàn of a file shared their levels
+(3e1c3f1) the same run peaked at 390 / 391 / 438 MB."""
 
 import argparse
 import json
