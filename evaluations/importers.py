@@ -46,7 +46,7 @@ KIND_WORDS = {
     "tap the lanh dao": SubjectType.COLLECTIVE,
     "bch": SubjectType.COLLECTIVE,
     "btv": SubjectType.COLLECTIVE,
-}
+} | {fold(label): value for value, label in SubjectType.choices}  # the words an export writes, read back
 LEVEL_WORDS = {code.lower(): code for code in RatingLevel.values} | {
     fold(label): code for code, label in RatingLevel.choices
 }
@@ -273,7 +273,15 @@ class RatingImporter(ResourceImporter):
     resource_class = RatingResource
     headers = [YEAR, KIND, CODE, LEVEL]
     optional_headers = [NOTE]
-    reopens = True  # options ``reopen`` and ``reason``: overwrite approved results by reopening them
+    example = {YEAR: "2026", KIND: "Đoàn viên", CODE: "001303012345", LEVEL: "HTTNV", NOTE: ""}
+    reopens = True
+
+    @classmethod
+    def choices(cls) -> dict[str, list[str]]:
+        return {
+            **super().choices(),
+            LEVEL: list(RatingLevel.values),
+        }  # the codes officers write  # options ``reopen`` and ``reason``: overwrite approved results by reopening them
 
 
 def connection_needs_ids(objs) -> bool:

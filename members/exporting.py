@@ -7,13 +7,11 @@ write-only mode."""
 
 from django.db.models import Case, Value, When
 from django.utils import timezone
-from openpyxl import Workbook
 
 from organizations.collation import person_order
 
-from . import xlsxwriter
+from . import import_template, xlsxwriter
 from .importers import UNIT_HEADERS
-from .importing import get_importer
 from .permissions import PERSONAL_FIELDS, personal_data_q
 from .resources import MemberResource
 
@@ -60,13 +58,8 @@ def export_members(queryset, out, *, unit=None, user=None) -> int:
 
 
 def template(kind: str, out) -> None:
-    """The published empty template of an import kind: its headers, required ones first."""
-    importer = get_importer(kind)
-    headers = [*importer.headers, *getattr(importer, "optional_headers", [])]
-    workbook = Workbook(write_only=True)
-    sheet = workbook.create_sheet(importer.label or kind)
-    sheet.append(headers)
-    workbook.save(out)
+    """The published template of an import kind (members.import_template)."""
+    import_template.write(kind, out)
 
 
 __all__ = ["export_members", "template", "UNIT_HEADERS"]

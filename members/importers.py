@@ -26,6 +26,17 @@ class MemberImporter(ResourceImporter):
     resource_class = MemberResource
     headers = MEMBER_REQUIRED
     optional_headers = MEMBER_HEADERS[9:]
+    example = {
+        "Họ và tên": "Nguyễn Thị Lan",
+        "Ngày sinh": "15/03/2003",
+        "Giới tính": "Nữ",
+        "Số CCCD": "001303012345",
+        "Mã chi đoàn": "T01-H01-CS01-CD01",
+        "Ngày vào Đoàn": "26/03/2019",
+        "Số thẻ đoàn": "",
+        "Dân tộc": "Kinh",
+        "Số điện thoại": "0912345678",
+    }
 
 
 class OrganizationImporter(ResourceImporter):
@@ -33,6 +44,23 @@ class OrganizationImporter(ResourceImporter):
     label = "Đơn vị"
     resource_class = UnitResource
     headers = UNIT_HEADERS
+    example = {
+        "Mã đơn vị": "T01-H01-CS01-CD09",
+        "Tên đơn vị": "Chi đoàn thôn Đồng Tâm",
+        "Cấp": "Chi đoàn",
+        "Mã đơn vị cấp trên": "T01-H01-CS01",
+    }
+
+    @classmethod
+    def choices(cls) -> dict[str, list[str]]:
+        """Cấp and Loại hình by the names officers know (their codes and aliases are read too)."""
+        from organizations.models import Level, UnitKind
+
+        return {
+            **super().choices(),
+            "Cấp": list(Level.objects.order_by("rank", "name").values_list("name", flat=True)),
+            "Loại hình": list(UnitKind.objects.order_by("name").values_list("name", flat=True)),
+        }
 
 
 def register_all() -> None:

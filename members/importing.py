@@ -80,6 +80,12 @@ class Importer:
     label: str = ""
     headers: list[str] = []
     optional_headers: list[str] = []
+    example: dict[str, str] = {}  # header -> the cell of the template's example row
+
+    @classmethod
+    def choices(cls) -> dict[str, list[str]]:
+        """Header -> the words its cells accept, for the template's drop-downs (none by default)."""
+        return {}
 
     def __init__(self, *, user, progress: Callable[[int, int], None] | None = None, **options):
         self.user, self.progress, self.options = user, progress, options
@@ -388,6 +394,18 @@ class ResourceImporter(Importer):
     """Read → import-export checks every row → the resource writes all in one transaction, or nothing."""
 
     resource_class: type[ImportResource]
+
+    @classmethod
+    def choices(cls) -> dict[str, list[str]]:
+        """The word columns of the resource (Giới tính, Xếp loại, …): the words an export writes,
+        which every import reads back."""
+        from .widgets import WordsWidget
+
+        return {
+            f.column_name: list(dict.fromkeys(str(word) for word in f.widget.labels.values()))
+            for f in cls.resource_class().get_import_fields()
+            if isinstance(f.widget, WordsWidget) and not f.readonly
+        }
 
     def run(self, file, *, dry_run: bool = False) -> ImportResult:
         result = ImportResult(dry_run=dry_run)
