@@ -12,6 +12,7 @@ urlpatterns = [
     path("nhap-excel/mau/<slug:kind>.xlsx", views.import_template, name="import_template"),
     path("nhap-excel/<int:pk>/", views.import_job, name="import_job"),
     path("nhap-excel/<int:pk>/tien-do/", views.import_progress, name="import_progress"),
+    path("nhap-excel/<int:pk>/loi.xlsx", views.import_errors, name="import_errors"),
     path("nhap-excel/<int:pk>/xac-nhan/", views.import_confirm, name="import_confirm"),
     path("nhap-excel/<int:pk>/huy/", views.import_discard, name="import_discard"),
     path("nhap-excel/<int:pk>/chay-lai/", views.import_rerun, name="import_rerun"),

@@ -13,6 +13,7 @@ from organizations.selectors import breadcrumbs
 from organizations.views_helpers import paginate, require, run_action, run_service
 
 from . import exporting, import_jobs, selectors, services
+from . import import_errors as import_errors_xlsx
 from .forms import (
     DeathForm,
     FilterForm,
@@ -319,6 +320,20 @@ def import_job(request, pk):
     job = import_jobs.job_for(request.user, pk)
     errors = paginate(request, job.errors, per_page=IMPORT_ERRORS_PER_PAGE) if job.errors else None
     return render(request, "members/import_job.html", {"job": job, "errors": errors})
+
+
+@login_required
+@require_GET
+def import_errors(request, pk):
+    """The check's errors as a workbook: the bad rows of the file, the bad cells marked."""
+    require(may_import(request.user))
+    job = import_jobs.job_for(request.user, pk)
+    if not job.errors:
+        raise Http404("Việc nhập này không có lỗi.")
+    out = tempfile.TemporaryFile()
+    import_errors_xlsx.write(job, out)
+    out.seek(0)
+    return FileResponse(out, as_attachment=True, filename=f"loi-nhap-{job.pk}.xlsx", content_type=XLSX)
 
 
 @login_required
