@@ -359,6 +359,12 @@ class Assessment(models.Model):
     def is_decided(self) -> bool:
         return self.status in self.DECIDED
 
+    @property
+    def shown_level(self) -> str:
+        """What the entry row shows: the decided level once decided (a lowered level must not
+        leave the old proposal in the select), else the proposal."""
+        return self.final_level if self.is_decided and self.final_level else self.proposed_level
+
 
 class QuotaLock(models.Model):
     """A row per (period, approving unit, subject type), locked with SELECT … FOR UPDATE while an

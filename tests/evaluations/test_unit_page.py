@@ -157,3 +157,21 @@ def test_the_secretary_sees_the_quota_as_the_proposals_stand_before_sending(logi
     assert "(chi đoàn đề xuất 2 HTXSNV)" in client.get(url(period, tree.branch)).content.decode()
     # an approver opening the chi đoàn's page enters nothing: no meter for them
     assert "entry-quota" not in login(users.grassroots_approver).get(url(period, tree.branch)).content.decode()
+
+
+def test_a_lowered_level_shows_in_the_row_not_the_old_proposal(login, tree, users, period):
+    import re
+
+    from evaluations import services
+
+    from .conftest import fill_and_submit
+
+    submission = fill_and_submit(period, tree.branch, users.secretary, ["HTXSNV", "HTTNV", "HTNV"])
+    excellent = submission.assessments.get(proposed_level="HTXSNV", member__isnull=False)
+    services.assessment_change_level(
+        assessment=excellent, by=users.grassroots_approver, level="HTTNV", reason="Quá suất"
+    )
+    services.submission_approve(submission=submission, by=users.grassroots_approver)
+    page = login(users.secretary).get(url(period, tree.branch)).content.decode()
+    row = page.split(excellent.member.full_name, 1)[1].split('data-testid="member-row"', 1)[0]
+    assert re.search(r'<option value="HTTNV" selected>', row) and 'value="HTXSNV" selected' not in row
