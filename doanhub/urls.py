@@ -20,3 +20,7 @@ urlpatterns = [
     path("api/", include("api.urls")),  # /api/v1/ (issue 17) and the profile page's token actions
     path("admin/", admin.site.urls),
 ]
+
+handler400 = "doanhub.errors.bad_request"
+handler403 = "doanhub.errors.permission_denied"
+handler404 = "doanhub.errors.page_not_found"

@@ -26,7 +26,7 @@ from .forms import (
     TransferRequestForm,
     UploadForm,
 )
-from .importing import kinds
+from .importing import get_importer, kinds
 from .models import MemberPosition
 from .permissions import can_manage_members, can_manage_under, can_see_personal_data, may_import
 from .validation import age_on
@@ -308,7 +308,8 @@ def import_upload(request):
         )
         if job is not None:
             return redirect("members:import_job", pk=job.pk)
-    context = {"form": form, "kinds": kinds(), "jobs": import_jobs.recent_jobs(request.user)}
+    labelled = [(kind, get_importer(kind).label or kind) for kind in kinds()]
+    context = {"form": form, "kinds": labelled, "jobs": import_jobs.recent_jobs(request.user)}
     return render(request, "members/import_upload.html", context)
 
 

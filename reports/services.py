@@ -15,6 +15,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.base import ContentFile
 from django.db import connection, transaction
 from django.utils import timezone
+from django.utils.text import slugify
 
 from organizations import audit
 from organizations.models import Organization
@@ -22,6 +23,7 @@ from organizations.progress import Heartbeat, VisibleUpdate, dead
 from organizations.queueing import WORKERS_DOWN, enqueue_after_commit
 from organizations.reporting import ReportData
 from organizations.scoping import in_scope
+from organizations.text import fold
 
 from . import kinds, notices, pdf
 from .builders.common import reference_date
@@ -185,6 +187,16 @@ def as_of_sentence(day: date) -> str:
 
 def _file_name(job: ReportJob) -> str:
     return f"bao-cao-{job.kind}-{job.root.code}-{job.year}-{job.pk}.xlsx"
+
+
+# The downloads' names, as an officer files them: "bao-cao-xep-loai-2026-tinh-doan-thai-nguyen.xlsx".
+KIND_SLUGS = {"ratings": "xep-loai", "membership": "doan-vien", "recognition": "3-chu-dong", "fieldwork": "di-co-so"}
+
+
+def download_name(job: ReportJob, extension: str) -> str:
+    """The Vietnamese name a report's file downloads under (its stored name stays unique by id)."""
+    unit = slugify(fold(job.root.name)) or job.root.code.lower()
+    return f"bao-cao-{KIND_SLUGS.get(job.kind, job.kind)}-{job.year}-{unit}.{extension}"
 
 
 def _save_file(job: ReportJob, data: ReportData, by: str) -> None:

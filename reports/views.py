@@ -83,7 +83,7 @@ def job_rerun(request, pk):
 @require_GET
 def download(request, pk) -> HttpResponse:
     job = selectors.get_job_or_404(request.user, pk)
-    return stream_stored(job.file, filename=job.file.name.rsplit("/", 1)[-1], missing="Báo cáo chưa có tệp Excel.")
+    return stream_stored(job.file, filename=services.download_name(job, "xlsx"), missing="Báo cáo chưa có tệp Excel.")
 
 
 @login_required
@@ -91,4 +91,4 @@ def download(request, pk) -> HttpResponse:
 def download_pdf(request, pk) -> HttpResponse:
     job = selectors.get_job_or_404(request.user, pk)
     file = pdf.beside(job.file)
-    return stream_stored(file, filename=file.name.rsplit("/", 1)[-1], missing="Báo cáo chưa có tệp PDF.")
+    return stream_stored(file, filename=services.download_name(job, "pdf"), missing="Báo cáo chưa có tệp PDF.")

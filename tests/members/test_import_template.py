@@ -84,3 +84,9 @@ def test_every_word_the_ratings_template_lists_is_read(tree):
         for word in RatingImporter.choices().get(field.column_name, []):
             assert field.widget.clean(word) is not None, (field.column_name, word)
     assert RatingImporter.choices()["Xếp loại"] == ["HTXSNV", "HTTNV", "HTNV", "KHTNV"]
+
+
+def test_the_upload_page_names_each_template_for_what_it_is(tree, users, login):
+    page = login(users.grassroots_approver).get(reverse("members:import")).content.decode()
+    assert "Mẫu nhập đoàn viên" in page and "Mẫu nhập kết quả xếp loại chất lượng" in page
+    assert ">members.xlsx<" not in page

@@ -1,7 +1,9 @@
 from unittest import mock
 
 from django.urls import reverse
+from django.utils.text import slugify
 
+from organizations.text import fold
 from reports.services import pdf_state, render_pdf, request_job, run_job
 
 
@@ -10,6 +12,9 @@ def test_it_downloads_the_workbook_in_scope(done_job, users, login):
     assert response.status_code == 200
     assert "attachment" in response["Content-Disposition"] and ".xlsx" in response["Content-Disposition"]
     assert b"".join(response.streaming_content)[:2] == b"PK"
+    # the name an officer files it under: kind, year and unit in plain Vietnamese words
+    name = f"bao-cao-xep-loai-{done_job.year}-{slugify(fold(done_job.root.name))}.xlsx"
+    assert name in response["Content-Disposition"] and name.startswith("bao-cao-xep-loai-2025-tinh-doan-")
 
 
 def test_it_is_404_outside_scope(done_job, users, login):
