@@ -1,3 +1,5 @@
+import re
+
 from django import forms
 from django.contrib.auth import get_user_model
 from django.contrib.auth.password_validation import validate_password
@@ -6,8 +8,9 @@ from django.db import models
 from .levels import level_order
 from .models import Level, Organization, Post, UnitKind
 from .scoping import visible_orgs
-from .text import clean_text
+from .text import clean_text, fold
 
+CODE_LIKE = re.compile(r"[A-Za-z0-9]+(?:[-_.][A-Za-z0-9]+)*")
 DATE_WIDGET = forms.DateInput(format="%d/%m/%Y", attrs={"placeholder": "dd/mm/yyyy", "inputmode": "numeric"})
 
 
@@ -31,18 +34,35 @@ def text_formfield(db_field, **kwargs):
 
 
 class UnitCodeField(TextField):
-    """A unit picked by its code, resolved inside the acting user's scope only."""
+    """A unit picked by its code, or by its name typed with or without marks ("huyen doan phu
+    binh"), resolved inside the acting user's scope only. A name matching several units lists
+    them with their codes, to pick one."""
+
+    LISTED = 5
 
     def __init__(self, *args, user=None, **kwargs):
         self.user = user
-        super().__init__(*args, max_length=40, **kwargs)
+        super().__init__(*args, max_length=255, **kwargs)
 
     def clean(self, value):
-        code = (super().clean(value) or "").strip().upper()
-        unit = visible_orgs(self.user).select_related("level").filter(code=code).first()
-        if unit is None:
-            raise forms.ValidationError(f"Không tìm thấy đơn vị mã “{code}” trong phạm vi của bạn.")
-        return unit
+        text = (super().clean(value) or "").strip()
+        scope = visible_orgs(self.user).select_related("level")
+        if CODE_LIKE.fullmatch(text):  # one word of letters, digits and dashes: a code
+            unit = scope.filter(code=text.upper()).first()
+            if unit is None:
+                raise forms.ValidationError(f"Không tìm thấy đơn vị mã “{text.upper()}” trong phạm vi của bạn.")
+            return unit
+        named = scope
+        for word in fold(text).split():
+            named = named.filter(name_folded__contains=word)
+        found = list(named.order_by("depth", "path")[: self.LISTED + 1])
+        if len(found) == 1:
+            return found[0]
+        if not found:
+            raise forms.ValidationError(f"Không tìm thấy đơn vị tên “{text}” trong phạm vi của bạn.")
+        listed = "; ".join(f"{u.name} ({u.code})" for u in found[: self.LISTED])
+        more = "; …" if len(found) > self.LISTED else ""
+        raise forms.ValidationError(f"“{text}” khớp với nhiều đơn vị: {listed}{more}. Ghi mã hoặc tên đầy đủ hơn.")
 
 
 class UnitCreateForm(forms.Form):

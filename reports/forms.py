@@ -28,7 +28,10 @@ class ReportRequestForm(forms.Form):
         },
     )
     compare = forms.TypedChoiceField(label="So sánh với các năm trước", choices=COMPARE_CHOICES, coerce=int, initial=2)
-    root = UnitCodeField(label="Mã đơn vị", help_text="Đơn vị trong phạm vi của bạn, ví dụ mã tỉnh đoàn.")
+    root = UnitCodeField(
+        label="Đơn vị",
+        help_text="Tên (gõ có dấu hay không dấu đều được) hoặc mã của một đơn vị trong phạm vi của bạn.",
+    )
     as_of = forms.DateField(
         label="Số liệu tính đến ngày",
         required=False,

@@ -35,6 +35,22 @@ def test_it_refuses_a_root_outside_scope_with_a_clear_message(ratings, users, lo
     assert not ReportJob.objects.exists()
 
 
+def test_the_unit_is_found_by_its_name_typed_without_marks(ratings, users, login):
+    post = {"kind": "ratings", "year": "2025", "compare": "0"}
+    client = login(users.province_staff)
+    assert client.post(URL, {**post, "root": "huyen doan dai tu"}).status_code == 302
+    assert ReportJob.objects.get().root == ratings.district
+    several = client.post(URL, {**post, "root": "chi doan thon"}).content.decode()
+    assert "khớp với nhiều đơn vị: Chi đoàn thôn Đồng Tâm (T1-H1-CS1-CD1); Chi đoàn thôn Tân Lập" in several
+    assert (
+        "Không tìm thấy đơn vị tên “Đoàn xã Vô Danh” trong phạm vi của bạn."
+        in client.post(URL, {**post, "root": "Đoàn xã Vô Danh"}).content.decode()
+    )
+    outside = login(users.district_approver).post(URL, {**post, "root": "tinh doan"}).content.decode()
+    assert "Không tìm thấy đơn vị tên “tinh doan”" in outside  # the province is outside a district's scope
+    assert ReportJob.objects.count() == 1
+
+
 def test_it_rejects_a_bad_year(ratings, users, login):
     response = login(users.province_staff).post(URL, {"kind": "ratings", "year": "hai", "compare": "0", "root": "T1"})
     assert "Năm phải là một số, ví dụ 2025." in response.content.decode()

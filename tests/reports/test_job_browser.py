@@ -12,7 +12,7 @@ def test_the_page_polls_progress_then_shows_the_result(ratings, users, browser_l
     page = browser_login(users.province_staff)
     page.goto(f"{page.base_url}/bao-cao/")
     main = page.locator("main")
-    main.get_by_label("Mã đơn vị").fill("T1")
+    main.get_by_label("Đơn vị").fill("T1")
     main.locator("#id_year").fill("2025")
     main.get_by_role("button", name="Lập báo cáo").click()
     page.wait_for_url("**/bao-cao/*/")
