@@ -366,6 +366,16 @@ class QuotaMeter:
     percent: Decimal | None  # None: no quota
     allow_over: bool
     basis_label: str
+    waiting: int = 0  # HTXSNV proposals sent to the unit and not decided yet
+
+    @property
+    def projected(self) -> int:
+        """The count if every waiting HTXSNV proposal were decided as proposed."""
+        return self.used + self.waiting
+
+    @property
+    def projected_over(self) -> bool:
+        return self.allowed is not None and self.projected > self.allowed
 
     @property
     def allowed(self) -> int | None:
@@ -438,17 +448,19 @@ def quota_meter(
     added = dict(pending)
     rated = [(added.pop(pk, None), status, proposed, final) for pk, status, proposed, final in rows]
     rated += [(level, None, "", "") for level in added.values()]
-    used = base = 0
+    used = base = waiting = 0
     for planned, status, proposed, final in rated:
         decided = planned is not None or status in Assessment.DECIDED
         level = planned or (final if decided else (final or proposed))
         if decided and level == RatingLevel.HTXSNV:
             used += 1
+        elif status == Status.SUBMITTED and level == RatingLevel.HTXSNV:
+            waiting += 1
         if eff.quota_basis == RatingPolicy.QuotaBasis.ALL_RATED or level in GOOD_OR_BETTER:
             base += 1
     if subject_type == SubjectType.MEMBER and eff.quota_basis == RatingPolicy.QuotaBasis.ALL_RATED:
         # "Tổng số đoàn viên được xếp loại" is every eligible member the unit rates, entered yet or not.
         base = max(base, eligible_member_count(period, approving_unit, eff))
     return QuotaMeter(
-        used, base, eff.quota_percent, eff.allow_over_quota, RatingPolicy.QuotaBasis(eff.quota_basis).label
+        used, base, eff.quota_percent, eff.allow_over_quota, RatingPolicy.QuotaBasis(eff.quota_basis).label, waiting
     )

@@ -28,6 +28,15 @@ def test_it_shows_marks_levels_and_the_quota_meter(login, tree, users, period, s
     assert body.count('data-testid="review-row"') == 4
     assert "Chỉ tiêu HTXSNV — Đoàn viên" in body and "0/1 suất" in body
     assert "Công nhận tất cả" in body
+    assert "0 công nhận + 1 đề xuất đang chờ = 1/1 suất" in body and "vượt chỉ tiêu" not in body
+
+
+def test_the_meter_counts_the_waiting_proposals_in_red_before_anyone_clicks(login, tree, users, period, submission):
+    fill_and_submit(period, tree.branch2, users.grassroots_secretary, ["HTXSNV", "HTTNV"])  # a second HTXSNV waits
+    body = login(users.grassroots_approver).get(reverse("evaluations:review", args=[submission.pk])).content.decode()
+    projected = body.split('data-testid="quota-projected"', 1)[1].split("</div>", 1)[0]
+    assert "0 công nhận + 2 đề xuất đang chờ = 2/1 suất — vượt chỉ tiêu, không công nhận hết được" in projected
+    assert "text-danger" in body.split('data-testid="quota-projected"', 1)[0].rsplit("<div", 1)[1]
 
 
 def test_it_approves_all_from_the_page(login, tree, users, period, submission):
