@@ -274,14 +274,11 @@ class RatingImporter(ResourceImporter):
     headers = [YEAR, KIND, CODE, LEVEL]
     optional_headers = [NOTE]
     example = {YEAR: "2026", KIND: "Đoàn viên", CODE: "001303012345", LEVEL: "HTTNV", NOTE: ""}
-    reopens = True
+    reopens = True  # options ``reopen`` and ``reason``: overwrite approved results by reopening them
 
     @classmethod
     def choices(cls) -> dict[str, list[str]]:
-        return {
-            **super().choices(),
-            LEVEL: list(RatingLevel.values),
-        }  # the codes officers write  # options ``reopen`` and ``reason``: overwrite approved results by reopening them
+        return {**super().choices(), LEVEL: list(RatingLevel.values)}  # the codes officers write
 
 
 def connection_needs_ids(objs) -> bool:

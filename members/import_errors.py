@@ -23,12 +23,12 @@ def _file_rows(job: ImportJob, wanted: set[int]) -> tuple[list[str], dict[int, t
     try:
         copy = uploads.local_copy(job.stored)
     except FileNotFoundError:  # expired after its day, or confirmed and removed
-        return [*importer.headers, *importer.optional_headers], {}
+        return importer.all_headers(), {}
     with copy:
         try:
             dataset = read_dataset(copy.name, importer.headers, importer.optional_headers)
         except FileProblem:
-            return [*importer.headers, *importer.optional_headers], {}
+            return importer.all_headers(), {}
     headers = [h for h in dataset.headers if h != ROW]
     at = dataset.headers.index(ROW)
     rows = {}

@@ -20,14 +20,18 @@ HEADER = Font(bold=True)
 REQUIRED = PatternFill("solid", fgColor="FFF2CC")
 
 
+def _widths(sheet, headers: list[str]) -> None:
+    for index, header in enumerate(headers, start=1):
+        sheet.column_dimensions[get_column_letter(index)].width = max(14, len(header) + 4)
+
+
 def _header_row(sheet, headers: list[str], required: set[str]) -> None:
     sheet.append(headers)
-    for index, header in enumerate(headers, start=1):
-        cell = sheet.cell(row=1, column=index)
+    for cell, header in zip(sheet[1], headers, strict=True):
         cell.font = HEADER
         if header in required:
             cell.fill = REQUIRED
-        sheet.column_dimensions[get_column_letter(index)].width = max(14, len(header) + 4)
+    _widths(sheet, headers)
     sheet.freeze_panes = "A2"
 
 
@@ -63,14 +67,13 @@ def _guide(sheet, headers: list[str], required: set[str], example: dict[str, str
     sheet.append([])
     sheet.append(["Cột bắt buộc (tô vàng ở trang đầu): " + ", ".join(h for h in headers if h in required) + "."])
     sheet.append(["Ngày ghi dd/mm/yyyy; cột có danh sách chọn nhận các giá trị ở trang “Giá trị hợp lệ”."])
-    for index, header in enumerate(headers, start=1):
-        sheet.column_dimensions[get_column_letter(index)].width = max(14, len(header) + 4)
+    _widths(sheet, headers)
 
 
 def write(kind: str, out) -> None:
     """The template of ``kind`` into ``out`` (a path or a binary file)."""
     importer = get_importer(kind)
-    headers = [*importer.headers, *importer.optional_headers]
+    headers = importer.all_headers()
     required, choices = set(importer.headers), importer.choices()
     workbook = Workbook()
     sheet = workbook.active

@@ -54,11 +54,12 @@ class OrganizationImporter(ResourceImporter):
     @classmethod
     def choices(cls) -> dict[str, list[str]]:
         """Cấp and Loại hình by the names officers know (their codes and aliases are read too)."""
+        from organizations.levels import level_order
         from organizations.models import Level, UnitKind
 
         return {
             **super().choices(),
-            "Cấp": list(Level.objects.order_by("rank", "name").values_list("name", flat=True)),
+            "Cấp": list(Level.objects.order_by(*level_order(), "name").values_list("name", flat=True)),
             "Loại hình": list(UnitKind.objects.order_by("name").values_list("name", flat=True)),
         }
 

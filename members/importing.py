@@ -83,6 +83,11 @@ class Importer:
     example: dict[str, str] = {}  # header -> the cell of the template's example row
 
     @classmethod
+    def all_headers(cls) -> list[str]:
+        """Every column the kind reads: the required ones, then the optional ones."""
+        return [*cls.headers, *cls.optional_headers]
+
+    @classmethod
     def choices(cls) -> dict[str, list[str]]:
         """Header -> the words its cells accept, for the template's drop-downs (none by default)."""
         return {}

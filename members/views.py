@@ -92,10 +92,18 @@ def unit(request, code):
 def export(request, code):
     org = get_org_or_404(request.user, code)
     filters = FilterForm(request.GET or None).filters()
+    roster = selectors.roster(org, **filters, user=request.user)
+    return _workbook(
+        lambda out: exporting.export_members(roster, out, unit=org, user=request.user), f"doan-vien-{org.code}"
+    )
+
+
+def _workbook(write, name: str) -> FileResponse:
+    """``write(out)``'s workbook as a download named ``name``.xlsx, through a temporary file."""
     out = tempfile.TemporaryFile()
-    exporting.export_members(selectors.roster(org, **filters, user=request.user), out, unit=org, user=request.user)
+    write(out)
     out.seek(0)
-    return FileResponse(out, as_attachment=True, filename=f"doan-vien-{org.code}.xlsx", content_type=XLSX)
+    return FileResponse(out, as_attachment=True, filename=f"{name}.xlsx", content_type=XLSX)
 
 
 @login_required
@@ -331,10 +339,7 @@ def import_errors(request, pk):
     job = import_jobs.job_for(request.user, pk)
     if not job.errors:
         raise Http404("Việc nhập này không có lỗi.")
-    out = tempfile.TemporaryFile()
-    import_errors_xlsx.write(job, out)
-    out.seek(0)
-    return FileResponse(out, as_attachment=True, filename=f"loi-nhap-{job.pk}.xlsx", content_type=XLSX)
+    return _workbook(lambda out: import_errors_xlsx.write(job, out), f"loi-nhap-{job.pk}")
 
 
 @login_required
@@ -398,7 +403,4 @@ def import_rerun(request, pk):
 def import_template(request, kind):
     if kind not in kinds():
         raise Http404
-    out = tempfile.TemporaryFile()
-    exporting.template(kind, out)
-    out.seek(0)
-    return FileResponse(out, as_attachment=True, filename=f"mau-nhap-{kind}.xlsx", content_type=XLSX)
+    return _workbook(lambda out: exporting.template(kind, out), f"mau-nhap-{kind}")
