@@ -24,7 +24,25 @@ at 10⁶; the 43.3 s / 47.9 s / 7.0 s of 03/12 were taken under loads of 8–9. 
 load 2.3 → 1.3): dry run 13.7 s (323 MB), import 27.6 s (342 MB; floor 17.7 s, 1.6×: the goal
 of 25 s is missed, the floor itself grew with the table's indexes), re-import 24.8 s (376 MB;
 floor 10.4 s, 2.4×), export 4.6 s (97 MB). Before the chi đoàn of a file shared their levels
-(3e1c3f1) the same run peaked at 390 / 391 / 438 MB."""
+(3e1c3f1) the same run peaked at 390 / 391 / 438 MB.
+
+Measured 07/12/2026 (another machine, 2 cores, load 1.0–1.2 throughout) at 6·10⁶ members
+(``seed_demo --members 6000000``: 519.9 s, 11,541 members/s, peak RSS 282 MB; VACUUM ANALYZE),
+each run on a fresh clone after a CHECKPOINT. Before (06c36c5, ``--code`` a checkout of it, on a
+clone migrated back to organizations 0008), three runs: import 25.0 / 27.8 / 33.1 s (floor 14.2 /
+18.7 / 21.3 s), dry run 9.4 / 11.9 / 16.5 s, re-import 17.2 / 19.0 / 22.9 s, export 2.5 s. After
+(matching by index lookups, members 0013's three indexes fewer and the person index, organizations
+0009's fillfactor), four runs: import 18.4 / 23.8 / 21.7 / 20.0 s (floor 13.0 / 15.0 / 11.9 /
+12.6 s), dry run 10.8 / 15.7 / 9.0 / 8.9 s, re-import 22.3 / 16.3 / 20.4 / 19.6 s (floor 9.0 /
+8.4 / 9.2 / 10.5 s), export 2.2–3.2 s; peak RSS 342 / 376 / 98 MB as before (the first two
+"after" runs predate the person index). Where the 6·10⁶ dry run went, by phase (bench wrappers,
+wall): the three matching joins 6.53 s → 2.08 s (each hashed the whole members table, 1.2 GB,
+2.3 s a way; now 100,000 index lookups), the person way 6.1 s → 0.75 s with a file of matching
+rows (a common folded name matched ~1,000 members; now chi đoàn + name + birth date). The
+counters' update 1.86 → 0.87 s at 10⁶ (HOT updates). At 10⁶ the same day: before 14.5 s /
+re-import 17.0 s / dry 7.2 s, after 15.6 / 22.1 / 8.9 s, one run each (the index lookups cost
+1.4–1.8 s where the hash join cost 1.4–1.5 s on a file of saved members, and 0.5–0.6 s against
+0.95–1.4 s on new ones: the difference at 10⁶ is within this machine's ±15 %)."""
 
 import argparse
 import json

@@ -398,14 +398,15 @@ class QuotaMeter:
 
 
 def eligible_member_count(period: RatingPeriod, unit: Organization, eff: EffectivePolicy) -> int:
-    members = Member.objects.filter(
-        branch__path__startswith=unit.path, status__in=[Member.Status.ACTIVE, Member.Status.TRANSFERRING]
-    ).only("status", "is_party_member", "admitted_on", "joined_branch_on")
-    return sum(
-        rules.eligibility(
-            m, on=period.opens_on, min_months=eff.min_months_in_branch, exclude_party_members=eff.exclude_party_members
-        ).eligible
-        for m in members.iterator()
+    """Members under ``unit`` that ``rules.eligibility`` would rate, counted by the database."""
+    rule = rules.eligible_q(
+        on=period.opens_on, min_months=eff.min_months_in_branch, exclude_party_members=eff.exclude_party_members
+    )
+    return (
+        Member.objects.filter(branch__path__startswith=unit.path)
+        .alias(union_since=rules.UNION_SINCE)
+        .filter(rule)
+        .count()
     )
 
 

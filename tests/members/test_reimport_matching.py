@@ -157,3 +157,26 @@ def test_a_card_number_is_kept_in_one_spelling(tree):
     member.card_number = " dv 12345 "
     member.save()
     assert Member.objects.get(pk=member.pk).card_number == "DV12345"
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="planner settings are PostgreSQL's")
+def test_matching_looks_keys_up_by_index_and_sets_the_planner_back(tree, monkeypatch):
+    """The file's keys are looked up one by one in the members' indexes (a hash join read the
+    whole members table: seconds at national scale); the planner is as it was for the writes."""
+    from django.db import transaction
+
+    from members import matching
+
+    def settings_now(cursor):
+        cursor.execute("SELECT current_setting('enable_hashjoin'), current_setting('enable_mergejoin')")
+        return cursor.fetchone()
+
+    seen, real = [], matching._found
+    monkeypatch.setattr(matching, "_found", lambda cur, join: seen.append(settings_now(cur)) or real(cur, join))
+    member = Member.objects.filter(citizen_id__isnull=False).first()
+    with transaction.atomic(), connection.cursor() as cursor:
+        by_cid, _, _ = matching.saved_members({2: (member.citizen_id, None, None), 3: ("000000000999", None, None)})
+        after = settings_now(cursor)
+    assert by_cid[2].pk == member.pk and 3 not in by_cid
+    assert seen == [("off", "off")] * 3
+    assert after == ("on", "on")
