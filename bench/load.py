@@ -117,6 +117,23 @@ national search (the superuser, ``?q=nguyen van``) takes 365 ms alone there: 45,
 through the trigram index and sorted under the ICU collation (263 ms). Walking the name-order
 index instead would be quick for a term spread over every tên and seconds for one that is a tên
 ("… hung": every match after the A–G names), so it was left as it is.
+
+Measured on 07/12/2026 on another 2-core machine (a fresh ``bench/seed.py 1000000``: seed_demo
+77.8 s, 12,859 members/s, demo_ratings 82.7 s; load 0.99–1.08), the same command, 60 s unless
+said: 33.9 req/s on the first run after the seed (load 1.26 → 8.2, caches cold), then 43.7 (load
+7.55 → 9.0), 45.6, 38.4 (2 × 8 threads) and, 45 s each, 41.6 and 57.1: the same configuration
+spans 38–58 req/s from run to run here, so a gunicorn setting that wins one pair of runs (3 × 3
+threads: 58.1 against 45.6, then 38.0 against 41.6) proves nothing and the default stays. Client
+p95 0.45–1.6 s; single-client search p50 68–72 ms, p95 76–86 ms (goal < 100: met). CPU by process
+over 50 s of the 43.7 req/s run: gunicorn 1.04 cores (23.7 ms a request), PostgreSQL 0.55 (12.7
+ms), the clients 0.11 (2.6 ms); with 2 clients gunicorn spent 14.6 ms a request: under 20 clients
+a request costs about 60 % more CPU than alone (threads contending in 2 processes). ``--profile
+--repeat 10 --top 0`` on a quiet machine (load 0.36 → 1.75), CPU ms, median over the roles:
+chi đoàn page 21.8, api rollups 22.4, queue 18.5, home 17.1, search 11.1, api members/units 10.1–
+10.2, list 9.5, detail 8.3, report list 8.0, tree 7.5–7.8, healthz 0.9; the costliest roles:
+queue 38.0 CPU + 31.2 in queries (province admin), home 23.9 + 41.6 (superuser), api rollups
+22.4 + 67.2. The figures of ``--profile --repeat 3`` under a load of 5 were 2–3 times these: CPU
+time stretches on a busy machine too.
 """
 
 import argparse
