@@ -8,15 +8,16 @@ the chi đoàn's own rating, the đoàn cơ sở its members (each ``Assessment.
 or province above it decides it.
 """
 
-import calendar
 from dataclasses import dataclass
 from datetime import date
 
 from django.core.exceptions import ValidationError
 from django.db.models import Q
 from django.db.models.functions import Coalesce
+from django.db.models.lookups import LessThanOrEqual
 
-from members.models import Member
+from members.models import ON_ROLL, Member
+from members.validation import months_before
 from organizations.levels import LevelRole, LevelRoles
 from organizations.models import Organization, Post
 from organizations.scoping import has_role_over
@@ -187,22 +188,11 @@ def eligibility(member: Member, *, on: date, min_months: int, exclude_party_memb
     return Eligibility(True, "", transferred)
 
 
-def months_before(on: date, months: int) -> date:
-    """The last day ``d`` with ``months_between(d, on) >= months``: the same day ``months``
-    earlier, or that month's last day when it is shorter (31/3 less one month: 28 or 29/2)."""
-    index = on.year * 12 + on.month - 1 - months
-    year, month = divmod(index, 12)
-    return date(year, month + 1, min(on.day, calendar.monthrange(year, month + 1)[1]))
-
-
 def eligible_q(*, on: date, min_months: int, exclude_party_members: bool) -> Q:
     """``eligibility(...).eligible`` as a filter over members, to count them in the database (a
-    quota's base: a đoàn cơ sở of thousands, counted on every entry page) rather than load them.
-    Needs ``union_since`` annotated: ``Member.objects.alias(union_since=UNION_SINCE)``."""
-    q = Q(status__in=[Member.Status.ACTIVE, Member.Status.TRANSFERRING])  # Member.is_on_roll
+    quota's base: a đoàn cơ sở of thousands, counted on every entry page) rather than load them."""
+    q = Q(status__in=ON_ROLL)
     if exclude_party_members:
         q &= Q(is_party_member=False)
-    return q & Q(union_since__lte=months_before(on, min_months))
-
-
-UNION_SINCE = Coalesce("admitted_on", "joined_branch_on")  # eligibility's joined_union
+    joined_union = Coalesce("admitted_on", "joined_branch_on")  # as eligibility's
+    return q & Q(LessThanOrEqual(joined_union, months_before(on, min_months)))

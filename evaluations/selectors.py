@@ -10,7 +10,7 @@ from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet, Window
 from django.db.models.functions import RowNumber
 from django.utils import timezone
 
-from members.models import Member
+from members.models import ON_ROLL, Member
 from organizations.collation import person_order
 from organizations.models import Organization
 from organizations.numbers import vn_rate
@@ -122,9 +122,9 @@ def roster(*, period: RatingPeriod, unit: Organization) -> Roster:
     if unit.level.is_branch:
         eff = policies[SubjectType.MEMBER]
         result.member_policy = eff
-        members = Member.objects.filter(
-            branch=unit, status__in=[Member.Status.ACTIVE, Member.Status.TRANSFERRING]
-        ).order_by(*person_order(), "pk")  # tên, then họ đệm, as the roster page
+        members = Member.objects.filter(branch=unit, status__in=ON_ROLL).order_by(
+            *person_order(), "pk"
+        )  # tên, then họ đệm, as the roster page
         for member in members:
             verdict = rules.eligibility(
                 member,
@@ -402,12 +402,7 @@ def eligible_member_count(period: RatingPeriod, unit: Organization, eff: Effecti
     rule = rules.eligible_q(
         on=period.opens_on, min_months=eff.min_months_in_branch, exclude_party_members=eff.exclude_party_members
     )
-    return (
-        Member.objects.filter(branch__path__startswith=unit.path)
-        .alias(union_since=rules.UNION_SINCE)
-        .filter(rule)
-        .count()
-    )
+    return Member.objects.filter(rule, branch__path__startswith=unit.path).count()
 
 
 @dataclass

@@ -10,7 +10,7 @@ from organizations.services import copy_rows
 from organizations.text import fold
 
 from . import history
-from .models import Member
+from .models import ON_ROLL, Member
 
 # Columns written by COPY; every other column takes its model default below.
 COPY_FIELDS = [
@@ -109,7 +109,7 @@ def branch_member_counts() -> dict[int, int]:
     from django.db.models import Count
 
     rows = (
-        Member.objects.filter(status__in=[Member.Status.ACTIVE, Member.Status.TRANSFERRING])
+        Member.objects.filter(status__in=ON_ROLL)
         .values("branch_id")
         .annotate(n=Count("pk"))
         .values_list("branch_id", "n")

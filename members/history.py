@@ -16,9 +16,7 @@ from django.db.models.functions import Coalesce
 
 from organizations.history import valid_on
 
-from .models import Member, PastBranch
-
-ON_ROLL = (Member.Status.ACTIVE, Member.Status.TRANSFERRING)
+from .models import ON_ROLL, Member, PastBranch
 
 
 def record_leaving(members: QuerySet, on_date: date) -> int:

@@ -97,7 +97,11 @@ class Member(models.Model):
     @property
     def is_on_roll(self) -> bool:
         """Still counted on the chi đoàn's roster (a transfer out is pending until accepted)."""
-        return self.status in (self.Status.ACTIVE, self.Status.TRANSFERRING)
+        return self.status in ON_ROLL
+
+
+# Statuses still counted on a chi đoàn's roster (the tree's totals, the ratings, the searches).
+ON_ROLL = (Member.Status.ACTIVE, Member.Status.TRANSFERRING)
 
 
 class MemberEvent(models.Model):

@@ -21,7 +21,7 @@ from organizations.text import fold
 from .bulk import COPY_FIELDS, insert_rows, update_members
 from .importing import ImportResource, clean_column
 from .matching import Saved, match_rows
-from .models import Member
+from .models import ON_ROLL, Member
 from .permissions import can_manage_members
 from .validation import errors_for_changes, field_errors
 from .widgets import (
@@ -39,7 +39,6 @@ from .xlsxreader import ROW
 _MAX = {f.name: f.max_length for f in Member._meta.fields if getattr(f, "max_length", None)}
 GENDER_WORDS = {"nam": Member.Gender.MALE, "nu": Member.Gender.FEMALE, "khac": Member.Gender.OTHER}
 ALWAYS_CHECKED = ("full_name", "birth_date", "gender")  # required whether or not their cell is filled
-ON_ROLL = (Member.Status.ACTIVE, Member.Status.TRANSFERRING)  # counted in the tree's totals
 _ATTNAME = {f.name: f.attname for f in Member._meta.concrete_fields}
 # a new member before the file's values: the model's defaults, on the roll
 NEW_ROW = {f.attname: f.get_default() for f in Member._meta.concrete_fields} | {"status": Member.Status.ACTIVE}

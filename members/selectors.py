@@ -17,11 +17,10 @@ from organizations.models import Organization
 from organizations.scoping import get_scoped_or_404, scope_q, scoped
 from organizations.text import fold
 
-from .models import CadreAgeLimit, Member, MemberEvent, MemberPosition, Transfer
+from .models import ON_ROLL, CadreAgeLimit, Member, MemberEvent, MemberPosition, Transfer
 from .permissions import personal_data_q
 from .validation import years_before
 
-ON_ROLL = (Member.Status.ACTIVE, Member.Status.TRANSFERRING)
 AGE_BANDS = {  # key: (label, youngest, oldest)
     "16-18": ("16–18 tuổi", 16, 18),
     "19-24": ("19–24 tuổi", 19, 24),

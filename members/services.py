@@ -18,11 +18,10 @@ from organizations.signals import unit_merged
 from organizations.text import fold, is_blank
 
 from . import history
-from .models import CadreTitle, Member, MemberEvent, MemberPosition, Transfer
+from .models import ON_ROLL, CadreTitle, Member, MemberEvent, MemberPosition, Transfer
 from .permissions import can_manage_members
 from .validation import MATURITY_AGE, MAX_KEEP_AGE, age_on, check_member, duplicate_ids
 
-ON_ROLL = (Member.Status.ACTIVE, Member.Status.TRANSFERRING)
 DUPLICATE_RACE = "Số CCCD hoặc số thẻ đoàn vừa được ghi cho một đoàn viên khác; không có gì được lưu. Hãy kiểm tra lại."
 Kind = MemberEvent.Kind
 EDITABLE_FIELDS = (

@@ -3,6 +3,7 @@
 Pure functions (no query): the importer checks 100,000 rows with them before touching the
 database; uniqueness is checked separately, in bulk (``duplicate_ids``)."""
 
+import calendar
 import re
 from datetime import date
 
@@ -28,10 +29,15 @@ def age_on(birth: date, day: date) -> int:
 
 def years_before(day: date, years: int) -> date:
     """The same calendar day ``years`` earlier (29/02 becomes 28/02)."""
-    try:
-        return day.replace(year=day.year - years)
-    except ValueError:
-        return day.replace(year=day.year - years, day=28)
+    return months_before(day, 12 * years)
+
+
+def months_before(day: date, months: int) -> date:
+    """The same day ``months`` earlier, or that month's last day when it is shorter (31/3 less one
+    month: 28 or 29/2): for a whole count of months, the last day far enough back."""
+    index = day.year * 12 + day.month - 1 - months
+    year, month = divmod(index, 12)
+    return date(year, month + 1, min(day.day, calendar.monthrange(year, month + 1)[1]))
 
 
 def field_errors(values: dict, *, today: date | None = None) -> dict[str, str]:

@@ -6,9 +6,9 @@ import threading
 from datetime import date
 
 import pytest
-from django.db import connection
+from django.db import connection, transaction
 
-from members import exporting, resources, services
+from members import exporting, matching, resources, services
 from members.importers import MemberImporter
 from members.models import Member
 from members.selectors import roster
@@ -163,9 +163,6 @@ def test_a_card_number_is_kept_in_one_spelling(tree):
 def test_matching_looks_keys_up_by_index_and_sets_the_planner_back(tree, monkeypatch):
     """The file's keys are looked up one by one in the members' indexes (a hash join read the
     whole members table: seconds at national scale); the planner is as it was for the writes."""
-    from django.db import transaction
-
-    from members import matching
 
     def settings_now(cursor):
         cursor.execute("SELECT current_setting('enable_hashjoin'), current_setting('enable_mergejoin')")
