@@ -310,9 +310,15 @@ def _in(values) -> str:
 
 
 _MEMBER = f"kind = {_q(SubjectType.MEMBER)}"
+_COUNTS = [f"s.n{i}" for i in range(len(LEVELS))]
+_MEMBERS = " + ".join(_COUNTS)  # every member rated: the levels are the four counted ones
+_SUPPORTED = " + ".join(f"s.n{LEVELS.index(lv)}" for lv in AT_LEAST_COMPLETED)
 # One row per batch: its members per level, its scores' count and range, its own level; then
 # the quarters of the narrow bands only; kept where a check fires. Each condition is its check's,
-# on the same constants (the checks above run again on the rows, to word the flags).
+# on the same constants (the checks above run again on the rows, to word the flags). Every
+# aggregate of ``s`` costs a pass of its expression over the nation's rows (about 70 ms a column
+# at 10⁶ members), so ``s`` holds only what cannot be derived: the supported and member totals
+# are sums of the level counts.
 _FACTS_SQL = f"""
 WITH r AS {{inline}} ({{rows}}),
 s AS (
@@ -320,8 +326,6 @@ s AS (
            {
     ", ".join(f"COUNT(*) FILTER (WHERE {_MEMBER} AND level = {_q(lv)}) AS n{i}" for i, lv in enumerate(LEVELS))
 },
-           COUNT(*) FILTER (WHERE {_MEMBER} AND level IN ({_in(AT_LEAST_COMPLETED)})) AS supported,
-           COUNT(*) FILTER (WHERE {_MEMBER} AND level IN ({_in(LEVELS)})) AS members,
            COUNT(cents) FILTER (WHERE {_MEMBER}) AS scored,
            MIN(cents) FILTER (WHERE {_MEMBER}) AS low,
            MAX(cents) FILTER (WHERE {_MEMBER}) AS high,
@@ -344,18 +348,18 @@ band AS (
       AND s.high - s.low <= {BAND_MAX_WIDTH * 100}
     GROUP BY s.p, s.u
 )
-SELECT s.p, s.u, s.year, {", ".join(f"s.n{i}" for i in range(len(LEVELS)))}, s.scored, s.low, s.high, s.own_level,
+SELECT s.p, s.u, s.year, {", ".join(_COUNTS)}, s.scored, s.low, s.high, s.own_level,
        band.q0, band.q1, band.q2, band.q3
 FROM s LEFT JOIN band ON band.p = s.p AND band.u = s.u
-WHERE (s.members >= {MIN_BATCH} AND s.members IN ({", ".join(f"s.n{i}" for i in range(len(LEVELS)))}))
+WHERE ({_MEMBERS} >= {MIN_BATCH} AND ({_MEMBERS}) IN ({", ".join(_COUNTS)}))
    OR (s.scored >= {MIN_BATCH} AND s.low = s.high)
    OR ({
     " AND ".join(
         f"band.q{k} * 100 BETWEEN {QUARTER_SHARE[0]} * s.scored AND {QUARTER_SHARE[1]} * s.scored" for k in range(4)
     )
 })
-   OR (s.own_level = {_q(RatingLevel.HTXSNV)} AND s.members >= 3
-       AND s.supported * 100 < {OWN_EXCELLENT_SUPPORT} * s.members)
+   OR (s.own_level = {_q(RatingLevel.HTXSNV)} AND ({_MEMBERS}) >= 3
+       AND ({_SUPPORTED}) * 100 < {OWN_EXCELLENT_SUPPORT} * ({_MEMBERS}))
 """
 
 
@@ -463,39 +467,50 @@ def _keys_scope(keys) -> Q:
     return Q(period_id__in={p for p, _ in keys}, unit_id__in={u for _, u in keys})
 
 
-class CapHistory:
-    """Excellent counts against the quota per deciding unit, subject type and year: four queries
-    (counts, units, periods, then the policies through one ``PolicyBook``) for any number of units."""
+CapCounts = dict[tuple[int, int, str], tuple[int, int, int]]  # (year, decider, type): rated, good+, excellent
 
-    def __init__(self, pairs: set[tuple[int, str]], year: int):
-        self.year = year
+
+def _decider_counts(where: Q, years) -> CapCounts:
+    """Per (year, deciding unit, type) of the ratings ``where`` selects: every rating (the quota's
+    base counts drafts too), those at good or better (decided level, else proposed) and the
+    excellent ones decided or being decided (one grouped query)."""
+
+    def level_in(levels) -> Q:
+        return Q(final_level__in=levels) | Q(final_level="", proposed_level__in=levels)
+
+    is_excellent = Q(status__in=SENT) & level_in([RatingLevel.HTXSNV])
+    rows = (
+        Assessment.objects.filter(where, period__year__in=list(years))
+        .values_list("period__year", "approving_unit_id", "subject_type")
+        .annotate(
+            n=Count("pk"),
+            good=Count("pk", filter=level_in(GOOD_OR_BETTER)),
+            excellent=Count("pk", filter=is_excellent),
+        )
+        .order_by()
+    )
+    return {(y, u, k): (n, good, ex) for y, u, k, n, good, ex in rows}
+
+
+class CapHistory:
+    """Excellent counts against the quota per deciding unit and subject type, year after year.
+    The year's counts come from the caller's grouped read; the earlier years are read only for
+    the pairs at the cap this year (most are not), in one query; then the periods, and the
+    policies through one ``PolicyBook``."""
+
+    def __init__(self, year: int, counts: CapCounts, units: dict[int, Organization]):
+        self.year, self.counts, self.units = year, dict(counts), units
         self.years = list(range(year - CAP_LOOKBACK + 1, year + 1))
-        units = {u for u, _ in pairs}
-        kinds = {k for _, k in pairs}
-        self.units = {o.pk: o for o in Organization.objects.filter(pk__in=units)} if units else {}
-        self.counts = self._counts(units, kinds) if units else {}
-        self.periods = list(RatingPeriod.objects.filter(year__in=self.years).select_related("root")) if units else []
+        self.periods = list(RatingPeriod.objects.filter(year__in=self.years).select_related("root"))
         self.book = PolicyBook()
 
-    def _counts(self, units, kinds) -> dict[tuple, tuple[int, int, int]]:
-        """Per (year, unit, type): every rating (the quota's base counts drafts too), those at good
-        or better (decided level, else proposed) and the excellent ones decided or being decided."""
-
-        def level_in(levels) -> Q:
-            return Q(final_level__in=levels) | Q(final_level="", proposed_level__in=levels)
-
-        is_excellent = Q(status__in=SENT) & level_in([RatingLevel.HTXSNV])
-        rows = (
-            Assessment.objects.filter(approving_unit_id__in=units, subject_type__in=kinds, period__year__in=self.years)
-            .values_list("period__year", "approving_unit_id", "subject_type")
-            .annotate(
-                n=Count("pk"),
-                good=Count("pk", filter=level_in(GOOD_OR_BETTER)),
-                excellent=Count("pk", filter=is_excellent),
-            )
-            .order_by()
-        )
-        return {(y, u, k): (n, good, ex) for y, u, k, n, good, ex in rows}
+    def at_cap(self, pairs: Iterable[tuple[int, str]]) -> dict[tuple[int, str], Flag]:
+        """The flag of each (deciding unit, type) pair whose run at the cap is long enough."""
+        now = {(u, k) for u, k in pairs if u in self.units and self._at_cap(self.units[u], k, self.year)}
+        if now and CAP_YEARS > 1:
+            earlier = Q(approving_unit_id__in={u for u, _ in now}, subject_type__in={k for _, k in now})
+            self.counts.update(_decider_counts(earlier, self.years[:-1]))
+        return {pair: flag for pair in now if (flag := self._flag(*pair))}
 
     def _period(self, unit: Organization, year: int) -> RatingPeriod | None:
         """The period of ``year`` issued nearest above the unit (as ``rules.period_for``)."""
@@ -522,10 +537,8 @@ class CapHistory:
             return None
         return CapYear(year, used, base, allowed, eff.quota_percent)
 
-    def flag(self, unit_id: int, kind: str) -> Flag | None:
-        unit = self.units.get(unit_id)
-        if unit is None:
-            return None
+    def _flag(self, unit_id: int, kind: str) -> Flag | None:
+        unit = self.units[unit_id]
         run: list[CapYear] = []
         for year in reversed(self.years):
             at = self._at_cap(unit, kind, year)
@@ -540,19 +553,46 @@ def _excellent(scope: Q):
     return Assessment.objects.filter(scope, status__in=SENT).alias(lv=LEVEL).filter(lv=RatingLevel.HTXSNV).order_by()
 
 
-def _cap_flags(scope: Q) -> dict[Key, list[Flag]]:
-    """``cap_every_year`` on the batches whose HTXSNV ratings fill a quota at its cap: the
-    (deciding unit, subject type) pairs of each year first (one grouped query, as many rows as
-    deciders), their history (``CapHistory``), then the batches of the pairs at the cap only."""
+def _year_counts(scope: Q) -> dict[int, tuple[set[tuple[int, str]], CapCounts, dict[int, Organization]]]:
+    """Per year of ``scope``'s batches: the (deciding unit, type) pairs of its HTXSNV ratings (one
+    grouped query, as many rows as deciders), their counts of that year and the deciders."""
     pairs: dict[int, set[tuple[int, str]]] = defaultdict(set)
     for year, decider, kind in (
         _excellent(scope).values_list("period__year", "approving_unit_id", "subject_type").distinct()
     ):
         pairs[year].add((decider, kind))
-    out: dict[Key, list[Flag]] = defaultdict(list)
+    out = {}
     for year, year_pairs in pairs.items():
-        history = CapHistory(year_pairs, year)
-        at_cap = {pair: flag for pair in year_pairs if (flag := history.flag(*pair))}
+        deciders, kinds = {u for u, _ in year_pairs}, {k for _, k in year_pairs}
+        counts = _decider_counts(Q(approving_unit_id__in=deciders, subject_type__in=kinds), [year])
+        out[year] = (year_pairs, counts, Organization.objects.in_bulk(deciders))
+    return out
+
+
+def _subtree_year_counts(root: Organization, year: int):
+    """``_year_counts`` of every batch under ``root`` in ``year``, in one pass over its ratings
+    instead of two (the pairs, then the nation's deciders' counts: 0,25 + 0,5 s at 10⁶ members): a
+    decider inside the subtree rates nothing outside it, so the subtree's counts are its whole
+    counts; only the few deciders above ``root`` are counted again, over all they rate."""
+    counts = _decider_counts(Q(unit__path__startswith=root.path), [year])
+    pairs = {(u, k) for (_, u, k), (_, _, excellent) in counts.items() if excellent}
+    if not pairs:
+        return {}
+    units = Organization.objects.in_bulk({u for u, _ in pairs})
+    above = {pk for pk, unit in units.items() if not unit.path.startswith(root.path)}
+    if above:
+        counts.update(_decider_counts(Q(approving_unit_id__in=above), [year]))
+    return {year: (pairs, counts, units)}
+
+
+def _cap_flags(scope: Q, subtree: tuple[Organization, int] | None = None) -> dict[Key, list[Flag]]:
+    """``cap_every_year`` on the batches whose HTXSNV ratings fill a quota at its cap: the pairs
+    and counts of each year (``_year_counts``, or ``_subtree_year_counts`` for a report), their
+    history (``CapHistory``), then the batches of the pairs at the cap only."""
+    out: dict[Key, list[Flag]] = defaultdict(list)
+    years = _subtree_year_counts(*subtree) if subtree else _year_counts(scope)
+    for year, (pairs, counts, units) in years.items():
+        at_cap = CapHistory(year, counts, units).at_cap(pairs)
         if not at_cap:
             continue
         rows = (
@@ -567,13 +607,14 @@ def _cap_flags(scope: Q) -> dict[Key, list[Flag]]:
     return out
 
 
-def _flags(scope: Q) -> dict[Key, list[Flag]]:
-    """Every check over the units ``scope`` selects (a Q over Assessment), per (period, unit): a
-    fixed number of grouped queries, and memory for the flagged batches only."""
+def _flags(scope: Q, subtree: tuple[Organization, int] | None = None) -> dict[Key, list[Flag]]:
+    """Every check over the units ``scope`` selects (a Q over Assessment; ``subtree``: the (root,
+    year) it stands for, when it is a report's), per (period, unit): a fixed number of grouped
+    queries, and memory for the flagged batches only."""
     facts = _facts(scope)
     fast = _fast_candidates(scope)
     times = _entry_times(scope & _keys_scope(fast)) if fast else {}
-    caps = _cap_flags(scope)
+    caps = _cap_flags(scope, subtree)
     units = {u for _, u in (*facts, *fast, *caps)}
     names = dict(Organization.objects.filter(pk__in=units).values_list("pk", "name")) if units else {}
     flags: dict[Key, list[Flag]] = defaultdict(list)
@@ -626,7 +667,7 @@ def subtree_flags(*, root: Organization, year: int) -> list[UnitFlags]:
     """Flags of every unit that reported for ``year`` under ``root`` (the province's report), in
     tree order; units without a batch (ratings imported) are checked too, with nothing to dismiss."""
     scope = Q(period__year=year, unit__path__startswith=root.path)
-    found = _flags(scope)
+    found = _flags(scope, (root, year))
     if not found:
         return []
     units = Organization.objects.in_bulk({k[1] for k in found})

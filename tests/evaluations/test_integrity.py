@@ -172,6 +172,25 @@ def test_it_counts_the_members_not_yet_rated_in_the_year_being_decided(tree, per
     assert codes(reported(period, big, ["HTXSNV"] * 2 + MIXED[1:])) == []
 
 
+def _caps_in_report(root) -> set[str]:
+    """The units the report rooted at ``root`` lists at the cap (its integrity table's reading)."""
+    flags = integrity.subtree_flags(root=root, year=2026)
+    return {u.unit.code for u in flags for f in u.flags if f.code == "cap_every_year"}
+
+
+def test_a_report_below_the_deciding_unit_counts_all_it_decides(tree, period, big):
+    # A report on one chi đoàn reads that chi đoàn's ratings, but the quota it fills is its cơ
+    # sở's: counted over everything the cơ sở decides, as the queue and the province's report do.
+    _decided_year(tree, big, 2024, 2)
+    _decided_year(tree, big, 2025, 2)
+    capped = reported(period, big, ["HTXSNV"] * 3 + MIXED[1:])
+    assert _caps_in_report(big) == _caps_in_report(tree.province) == {"T1-H1-CS1-CD9"}
+    other = new_branch(tree.grassroots, "T1-H1-CS1-CD7", 1)  # the roll 18: still at most 3
+    reported(period, other, ["HTXSNV"])  # the cơ sở's fourth: over its quota, not at it
+    assert _caps_in_report(big) == _caps_in_report(tree.province) == set()
+    assert codes(capped) == []
+
+
 def _enter_through_the_page(client, period, branch, levels):
     for member, level in zip(Member.objects.filter(branch=branch).order_by("pk"), levels, strict=True):
         url = reverse("evaluations:member_save", args=[period.pk, branch.code, member.pk])
