@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
 
-from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet, Window
+from django.db.models import BigIntegerField, Case, Count, Exists, F, OuterRef, Q, QuerySet, Value, When, Window
 from django.db.models.functions import RowNumber
 from django.utils import timezone
 
@@ -428,6 +428,21 @@ def entry_quota(period: RatingPeriod, branch: Organization) -> EntryQuota | None
     return EntryQuota(approving, meter, sum(level == RatingLevel.HTXSNV for level in pending.values()))
 
 
+def _rated(period: RatingPeriod, approving_unit: Organization, subject_type: str, pending) -> list[tuple]:
+    """The unit's ratings as (id, status, proposed, final, how many): one row per rating of
+    ``pending``, which the caller applies one by one, and the others grouped by the database on
+    equal status and levels (a province rates 10⁴–10⁵ subjects; its meter read them all, issue 13)."""
+    rows = Assessment.objects.filter(period=period, approving_unit=approving_unit, subject_type=subject_type)
+    saved = [key for key in pending if isinstance(key, int)]  # the others are subjects a decision adds
+    one_by_one = Case(When(pk__in=saved, then=F("pk"))) if saved else Value(None, BigIntegerField())
+    return list(
+        rows.annotate(one=one_by_one)
+        .values_list("one", "status", "proposed_level", "final_level")
+        .annotate(n=Count("pk"))
+        .order_by()
+    )
+
+
 def quota_meter(
     *, period: RatingPeriod, approving_unit: Organization, subject_type: str, pending: dict[int, str] | None = None
 ) -> QuotaMeter:
@@ -438,22 +453,22 @@ def quota_meter(
     (decided level, else proposed), as the policy says."""
     pending = pending or {}
     eff = effective_policy(period, approving_unit, subject_type)
-    rows = Assessment.objects.filter(
-        period=period, approving_unit=approving_unit, subject_type=subject_type
-    ).values_list("pk", "status", "proposed_level", "final_level")
     added = dict(pending)
-    rated = [(added.pop(pk, None), status, proposed, final) for pk, status, proposed, final in rows]
-    rated += [(level, None, "", "") for level in added.values()]
+    rated = [
+        (added.pop(pk, None), status, proposed, final, n)
+        for pk, status, proposed, final, n in _rated(period, approving_unit, subject_type, pending)
+    ]
+    rated += [(level, None, "", "", 1) for level in added.values()]
     used = base = waiting = 0
-    for planned, status, proposed, final in rated:
+    for planned, status, proposed, final, n in rated:
         decided = planned is not None or status in Assessment.DECIDED
         level = planned or (final if decided else (final or proposed))
         if decided and level == RatingLevel.HTXSNV:
-            used += 1
+            used += n
         elif status == Status.SUBMITTED and level == RatingLevel.HTXSNV:
-            waiting += 1
+            waiting += n
         if eff.quota_basis == RatingPolicy.QuotaBasis.ALL_RATED or level in GOOD_OR_BETTER:
-            base += 1
+            base += n
     if subject_type == SubjectType.MEMBER and eff.quota_basis == RatingPolicy.QuotaBasis.ALL_RATED:
         # "Tổng số đoàn viên được xếp loại" is every eligible member the unit rates, entered yet or not.
         base = max(base, eligible_member_count(period, approving_unit, eff))
