@@ -82,3 +82,11 @@ def test_someone_who_decides_nothing_sees_an_empty_queue(login, users, period, t
     assert response.status_code == 200
     assert list(response.context["queue"]) == []
     assert "Không có hồ sơ nào chờ bạn duyệt." in response.content.decode()
+
+
+def test_each_row_shows_its_levels_deadline(login, users, period, three_batches, checked):
+    # make_period: chi đoàn 31/10/2026, đoàn cơ sở 10/11/2026; the rows are chi đoàn batches
+    html = login(users.grassroots_approver).get(queue_url(period)).content.decode()
+    rows = html.split("<tbody>")[1].split("</tbody>")[0].split("<tr>")[1:]
+    assert len(rows) == 2 and all('<td class="small">31/10/2026</td>' in row for row in rows)
+    assert "10/11/2026" not in html
