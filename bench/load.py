@@ -134,6 +134,23 @@ chi đoàn page 21.8, api rollups 22.4, queue 18.5, home 17.1, search 11.1, api 
 queue 38.0 CPU + 31.2 in queries (province admin), home 23.9 + 41.6 (superuser), api rollups
 22.4 + 67.2. The figures of ``--profile --repeat 3`` under a load of 5 were 2–3 times these: CPU
 time stretches on a busy machine too.
+
+Measured on 08/12/2026 on a third, slower 2-core machine (``bench/seed.py 1000000``: seed_demo
+143 s, 6,976 members/s; demo_ratings 144 s), clone doanhub_1m, main at adf363c ("old", a
+worktree) against main after the integrity, quota-meter and queue-deadline changes (ed4d34d,
+"new"), interleaved. ``--profile --repeat 5 --top 0 --pages "approval queue,chi đoàn page,
+home,member search"``, CPU ms, median over the 8 roles, old (load 2.75 → 2.70) → new (2.70 →
+2.93): queue 70.9 → 53.1, chi đoàn page 62.3 → 63.2, home 60.3 → 50.2 (unchanged code: the
+noise), search 38.1 → 34.3. HTTP, 60 s, 20 clients, two rounds: old 22.9 and 21.3 req/s, new
+23.2 and 23.9 (loads 2.7 → 8.3 at the first run's start and end, 7.7 → 8.1 at the last); client
+p95 of the queue old 2.54–2.68 s, new 2.23–2.37 s; single-client search p50 187–209 ms either
+way (goal < 100 ms: not met on this machine, where 07/12's measured 68–72). On the first run of
+the session (load 2.1 → 6.2) the same command gave 22.5 req/s, client p95 0.79 s (healthz) to
+2.74 s (queue). Where the queue's CPU went (CPU timers wrapped around the view's calls, an ad-hoc script): the
+template 37–41 ms of 96–107 (the deadline loop 11 ms of it, now a filter), the flags 21–26 ms
+(the cap check's 6 ORM queries 15–19 ms: their SQL compilation, not the database), the late list
+9–16 ms. Goals at 1M (p95 < 300 ms, ≥ 40 req/s): not met; on this machine they would need about
+a third of today's CPU per request.
 """
 
 import argparse

@@ -44,8 +44,21 @@ rollup is near its floor. Tried and dropped: replaying the flags' own statements
 part (the job then "beat" floor + flags, 0.92×: no floor), and computing the level once under
 an OFFSET 0 barrier in the facts statement (0.68 → 1.0 s: the parallel aggregate is lost).
 The earlier floor (one GROUP BY of the decided assessments) left out the unit and member counts
-the job also computes, so the job could "beat" it (0.95× at 2 M, issue 13). Figures, with their
-command, data size and load: docs/architecture.md (Reports).
+the job also computes, so the job could "beat" it (0.95× at 2 M, issue 13).
+Measured 08/12/2026 on a fresh doanhub_1m_base (``bench/seed.py 1000000``, VACUUM ANALYZE) cloned
+as doanhub_1m_rep, the same command, main at adf363c ("old", from a worktree) and after the cap
+check's single pass for a subtree (5840b96, "new"), interleaved old/new three times; this
+machine is slower than 04/12's (seed_demo 143 s, was 78; floor 1.6–2.2 s, was 0.92), loads 1.7–7.4
+from the runs themselves and the other benches of the session:
+    old  floor 2.13 / 1.62 / 2.07 s, build 3.73 / 3.26 / 3.86, job 3.92 / 3.77 / 3.97 s: 1.84–2.32×
+         province floor 0.42 / 0.35 / 0.45, job 0.63 / 0.67 / 0.68 s: 1.51–1.92×
+    new  floor 1.71 / 2.15 / 1.88 s, build 2.66 / 2.85 / 3.05, job 2.92 / 3.69 / 2.94 s: 1.57–1.72×
+         province floor 0.28 / 0.32 / 0.34, job 0.53 / 0.68 / 0.48 s: 1.41–2.12×
+The build lost 0.6–1.1 s: the cap check's pairs and counts were two passes over the nation's
+ratings (0.25–0.34 + 0.49–0.54 s here) and are one now. Goal 1.3×: not met. What is left above
+the floor is the integrity table's facts statement (1.0–1.4 s here; a second pass over the
+year's ratings beside the rollup's, with ten filtered aggregates a row; deriving two of them
+from the others was within the noise) and the cap check's one pass.
 """
 
 import os

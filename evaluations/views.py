@@ -3,6 +3,7 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
+from django.db.models import Prefetch
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -26,13 +27,14 @@ from .forms import (
     ReasonForm,
     entry_data,
 )
-from .models import CriteriaFrame, RatingPolicy, Submission
+from .models import CriteriaFrame, RatingDeadline, RatingPolicy, Submission
 from .policies import effective_policy, suggested_level
 from .recognition import selectors as recognition
 
 
 def _period_or_404(user, period_id):
-    return get_object_or_404(selectors.periods_for(user).prefetch_related("deadlines__level"), pk=period_id)
+    deadlines = Prefetch("deadlines", RatingDeadline.objects.select_related("level"))  # one query, not two
+    return get_object_or_404(selectors.periods_for(user).prefetch_related(deadlines), pk=period_id)
 
 
 def _unit_in_period(request, period_id, code):
