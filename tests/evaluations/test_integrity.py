@@ -173,9 +173,13 @@ def test_it_counts_the_members_not_yet_rated_in_the_year_being_decided(tree, per
 
 
 def _caps_in_report(root) -> set[str]:
-    """The units the report rooted at ``root`` lists at the cap (its integrity table's reading)."""
-    flags = integrity.subtree_flags(root=root, year=2026)
-    return {u.unit.code for u in flags for f in u.flags if f.code == "cap_every_year"}
+    """The units the ratings report rooted at ``root`` lists at the cap, from its integrity table."""
+    from reports.builders import ratings as ratings_builder
+
+    label = integrity.LABELS["cap_every_year"]
+    data = ratings_builder.build(root=root, year=2026)
+    tables = [t for t in data.tables if t.title == "Dấu hiệu cần xem lại, năm 2026"]
+    return {code for t in tables for code, _, flag, *_ in t.rows if flag == label}
 
 
 def test_a_report_below_the_deciding_unit_counts_all_it_decides(tree, period, big):
